@@ -1,0 +1,47 @@
+/**
+ * The one contract between the core and its clients: the renderer over IPC, the dashboard in a browser over
+ * HTTP (/api/<channel>), and curl. Types only, plus the channel lists the preload builds its methods from.
+ * Each domain declares its channels in its own file (api-core.ts, api-budgets.ts, …); this file joins them.
+ */
+import { BUDGET_CHANNELS, BUDGET_EVENTS, type BudgetApiSpec, type BudgetEvents } from './api-budgets.js';
+import { CORE_CHANNELS, CORE_EVENTS, type CoreApiSpec, type CoreEvents } from './api-core.js';
+
+export type * from './api-core.js';
+export type * from './api-budgets.js';
+
+export interface ApiSpec extends CoreApiSpec, BudgetApiSpec {}
+
+export type Channel = keyof ApiSpec;
+
+export const CHANNELS = [...CORE_CHANNELS, ...BUDGET_CHANNELS] as const satisfies readonly Channel[];
+
+// Compile-time: every channel of ApiSpec is listed, so the preload and the HTTP API cannot miss one.
+type Unlisted = Exclude<Channel, (typeof CHANNELS)[number]>;
+export const CHANNELS_COMPLETE: Unlisted extends never ? true : never = true;
+
+export type Input<C extends Channel> = ApiSpec[C]['input'];
+export type Output<C extends Channel> = ApiSpec[C]['output'];
+
+/** What the renderer and any other client call. */
+export type TollgateApi = { [C in Channel]: (input: Input<C>) => Promise<Output<C>> };
+
+/** A part of the API, implemented by one core module. */
+export type ApiPart<S> = { [C in keyof S]: S[C] extends { input: infer I; output: infer O } ? (input: I) => Promise<O> : never };
+
+export interface ApiErrorDto {
+  /** e.g. "invalid", "not_found", "unauthorized". */
+  code: string;
+  message: string;
+  /** The input field at fault, when there is one. */
+  field?: string;
+}
+
+/** Electron's invoke loses error details, so results cross every transport in this envelope. */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiErrorDto };
+
+export interface ApiEvents extends CoreEvents, BudgetEvents {}
+
+export type EventName = keyof ApiEvents;
+export const EVENT_NAMES = [...CORE_EVENTS, ...BUDGET_EVENTS] as const satisfies readonly EventName[];
+type UnlistedEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
+export const EVENTS_COMPLETE: UnlistedEvent extends never ? true : never = true;

@@ -1,0 +1,161 @@
+/** Budgets as the dashboard, the tray and the admin API see them. Types only. */
+
+/**
+ * What a budget covers: every field set must match (a conjunction); none set means all traffic. `model` may end
+ * in "*" ("claude-opus-*"). `run: "*"` gives every agent run (x-tollgate-run) its own counter.
+ */
+export interface BudgetScope {
+  provider?: string;
+  project?: string;
+  keyId?: string;
+  user?: string;
+  model?: string;
+  run?: string;
+}
+
+export type PeriodKind = 'day' | 'week' | 'month' | 'rolling' | 'total';
+
+export interface BudgetPeriod {
+  kind: PeriodKind;
+  /** month: the day of the month the period starts on (1-28). Default 1. */
+  billingDay?: number;
+  /** rolling: the window's length in days. */
+  days?: number;
+  /** week: 1 = Monday (default), 0 = Sunday. */
+  weekStartsOn?: 0 | 1;
+}
+
+export type HardStopAction = 'block' | 'degrade';
+
+/** Which spend a budget counts: the proxy's own records, the providers' usage reports, or the larger (default). */
+export type SpendSource = 'observed' | 'reported' | 'max';
+
+export interface RunLimits {
+  /** Requests per run. */
+  maxIterations?: number;
+  /** Output tokens per request: clamps max_tokens / max_output_tokens / maxOutputTokens. */
+  maxTokensPerIteration?: number;
+}
+
+export interface BudgetInput {
+  name: string;
+  scope: BudgetScope;
+  period: BudgetPeriod;
+  /** Dollars, tokens, or both (null for the one not limited). */
+  limitUsd: number | null;
+  limitTokens: number | null;
+  /** Notification tiers in percent, ascending. Default [50, 80, 100]. */
+  thresholds?: number[];
+  /** Percent at which requests stop (≥ 100), or null for "soft only". Default 120. */
+  hardStopPercent?: number | null;
+  action?: HardStopAction;
+  /** Degrade map for this budget (requested model → cheaper one); falls back to the settings' map. */
+  degradeTo?: Record<string, string>;
+  /** Monthly budgets: a daily cap, suggested at 10–15% of the monthly limit. */
+  dailyGuardrailUsd?: number | null;
+  counts?: SpendSource;
+  runLimits?: RunLimits;
+  enabled?: boolean;
+}
+
+export interface Budget extends Required<Omit<BudgetInput, 'degradeTo' | 'runLimits'>> {
+  id: string;
+  degradeTo: Record<string, string>;
+  runLimits: RunLimits;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface BudgetOverride {
+  id: string;
+  budgetId: string;
+  /** Added to the limit: a dollar amount, or a percentage of it. */
+  addUsd: number | null;
+  addPercent: number | null;
+  expiresAt: number;
+  reason: string;
+  createdAt: number;
+}
+
+export type BudgetState = 'ok' | 'notice' | 'warning' | 'exceeded' | 'stopped';
+
+export interface BudgetStatus {
+  budget: Budget;
+  /** For run-scoped budgets (`run: "*"`), the run this row is about; null otherwise. */
+  run: string | null;
+  periodKey: string;
+  periodStart: number;
+  /** null for "total" budgets, which never reset. */
+  resetsAt: number | null;
+  spentUsd: number;
+  spentTokens: number;
+  /** What in-flight requests have reserved. */
+  reservedUsd: number;
+  reservedTokens: number;
+  /** Provider-reported spend for the period, when usage polling knows it (null otherwise), with its "as of". */
+  reportedUsd: number | null;
+  reportedAsOf: number | null;
+  /** The limit in force now, overrides included. */
+  effectiveLimitUsd: number | null;
+  effectiveLimitTokens: number | null;
+  /** Of the limit, the larger of the dollar and token ratios, in percent. */
+  percent: number;
+  state: BudgetState;
+  /** Tiers already fired this period. */
+  fired: number[];
+  /** Calls in scope whose model had no price: their tokens count, their dollars are unknown. */
+  unpricedRequests: number;
+  guardrail: { limitUsd: number; spentUsd: number; percent: number; resetsAt: number } | null;
+  overrides: BudgetOverride[];
+  /** Requests served so far in this run (run budgets). */
+  iterations: number | null;
+}
+
+export type AlertKind = 'threshold' | 'hard-stop' | 'guardrail' | 'override-expiring' | 'polling-failed';
+
+/** One alert, fired exactly once per budget, period and tier; the notifications issue turns these into notifications. */
+export interface BudgetAlert {
+  /** Unique per budget × period × tier: the exactly-once key. */
+  id: string;
+  kind: AlertKind;
+  budgetId: string | null;
+  budgetName: string;
+  /** The tier in percent, for thresholds and hard stops. */
+  tier: number | null;
+  spentUsd: number | null;
+  limitUsd: number | null;
+  spentTokens: number | null;
+  limitTokens: number | null;
+  periodKey: string | null;
+  resetsAt: number | null;
+  /** Ready-made words: "Claude Code budget at 80%: $48.00 of $60.00". */
+  title: string;
+  /** What happens next: "Requests on key X will be blocked at $72.00." */
+  body: string;
+  at: number;
+}
+
+export type AuditKind = 'block' | 'degrade' | 'cut-off' | 'override' | 'override-expired' | 'budget-created' | 'budget-updated' | 'budget-deleted' | 'setting';
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  kind: AuditKind;
+  budgetId: string | null;
+  requestId: string | null;
+  message: string;
+}
+
+export interface BudgetSuggestion {
+  scope: BudgetScope;
+  label: string;
+  days: number;
+  dailyAverageUsd: number;
+  dailyPeakUsd: number;
+  /** Change of the last 7 days' average over the 7 before, in percent (null without two weeks of data). */
+  weeklyTrendPercent: number | null;
+  suggestedMonthlyUsd: number;
+  suggestedDailyGuardrailUsd: number;
+  forecastMonthEndUsd: number;
+  text: string;
+}

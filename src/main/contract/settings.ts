@@ -1,0 +1,48 @@
+/** Settings as the dashboard and the admin API see them. Types only. */
+
+export interface CustomProviderSettings {
+  id: string;
+  name: string;
+  baseUrl: string;
+  pricingProviderId: string | null;
+  free: boolean;
+  authHeader: 'bearer' | 'api-key';
+  injectStreamUsage: boolean;
+  defaultModel: string | null;
+}
+
+/** Dollars per million tokens. Fields left out fall back to the input price. */
+export interface PriceOverride {
+  /** A route id ("openai", "anthropic", "gemini", a custom provider's id) or "*" for any. */
+  provider: string;
+  /** An exact model id, or a prefix ending in "*". */
+  model: string;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cacheReadPerMTok?: number;
+  cacheWrite5mPerMTok?: number;
+  cacheWrite1hPerMTok?: number;
+  note?: string;
+}
+
+export type UnpricedPolicy = 'allow' | 'block';
+
+export interface Settings {
+  /** Upstream base URLs of the built-in providers, by route id. */
+  upstreams: Record<string, string>;
+  customProviders: CustomProviderSettings[];
+  /** How many recent requests the ledger keeps in full. */
+  recentLimit: number;
+  bodyLimitBytes: number;
+  /** An upstream that sends nothing for this long is given up on (504, or a stream ended as partial). */
+  upstreamIdleTimeoutMs: number;
+  /** "local" or an IANA zone such as "Europe/Berlin" or "UTC": days, weeks and months end in it. */
+  timezone: string;
+  priceOverrides: PriceOverride[];
+  /** Off: every budget warns but never blocks (the tray's hard-stop toggle). */
+  hardStopEnforcement: boolean;
+  /** Blocks all AI traffic at once. */
+  paused: boolean;
+  /** What to do with calls to models without a known price. */
+  unpricedPolicy: UnpricedPolicy;
+}

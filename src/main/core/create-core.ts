@@ -1,0 +1,195 @@
+import type { AddressInfo } from 'node:net';
+import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
+import { unavailableBudgetApi } from './budgets/unavailable.js';
+import type { Settings } from '../contract/settings.js';
+import type { RequestRecord } from '../contract/usage.js';
+import { createAdminHttp } from './admin/admin-http.js';
+import { createApiHandlers } from './admin/handlers.js';
+import { loadOrCreateAdminToken } from './admin/token.js';
+import { createKeyRing } from './keys/key-ring.js';
+import { createLedger, type Ledger } from './ledger/ledger.js';
+import { createPriceDatabase } from './pricing/price-database.js';
+import { createPricer, type Pricer } from './pricing/pricer.js';
+import { openAdmission, type Admission } from './proxy/admission.js';
+import { createForwarder } from './proxy/forward.js';
+import { createHttpServer } from './proxy/server.js';
+import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
+import type { Secrets } from './secrets/secrets.js';
+import { loadSettings, upstreamEnvOverrides } from './settings/settings.js';
+import type { DocumentStore } from './store/document-store.js';
+import { createPersistence } from './store/persistence.js';
+import { createDayKeyer, resolveZone } from './time/zoned.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { createEmitter, type Emitter } from './util/events.js';
+import { createIdGenerator } from './util/ids.js';
+import { createConsoleLogger, type Logger } from './util/log.js';
+
+export const DEFAULT_PORT = 4848;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface CoreOptions {
+  dataDir: string;
+  store: DocumentStore;
+  secrets: Secrets;
+  host?: string;
+  port?: number;
+  clock?: Clock;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** How often dirty data is written (default 1 s). */
+  flushIntervalMs?: number;
+  version?: string;
+  /** Serves the dashboard's files in headless mode. */
+  dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
+}
+
+export type CoreEvents = ApiEvents & Record<string, unknown>;
+
+export interface Core {
+  start(): Promise<{ url: string; host: string; port: number }>;
+  stop(): Promise<void>;
+  readonly api: TollgateApi;
+  readonly events: Emitter<CoreEvents>;
+  readonly adminToken: string;
+  readonly url: string;
+  readonly ledger: Ledger;
+  readonly pricer: Pricer;
+  /** Swaps in the budget engine (or any admission policy). */
+  setAdmission(a: Admission): void;
+  /** Persisted sections other modules (budgets, pollers) register. */
+  readonly persistence: ReturnType<typeof createPersistence>;
+  readonly stored: Record<string, unknown>;
+  settings(): Settings;
+  flush(): boolean;
+}
+
+/**
+ * Builds Tollgate's core from its ports: a data folder, a document store, a secrets sealer, a clock and a
+ * logger. Nothing here imports electron; the app and headless mode both call this.
+ */
+export function createCore(opts: CoreOptions): Core {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createConsoleLogger();
+  const env = opts.env ?? process.env;
+  const problems: string[] = [...opts.store.problems];
+  const stored = opts.store.load();
+  const events = createEmitter<CoreEvents>((err) => log.error('event listener failed', { error: (err as Error).message }));
+  const persistence = createPersistence({
+    store: opts.store,
+    log,
+    clock,
+    intervalMs: opts.flushIntervalMs,
+    onError: () => events.emit('status.changed', status()),
+  });
+
+  let settings = loadSettings(stored.settings, problems);
+  const markSettings = persistence.section('settings', () => settings);
+  const envUpstreams = upstreamEnvOverrides(env);
+  const agents = createAgents();
+  let registry: ProviderRegistry = createProviderRegistry(settings, envUpstreams, agents);
+
+  const keys = createKeyRing({ secrets: opts.secrets, clock, initial: stored.keys, onChange: persistence.section('keys', () => keys.snapshot()) });
+  const dayKey = createDayKeyer(() => settings.timezone);
+  const ledger: Ledger = createLedger({
+    dayKey,
+    recentLimit: () => settings.recentLimit,
+    initial: stored.ledger,
+    onChange: persistence.section('ledger', () => ledger.snapshot()),
+    onRecord: (r: RequestRecord) => events.emit('request.recorded', r),
+  });
+  const db = createPriceDatabase();
+  const pricer = createPricer({
+    db,
+    overrides: () => settings.priceOverrides,
+    onError: (err) => log.warn('price database rejected a usage record', { error: (err as Error).message }),
+  });
+  let admission: Admission = openAdmission;
+  const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
+
+  let bound: { url: string; host: string; port: number } | null = null;
+  const startedAt = clock.now();
+  const status = (): StatusDto => ({
+    version: opts.version ?? '0.0.0',
+    url: bound?.url ?? '',
+    host: bound?.host ?? opts.host ?? DEFAULT_HOST,
+    port: bound?.port ?? opts.port ?? DEFAULT_PORT,
+    dataDir: opts.dataDir,
+    storePath: opts.store.path,
+    problems: persistence.lastError ? [...problems, persistence.lastError] : problems,
+    priceSource: db.source,
+    startedAt,
+    timezone: resolveZone(settings.timezone),
+    hardStopEnforcement: settings.hardStopEnforcement,
+    paused: settings.paused,
+  });
+
+  const updateSettings = (next: Settings) => {
+    settings = next;
+    registry = createProviderRegistry(settings, envUpstreams, agents);
+    markSettings();
+    events.emit('status.changed', status());
+  };
+
+  const api: TollgateApi = {
+    ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
+    ...unavailableBudgetApi(),
+  };
+  const forwarder = createForwarder({
+    keys,
+    pricer,
+    admission: () => admission,
+    settings: () => settings,
+    clock,
+    nextId: createIdGenerator('req'),
+    record: (r) => ledger.record(r),
+    log,
+  });
+  const server = createHttpServer({
+    registry: () => registry,
+    forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
+    admin: createAdminHttp({ api, token: () => adminToken, events }),
+    dashboard: opts.dashboard,
+  });
+  for (const p of problems) log.warn(p);
+
+  return {
+    api,
+    events,
+    adminToken,
+    ledger,
+    pricer,
+    persistence,
+    stored,
+    settings: () => settings,
+    get url() {
+      return bound?.url ?? '';
+    },
+    setAdmission(a) {
+      admission = a;
+    },
+    flush: () => persistence.flush(),
+    start() {
+      return new Promise((resolve, reject) => {
+        const host = opts.host ?? DEFAULT_HOST;
+        server.once('error', reject);
+        server.listen(opts.port ?? DEFAULT_PORT, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
+          persistence.start();
+          resolve(bound);
+        });
+      });
+    },
+    stop() {
+      return new Promise((resolve) => {
+        persistence.stop();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agents.http.destroy();
+        agents.https.destroy();
+      });
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm run serve`: the same core as the app, in plain Node, for machines without a desktop and for tests.
+ * A stray import of electron anywhere under this entry fails at once here, which is the point.
+ */
+import fs from 'node:fs';
+import { parseRunOptions, UsageError } from './cli-options.js';
+import { createCore } from './create-core.js';
+import { createFileSecrets } from './secrets/file-secrets.js';
+import { createConfStore } from './store/conf-store.js';
+import { createConsoleLogger } from './util/log.js';
+
+export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let opts;
+  try {
+    opts = parseRunOptions(argv, env);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(2);
+    }
+    throw err;
+  }
+  fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const log = createConsoleLogger();
+  const core = createCore({
+    dataDir: opts.dataDir,
+    store: createConfStore(opts.dataDir),
+    secrets: createFileSecrets(opts.dataDir),
+    host: opts.host,
+    port: opts.port,
+    log,
+    env,
+    version: env.npm_package_version,
+  });
+  let bound;
+  try {
+    bound = await core.start();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    process.stderr.write(
+      e.code === 'EADDRINUSE' ? `Port ${opts.port} on ${opts.host} is in use; pass --port or set TOLLGATE_PORT.\n` : `Could not start: ${e.message}\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write(`Tollgate listening on ${bound.url}\n`);
+  process.stdout.write(`  OpenAI:    ${bound.url}/openai/v1\n  Anthropic: ${bound.url}/anthropic\n  Gemini:    ${bound.url}/gemini\n`);
+  process.stdout.write(`  Admin API: ${bound.url}/api/ (token in ${opts.dataDir}/admin-token)\n  Data:      ${opts.dataDir}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: saving and stopping`);
+    core.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+runHeadless(process.argv.slice(2), process.env).catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import type { RequestRecord, RollupRow } from '../../contract/usage.js';
+import { addRecord, emptyRollup } from './rollups.js';
+
+export interface LedgerSnapshot {
+  version: 1;
+  recent: RequestRecord[];
+  rollups: RollupRow[];
+}
+
+export interface RecentFilter {
+  limit?: number;
+  provider?: string;
+  keyId?: string;
+  model?: string;
+  project?: string;
+  flag?: string;
+  /** Only records before this id's record (paging back). */
+  beforeTs?: number;
+}
+
+export interface Ledger {
+  record(r: RequestRecord): void;
+  recent(filter?: RecentFilter): RequestRecord[];
+  rollups(from?: string, to?: string): RollupRow[];
+  snapshot(): LedgerSnapshot;
+  readonly size: { recent: number; rollups: number };
+}
+
+/**
+ * Recent requests in a bounded ring and rollups per day × provider × key × model × project. Totals come from
+ * the rollups, so memory, the store file and each write stay bounded however many requests are made.
+ */
+export function createLedger(deps: {
+  dayKey: (ms: number) => string;
+  recentLimit: () => number;
+  initial?: unknown;
+  onChange: () => void;
+  onRecord?: (r: RequestRecord) => void;
+}): Ledger {
+  let ring: RequestRecord[] = [];
+  let head = 0; // next write position once the ring is full
+  const rollups = new Map<string, RollupRow>();
+
+  const snap = deps.initial as Partial<LedgerSnapshot> | undefined;
+  if (snap && Array.isArray(snap.recent)) ring = snap.recent.slice(-deps.recentLimit());
+  if (snap && Array.isArray(snap.rollups)) {
+    for (const row of snap.rollups) rollups.set(rollupKey(row.day, row.provider, row.keyId, row.model, row.project), row);
+  }
+
+  function ordered(): RequestRecord[] {
+    return head === 0 ? ring.slice() : ring.slice(head).concat(ring.slice(0, head));
+  }
+
+  return {
+    record(r) {
+      const limit = Math.max(1, deps.recentLimit());
+      if (ring.length > limit) {
+        ring = ordered().slice(-limit);
+        head = 0;
+      }
+      if (ring.length < limit) ring.push(r);
+      else {
+        ring[head] = r;
+        head = (head + 1) % limit;
+      }
+      const day = deps.dayKey(r.ts);
+      const key = rollupKey(day, r.provider, r.keyId, r.model, r.project);
+      let row = rollups.get(key);
+      if (!row) rollups.set(key, (row = emptyRollup(day, r.provider, r.keyId, r.model, r.project)));
+      addRecord(row, r);
+      deps.onChange();
+      deps.onRecord?.(r);
+    },
+    recent(f = {}) {
+      const out: RequestRecord[] = [];
+      const limit = f.limit ?? 100;
+      const all = ordered();
+      for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
+        const r = all[i]!;
+        if (f.provider && r.provider !== f.provider) continue;
+        if (f.keyId && r.keyId !== f.keyId) continue;
+        if (f.model && r.model !== f.model) continue;
+        if (f.project && r.project !== f.project) continue;
+        if (f.flag && !r.flags.includes(f.flag as never)) continue;
+        if (f.beforeTs !== undefined && r.ts >= f.beforeTs) continue;
+        out.push(r);
+      }
+      return out;
+    },
+    rollups(from, to) {
+      const out: RollupRow[] = [];
+      for (const row of rollups.values()) {
+        if (from && row.day < from) continue;
+        if (to && row.day > to) continue;
+        out.push(row);
+      }
+      return out;
+    },
+    snapshot: () => ({ version: 1, recent: ordered(), rollups: [...rollups.values()] }),
+    get size() {
+      return { recent: ring.length, rollups: rollups.size };
+    },
+  };
+}
+
+function rollupKey(day: string, provider: string, keyId: string, model: string, project: string | null): string {
+  return `${day}\u0000${provider}\u0000${keyId}\u0000${model}\u0000${project ?? ''}`;
+}

@@ -1,0 +1,79 @@
+import type { RequestRecord, RollupRow } from '../../contract/usage.js';
+
+export type RollupDimension = 'day' | 'provider' | 'keyId' | 'model' | 'project';
+
+export function emptyRollup(day: string, provider: string, keyId: string, model: string, project: string | null): RollupRow {
+  return {
+    day,
+    provider,
+    keyId,
+    model,
+    project,
+    requests: 0,
+    errors: 0,
+    partial: 0,
+    unpricedRequests: 0,
+    inputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+  };
+}
+
+export function addRecord(row: RollupRow, r: RequestRecord): void {
+  row.requests++;
+  if (r.flags.includes('error') || r.flags.includes('blocked')) row.errors++;
+  if (r.flags.includes('partial')) row.partial++;
+  if (r.costUsd === null) row.unpricedRequests++;
+  else row.costUsd += r.costUsd;
+  row.inputTokens += r.usage.inputTokens;
+  row.cacheReadTokens += r.usage.cacheReadTokens;
+  row.cacheWrite5mTokens += r.usage.cacheWrite5mTokens;
+  row.cacheWrite1hTokens += r.usage.cacheWrite1hTokens;
+  row.outputTokens += r.usage.outputTokens;
+  row.reasoningTokens += r.usage.reasoningTokens;
+}
+
+const SUMMED = [
+  'requests',
+  'errors',
+  'partial',
+  'unpricedRequests',
+  'inputTokens',
+  'cacheReadTokens',
+  'cacheWrite5mTokens',
+  'cacheWrite1hTokens',
+  'outputTokens',
+  'reasoningTokens',
+  'costUsd',
+] as const;
+
+export type SpendTotals = Pick<RollupRow, (typeof SUMMED)[number]>;
+export type SpendGroup = Partial<Pick<RollupRow, RollupDimension>> & SpendTotals;
+
+export function emptyTotals(): SpendTotals {
+  return Object.fromEntries(SUMMED.map((k) => [k, 0])) as SpendTotals;
+}
+
+export function addTotals(into: SpendTotals, row: SpendTotals): void {
+  for (const k of SUMMED) into[k] += row[k];
+}
+
+/** Sums rollup rows into groups along the chosen dimensions. */
+export function groupRollups(rows: Iterable<RollupRow>, by: readonly RollupDimension[]): SpendGroup[] {
+  const groups = new Map<string, SpendGroup>();
+  for (const row of rows) {
+    const key = by.map((d) => row[d] ?? '').join('\u0000');
+    let g = groups.get(key);
+    if (!g) {
+      g = emptyTotals() as SpendGroup;
+      for (const d of by) (g as Record<string, unknown>)[d] = row[d];
+      groups.set(key, g);
+    }
+    addTotals(g, row);
+  }
+  return [...groups.values()];
+}

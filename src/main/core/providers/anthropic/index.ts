@@ -1,0 +1,35 @@
+import { bearer, credentialOf, headerValue } from '../auth.js';
+import type { ProviderModule } from '../types.js';
+import { anthropicErrorBody } from './errors.js';
+import { messages } from './messages.js';
+
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+const OAUTH = /^sk-ant-oat/;
+
+export function createAnthropicProvider(baseUrl: string): ProviderModule {
+  const msg = messages();
+  return {
+    id: 'anthropic',
+    name: 'Anthropic',
+    pricingProviderId: 'anthropic',
+    free: false,
+    baseUrl,
+    clientBasePath: '',
+    // count_tokens is free and everything else (batches, models, files) passes through unmetered.
+    operation: (method, path) => (method === 'POST' && path === '/v1/messages' ? msg : null),
+    // Claude Code sends an API key as x-api-key, or a token (ANTHROPIC_AUTH_TOKEN, subscription OAuth) as a bearer.
+    credential: (headers) => credentialOf(headerValue(headers, 'x-api-key')) ?? bearer(headers),
+    setCredential(headers, _q, secret) {
+      // OAuth tokens only work as bearers; API keys belong in x-api-key.
+      if (OAUTH.test(secret)) {
+        headers.authorization = `Bearer ${secret}`;
+        delete headers['x-api-key'];
+      } else {
+        headers['x-api-key'] = secret;
+        delete headers.authorization;
+      }
+    },
+    errorBody: anthropicErrorBody,
+  };
+}

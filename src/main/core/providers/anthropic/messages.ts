@@ -1,0 +1,82 @@
+import { isObject, str } from '../../util/json.js';
+import { callInfo, clampField, emptyMetered, modelOf, positiveInt } from '../shared.js';
+import type { Operation } from '../types.js';
+import { anthropicErrorFrame } from './errors.js';
+import { anthropicUsage } from './usage.js';
+
+/**
+ * POST /v1/messages. In streams, `message_start` carries input and cache usage and `message_delta.usage` is
+ * cumulative (output, sometimes input fields too): the last value of each field wins, nothing is summed.
+ */
+export function messages(): Operation {
+  return {
+    name: 'messages',
+    metered: true,
+    jsonBody: true,
+    inspect: (body) =>
+      callInfo(modelOf(body), body?.stream === true, positiveInt(body?.max_tokens), () => [body?.system, body?.messages, body?.tools]),
+    prepare: () => ({ changed: false, injectedUsage: false }),
+    usageFromBody(json) {
+      const m = emptyMetered();
+      if (!isObject(json)) return m;
+      m.responseModel = str(json.model);
+      if (Array.isArray(json.content)) {
+        for (const b of json.content) if (isObject(b) && typeof b.text === 'string') m.textChars += b.text.length;
+      }
+      if (isObject(json.usage)) {
+        m.usage = anthropicUsage(json.usage);
+        m.complete = true;
+      }
+      return m;
+    },
+    createStreamMeter() {
+      const m = emptyMetered();
+      let raw: Record<string, unknown> | null = null;
+      return {
+        onEvent(event, data, rawText) {
+          if (event === 'content_block_delta') {
+            // The most frequent event: measure text without a full parse when we can.
+            let ev: unknown;
+            try {
+              ev = JSON.parse(data);
+            } catch {
+              return rawText;
+            }
+            const d = isObject(ev) && isObject(ev.delta) ? ev.delta : null;
+            if (d) {
+              for (const k of ['text', 'thinking', 'partial_json']) {
+                const v = d[k];
+                if (typeof v === 'string') m.textChars += v.length;
+              }
+            }
+            return rawText;
+          }
+          if (event !== 'message_start' && event !== 'message_delta') return rawText;
+          let ev: unknown;
+          try {
+            ev = JSON.parse(data);
+          } catch {
+            return rawText;
+          }
+          if (!isObject(ev)) return rawText;
+          if (event === 'message_start' && isObject(ev.message)) {
+            m.responseModel = str(ev.message.model);
+            if (isObject(ev.message.usage)) raw = { ...ev.message.usage };
+          } else if (event === 'message_delta' && isObject(ev.usage)) {
+            raw = { ...(raw ?? {}), ...ev.usage };
+            m.complete = true;
+          }
+          if (raw) m.usage = anthropicUsage(raw);
+          return rawText;
+        },
+        result: () => m,
+      };
+    },
+    streamErrorFrame: (message) => anthropicErrorFrame('budget_exceeded', message),
+    setModel(body, model, path) {
+      if (body) body.model = model;
+      return { body: !!body, path };
+    },
+    clampOutput: (body, max) => clampField(body, 'max_tokens', max),
+  };
+}

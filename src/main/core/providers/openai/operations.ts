@@ -1,0 +1,221 @@
+import type { JsonObject } from '../../util/json.js';
+import { isObject, str } from '../../util/json.js';
+import { callInfo, clampField, emptyMetered, modelOf, positiveInt } from '../shared.js';
+import type { MeteredUsage, Operation, PreparedCall, StreamMeter } from '../types.js';
+import { chatUsage, reportedCost, responsesUsage } from './usage.js';
+
+export interface OpenAIOperationOptions {
+  /** Ask upstream for the stream's usage chunk when the client did not (and hide it from that client). */
+  injectStreamUsage: boolean;
+  /** The field an output cap is written to when the request has none: OpenAI's reasoning models reject max_tokens. */
+  outputCapField: 'max_completion_tokens' | 'max_tokens';
+}
+
+const NOT_PREPARED: PreparedCall = { changed: false, injectedUsage: false };
+
+function setModelInBody(body: JsonObject | null, model: string, path: string) {
+  if (body) body.model = model;
+  return { body: !!body, path };
+}
+
+/** The error event OpenAI's SDK raises from inside a chat stream (it throws on a chunk carrying `error`). */
+function chatErrorFrame(message: string): string {
+  return `data: ${JSON.stringify({ error: { message, type: 'budget_exceeded', param: null, code: 'budget_exceeded' } })}\n\n`;
+}
+
+function askForStreamUsage(body: JsonObject | null, stream: boolean, opts: OpenAIOperationOptions): PreparedCall {
+  if (!body || !stream || !opts.injectStreamUsage) return NOT_PREPARED;
+  const so = isObject(body.stream_options) ? body.stream_options : {};
+  if (so.include_usage === true) return NOT_PREPARED;
+  body.stream_options = { ...so, include_usage: true };
+  return { changed: true, injectedUsage: true };
+}
+
+/** Length of the text a chat or completions chunk carries in any of its choices. */
+function choiceText(choices: unknown, field: 'delta' | 'message' | null): number {
+  if (!Array.isArray(choices)) return 0;
+  let n = 0;
+  for (const c of choices) {
+    if (!isObject(c)) continue;
+    const part = field ? c[field] : c;
+    if (!isObject(part)) continue;
+    for (const k of ['content', 'text', 'reasoning_content', 'refusal']) {
+      const v = part[k];
+      if (typeof v === 'string') n += v.length;
+    }
+    if (Array.isArray(part.tool_calls)) {
+      for (const t of part.tool_calls) {
+        const args = isObject(t) && isObject(t.function) ? t.function.arguments : null;
+        if (typeof args === 'string') n += args.length;
+      }
+    }
+  }
+  return n;
+}
+
+function fromChatBody(json: unknown, field: 'message' | null): MeteredUsage {
+  const m = emptyMetered();
+  if (!isObject(json)) return m;
+  m.responseModel = str(json.model);
+  m.textChars = choiceText(json.choices, field);
+  if (isObject(json.usage)) {
+    m.usage = chatUsage(json.usage);
+    m.reportedCostUsd = reportedCost(json.usage);
+    m.complete = true;
+  }
+  return m;
+}
+
+/**
+ * Chat and legacy completion streams: usage arrives in one extra chunk with empty `choices` before [DONE].
+ * When Tollgate injected include_usage, that chunk is dropped and the `"usage":null` each chunk then carries
+ * is removed, so the client gets exactly the stream it asked for.
+ */
+function chatStreamMeter(prepared: PreparedCall, field: 'delta' | null): StreamMeter {
+  const m = emptyMetered();
+  return {
+    onEvent(_event, data, raw) {
+      if (data === '[DONE]') return raw;
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(data);
+      } catch {
+        return raw;
+      }
+      if (!isObject(chunk)) return raw;
+      if (!m.responseModel) m.responseModel = str(chunk.model);
+      m.textChars += choiceText(chunk.choices, field);
+      if (isObject(chunk.usage)) {
+        m.usage = chatUsage(chunk.usage);
+        m.reportedCostUsd = reportedCost(chunk.usage) ?? m.reportedCostUsd;
+        m.complete = true;
+        if (prepared.injectedUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return '';
+      }
+      if (prepared.injectedUsage) return raw.replace(',"usage":null', '').replace('"usage":null,', '');
+      return raw;
+    },
+    result: () => m,
+  };
+}
+
+export function chatCompletions(opts: OpenAIOperationOptions): Operation {
+  return {
+    name: 'chat.completions',
+    metered: true,
+    jsonBody: true,
+    inspect(body) {
+      const max = positiveInt(body?.max_completion_tokens) ?? positiveInt(body?.max_tokens);
+      return callInfo(modelOf(body), body?.stream === true, max, () => [body?.messages, body?.tools]);
+    },
+    prepare: (body, call) => askForStreamUsage(body, call.stream, opts),
+    usageFromBody: (json) => fromChatBody(json, 'message'),
+    createStreamMeter: (prepared) => chatStreamMeter(prepared, 'delta'),
+    streamErrorFrame: chatErrorFrame,
+    setModel: setModelInBody,
+    clampOutput(body, max) {
+      if (body && typeof body.max_completion_tokens === 'number') return clampField(body, 'max_completion_tokens', max);
+      if (body && typeof body.max_tokens === 'number') return clampField(body, 'max_tokens', max);
+      return clampField(body, opts.outputCapField, max);
+    },
+  };
+}
+
+export function legacyCompletions(opts: OpenAIOperationOptions): Operation {
+  return {
+    name: 'completions',
+    metered: true,
+    jsonBody: true,
+    inspect: (body) => callInfo(modelOf(body), body?.stream === true, positiveInt(body?.max_tokens), () => body?.prompt),
+    prepare: (body, call) => askForStreamUsage(body, call.stream, opts),
+    usageFromBody: (json) => fromChatBody(json, null),
+    createStreamMeter: (prepared) => chatStreamMeter(prepared, null),
+    streamErrorFrame: chatErrorFrame,
+    setModel: setModelInBody,
+    clampOutput: (body, max) => clampField(body, 'max_tokens', max),
+  };
+}
+
+export function embeddings(): Operation {
+  return {
+    name: 'embeddings',
+    metered: true,
+    jsonBody: true,
+    inspect: (body) => callInfo(modelOf(body), false, 0, () => body?.input),
+    prepare: () => NOT_PREPARED,
+    usageFromBody(json) {
+      const m = emptyMetered();
+      if (!isObject(json)) return m;
+      m.responseModel = str(json.model);
+      if (isObject(json.usage)) {
+        m.usage = { ...chatUsage(json.usage), outputTokens: 0 };
+        m.reportedCostUsd = reportedCost(json.usage);
+        m.complete = true;
+      }
+      return m;
+    },
+    createStreamMeter: () => ({ onEvent: (_e, _d, raw) => raw, result: emptyMetered }),
+    streamErrorFrame: () => null,
+    setModel: setModelInBody,
+    clampOutput: () => false,
+  };
+}
+
+const RESPONSE_TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+/** The Responses API (Codex): usage rides on the terminal event, whichever of the three it is. */
+export function responses(): Operation {
+  return {
+    name: 'responses',
+    metered: true,
+    jsonBody: true,
+    inspect: (body) =>
+      callInfo(modelOf(body), body?.stream === true, positiveInt(body?.max_output_tokens), () => [body?.instructions, body?.input, body?.tools]),
+    prepare: () => NOT_PREPARED,
+    usageFromBody(json) {
+      const m = emptyMetered();
+      if (!isObject(json)) return m;
+      m.responseModel = str(json.model);
+      if (isObject(json.usage)) {
+        m.usage = responsesUsage(json.usage);
+        m.reportedCostUsd = reportedCost(json.usage);
+        m.complete = true;
+      }
+      return m;
+    },
+    createStreamMeter() {
+      const m = emptyMetered();
+      return {
+        onEvent(event, data, raw) {
+          // Deltas are frequent and their type sits in the data: check cheaply before parsing.
+          if (data.includes('"delta"') || data.includes('"response.')) {
+            let ev: unknown;
+            try {
+              ev = JSON.parse(data);
+            } catch {
+              return raw;
+            }
+            if (!isObject(ev)) return raw;
+            const type = str(ev.type) ?? event ?? '';
+            if (typeof ev.delta === 'string') m.textChars += ev.delta.length;
+            if (RESPONSE_TERMINAL.has(type) && isObject(ev.response)) {
+              m.responseModel = str(ev.response.model) ?? m.responseModel;
+              if (isObject(ev.response.usage)) {
+                m.usage = responsesUsage(ev.response.usage);
+                m.reportedCostUsd = reportedCost(ev.response.usage);
+              }
+              m.complete = true;
+            } else if (type === 'response.created' && isObject(ev.response)) {
+              m.responseModel = str(ev.response.model) ?? m.responseModel;
+            }
+          }
+          return raw;
+        },
+        result: () => m,
+      };
+    },
+    streamErrorFrame: (message) =>
+      `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'budget_exceeded', message, param: null })}\n\n`,
+    setModel: setModelInBody,
+    clampOutput: (body, max) => clampField(body, 'max_output_tokens', max),
+  };
+}

@@ -1,0 +1,80 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Settings } from '../../contract/settings.js';
+import { BUILTIN_PROVIDERS, CUSTOM_PREFIX, createCustomProvider } from './index.js';
+import type { ProviderModule } from './types.js';
+
+/** Where a provider's requests go, parsed once rather than per request. */
+export interface UpstreamTarget {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port: number;
+  /** Path prefix of the base URL, without a trailing slash. */
+  basePath: string;
+  agent: http.Agent;
+  hostHeader: string;
+}
+
+export interface ProviderRoute {
+  provider: ProviderModule;
+  upstream: UpstreamTarget;
+  /** The prefix clients use, e.g. "/openai" or "/custom/groq". */
+  prefix: string;
+}
+
+export interface ProviderRegistry {
+  /** Resolves a request path to its provider and the rest of the path. */
+  match(path: string): { route: ProviderRoute; rest: string } | null;
+  routes(): ProviderRoute[];
+}
+
+export interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+export function createAgents(): Agents {
+  // Keep-alive to upstreams saves a TCP (and TLS) handshake per call; LIFO keeps the warmest socket in use.
+  const opts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' as const, keepAliveMsecs: 30_000 };
+  return { http: new http.Agent(opts), https: new https.Agent(opts) };
+}
+
+function target(baseUrl: string, agents: Agents): UpstreamTarget {
+  const u = new URL(baseUrl);
+  const protocol = u.protocol === 'https:' ? 'https:' : 'http:';
+  return {
+    protocol,
+    hostname: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : protocol === 'https:' ? 443 : 80,
+    basePath: u.pathname.replace(/\/+$/, ''),
+    agent: protocol === 'https:' ? agents.https : agents.http,
+    hostHeader: u.host,
+  };
+}
+
+export function createProviderRegistry(settings: Settings, envUpstreams: Record<string, string>, agents: Agents): ProviderRegistry {
+  const builtins = new Map<string, ProviderRoute>();
+  for (const b of BUILTIN_PROVIDERS) {
+    const baseUrl = envUpstreams[b.id] ?? settings.upstreams[b.id] ?? b.defaultBaseUrl;
+    builtins.set(b.id, { provider: b.create(baseUrl), upstream: target(baseUrl, agents), prefix: `/${b.id}` });
+  }
+  const customs = new Map<string, ProviderRoute>();
+  for (const c of settings.customProviders) {
+    customs.set(c.id, { provider: createCustomProvider(c), upstream: target(c.baseUrl, agents), prefix: `/${CUSTOM_PREFIX}/${c.id}` });
+  }
+  return {
+    match(path) {
+      const second = path.indexOf('/', 1);
+      const first = second === -1 ? path.slice(1) : path.slice(1, second);
+      if (first === CUSTOM_PREFIX && second !== -1) {
+        const third = path.indexOf('/', second + 1);
+        const id = third === -1 ? path.slice(second + 1) : path.slice(second + 1, third);
+        const route = customs.get(id);
+        return route ? { route, rest: third === -1 ? '/' : path.slice(third) } : null;
+      }
+      const route = builtins.get(first);
+      return route ? { route, rest: second === -1 ? '/' : path.slice(second) } : null;
+    },
+    routes: () => [...builtins.values(), ...customs.values()],
+  };
+}

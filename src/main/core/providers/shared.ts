@@ -1,0 +1,48 @@
+import type { JsonObject } from '../util/json.js';
+import type { CallInfo, MeteredUsage } from './types.js';
+
+export function emptyMetered(): MeteredUsage {
+  return { usage: null, responseModel: null, reportedCostUsd: null, complete: false, textChars: 0 };
+}
+
+/** Collects the text a prompt carries (strings anywhere in the listed fields), for token estimates. */
+export function collectText(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) collectText(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      // Base64 images and audio are not text tokens; counting them would inflate estimates by orders of magnitude.
+      if (k === 'data' || k === 'image_url' || k === 'url' || k === 'file_data' || k === 'inline_data' || k === 'inlineData') continue;
+      collectText(v, out);
+    }
+  }
+  return out;
+}
+
+export function callInfo(model: string | null, stream: boolean, maxOutputTokens: number | null, promptOf: () => unknown): CallInfo {
+  let text: string | null = null;
+  return {
+    model,
+    stream,
+    maxOutputTokens,
+    promptText: () => (text ??= collectText(promptOf()).join('\n')),
+  };
+}
+
+export function positiveInt(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : null;
+}
+
+export function modelOf(body: JsonObject | null): string | null {
+  const m = body?.model;
+  return typeof m === 'string' && m.length > 0 ? m : null;
+}
+
+/** Sets a numeric cap if the body has none or a larger one. */
+export function clampField(body: JsonObject | null, field: string, max: number): boolean {
+  if (!body) return false;
+  const cur = body[field];
+  if (typeof cur === 'number' && cur <= max) return false;
+  body[field] = max;
+  return true;
+}

@@ -1,0 +1,100 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { TokenUsage } from '../../contract/usage.js';
+import type { JsonObject } from '../util/json.js';
+
+/** What a provider module read from a usage object or stream; missing fields are filled by the proxy. */
+export interface MeteredUsage {
+  usage: Partial<TokenUsage> | null;
+  /** The model the upstream says it used. */
+  responseModel: string | null;
+  /** A cost the upstream reported itself (OpenRouter's usage.cost), in dollars. */
+  reportedCostUsd: number | null;
+  /** True when the final usage was seen (a stream's last usage event, or a whole JSON body). */
+  complete: boolean;
+  /** Characters of generated text seen: the basis of an output estimate when usage never came. */
+  textChars: number;
+}
+
+export interface CallInfo {
+  model: string | null;
+  stream: boolean;
+  /** The output cap the request sets, if any. */
+  maxOutputTokens: number | null;
+  /** The prompt's text, for token estimates; computed lazily because most calls never need it. */
+  promptText(): string;
+}
+
+/** Per-request state a stream meter keeps; `prepare` returns what the meter needs to know. */
+export interface PreparedCall {
+  /** The body was changed and must be re-serialised. */
+  changed: boolean;
+  /** Tollgate asked upstream for a usage chunk the client did not ask for: strip it from the stream. */
+  injectedUsage: boolean;
+}
+
+/**
+ * A stream meter sees every SSE event. In filter mode (`PreparedCall.injectedUsage`), its return value decides
+ * what the client gets for that event: the raw text unchanged, a replacement, or '' to drop it.
+ */
+export interface StreamMeter {
+  onEvent(event: string | undefined, data: string, raw: string): string;
+  result(): MeteredUsage;
+}
+
+export interface Operation {
+  /** e.g. "chat.completions", "messages", "generateContent". */
+  name: string;
+  /** Whether this call is billed by tokens (count_tokens and model listings are not). */
+  metered: boolean;
+  inspect(body: JsonObject | null, path: string, query: URLSearchParams): CallInfo;
+  /** Adjust the forwarded body (e.g. ask for stream usage). Mutates body. */
+  prepare(body: JsonObject | null, call: CallInfo, query: URLSearchParams): PreparedCall;
+  usageFromBody(json: unknown): MeteredUsage;
+  createStreamMeter(prepared: PreparedCall): StreamMeter;
+  /** The frame that ends a stream cleanly with an error, in this format; null where the format has none. */
+  streamErrorFrame(message: string): string | null;
+  /** Replace the model (budget degrade). Returns false if the model is not in the body (e.g. Gemini's path). */
+  setModel(body: JsonObject | null, model: string, path: string): { body: boolean; path: string };
+  /** Clamp the output cap (run budgets). */
+  clampOutput(body: JsonObject | null, max: number): boolean;
+  /** Whether the body must be JSON. */
+  jsonBody: boolean;
+}
+
+export interface Credential {
+  value: string;
+  /** 'subscription' for OAuth tokens (Claude Code Pro/Max): spend is API-equivalent, not billed. */
+  kind: 'api-key' | 'subscription';
+}
+
+export type ErrorKind =
+  | 'invalid_request'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'too_large'
+  | 'budget_exceeded'
+  | 'paused'
+  | 'upstream_unreachable'
+  | 'upstream_timeout'
+  | 'internal';
+
+export interface ProviderModule {
+  /** Route id: `/openai/...`, or `/custom/<id>/...` for OpenAI-compatible ones. */
+  id: string;
+  name: string;
+  /** The genai-prices provider id its models are priced under; null when only overrides apply. */
+  pricingProviderId: string | null;
+  /** Local models (Ollama): priced at $0 on purpose, and recorded as such. */
+  free: boolean;
+  baseUrl: string;
+  /** What clients append to Tollgate's route prefix in their base URL: "/v1" for OpenAI's SDK, "" for Anthropic's. */
+  clientBasePath: string;
+  /** The route path (after the prefix) to the operation; null means pass through unmetered. */
+  operation(method: string, path: string): Operation | null;
+  credential(headers: IncomingHttpHeaders, query: URLSearchParams): Credential | null;
+  /** Put the real key where this provider expects it (wrapped keys). */
+  setCredential(headers: Record<string, string | string[] | undefined>, query: URLSearchParams, secret: string): void;
+  errorBody(status: number, kind: ErrorKind, message: string): string;
+  /** Default models the budget engine degrades to, and context limits it bounds output with, live in pricing. */
+}

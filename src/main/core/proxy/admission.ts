@@ -1,0 +1,54 @@
+import type { RequestRecord } from '../../contract/usage.js';
+import type { PricingTarget } from '../pricing/pricer.js';
+import type { CallInfo, ErrorKind, MeteredUsage } from '../providers/types.js';
+
+/** What the budget engine is told about a call before it is forwarded. */
+export interface AdmissionInput {
+  requestId: string;
+  ts: number;
+  provider: string;
+  pricing: PricingTarget;
+  operation: string;
+  model: string;
+  keyId: string;
+  project: string | null;
+  user: string | null;
+  run: string | null;
+  call: CallInfo;
+  /** The request body's size in bytes: an upper bound on its tokens, free to compute. */
+  bodyBytes: number;
+}
+
+export interface AdmissionTicket {
+  /**
+   * Called as a stream's usage grows. Returns a message to end the stream with when its running cost would carry
+   * a budget past its hard stop, else null.
+   */
+  progress(m: MeteredUsage): string | null;
+  /** The call finished: reserve → actual. */
+  settle(record: RequestRecord): void;
+  /** The call never reached upstream, or failed before any usage: give the reservation back. */
+  release(): void;
+}
+
+export type AdmissionDecision =
+  | {
+      ok: true;
+      ticket: AdmissionTicket;
+      /** Degrade: forward to this model instead. */
+      model?: string;
+      /** Clamp the output cap to this (agent-run budgets). */
+      maxOutputTokens?: number;
+      /** Response headers to add (x-tollgate-budget-warning, …). */
+      headers: Record<string, string>;
+    }
+  | { ok: false; status: number; kind: ErrorKind; message: string; headers: Record<string, string>; note: string };
+
+export interface Admission {
+  admit(input: AdmissionInput): AdmissionDecision;
+}
+
+export const NOOP_TICKET: AdmissionTicket = { progress: () => null, settle: () => {}, release: () => {} };
+
+/** No budgets: everything is admitted. */
+export const openAdmission: Admission = { admit: () => ({ ok: true, ticket: NOOP_TICKET, headers: {} }) };

@@ -1,0 +1,37 @@
+import type { IncomingMessage } from 'node:http';
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body exceeds ${limit} bytes`);
+  }
+}
+
+/** Reads a request body up to a limit. The request is the client's, so an oversize one is refused early. */
+export function readBody(req: IncomingMessage, limit: number, done: (err: Error | null, body: Buffer) => void): void {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    done(new BodyTooLargeError(limit), Buffer.alloc(0));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (err: Error | null) => {
+    if (finished) return;
+    finished = true;
+    req.removeListener('data', onData);
+    done(err, err ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  };
+  const onData = (c: Buffer) => {
+    size += c.length;
+    if (size > limit) {
+      finish(new BodyTooLargeError(limit));
+      return;
+    }
+    chunks.push(c);
+  };
+  req.on('data', onData);
+  req.once('end', () => finish(null));
+  req.once('error', (e) => finish(e));
+  req.once('aborted', () => finish(new Error('client aborted the request')));
+}
