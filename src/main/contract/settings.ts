@@ -45,4 +45,6 @@ export interface Settings {
   paused: boolean;
   /** What to do with calls to models without a known price. */
   unpricedPolicy: UnpricedPolicy;
+  /** Optional: budget alerts are also POSTed here as JSON with a Slack-compatible `text` field. */
+  alertWebhookUrl: string | null;
 }

@@ -4,6 +4,8 @@ import { unavailableBudgetApi } from './budgets/unavailable.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
 import { createAdminHttp } from './admin/admin-http.js';
+import { createAlerts, type Alerts } from './alerts/alerts.js';
+import type { Notifier } from './alerts/notifier.js';
 import { createApiHandlers } from './admin/handlers.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
 import { createKeyRing } from './keys/key-ring.js';
@@ -39,6 +41,10 @@ export interface CoreOptions {
   /** How often dirty data is written (default 1 s). */
   flushIntervalMs?: number;
   version?: string;
+  /** Shows budget alerts on the desktop; none in tests unless given. */
+  notifier?: Notifier | null;
+  /** For the alert webhook (default: global fetch). */
+  fetch?: typeof fetch;
   /** Serves the dashboard's files in headless mode. */
   dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
 }
@@ -59,6 +65,7 @@ export interface Core {
   /** Persisted sections other modules (budgets, pollers) register. */
   readonly persistence: ReturnType<typeof createPersistence>;
   readonly stored: Record<string, unknown>;
+  readonly alerts: Alerts;
   settings(): Settings;
   flush(): boolean;
 }
@@ -102,6 +109,16 @@ export function createCore(opts: CoreOptions): Core {
     db,
     overrides: () => settings.priceOverrides,
     onError: (err) => log.warn('price database rejected a usage record', { error: (err as Error).message }),
+  });
+  const alerts = createAlerts({
+    events,
+    notifier: opts.notifier ?? null,
+    persistence,
+    stored: stored.alerts,
+    clock,
+    log,
+    webhookUrl: () => settings.alertWebhookUrl,
+    fetch: opts.fetch ?? globalThis.fetch,
   });
   let admission: Admission = openAdmission;
   const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
@@ -160,6 +177,7 @@ export function createCore(opts: CoreOptions): Core {
     pricer,
     persistence,
     stored,
+    alerts,
     settings: () => settings,
     get url() {
       return bound?.url ?? '';
@@ -178,12 +196,14 @@ export function createCore(opts: CoreOptions): Core {
           const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
+          alerts.start();
           resolve(bound);
         });
       });
     },
     stop() {
       return new Promise((resolve) => {
+        alerts.stop();
         persistence.stop();
         server.close(() => resolve());
         server.closeAllConnections();

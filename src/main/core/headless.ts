@@ -3,6 +3,8 @@
  * A stray import of electron anywhere under this entry fails at once here, which is the point.
  */
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createNodeNotifier } from './alerts/node-notifier.js';
 import { parseRunOptions, UsageError } from './cli-options.js';
 import { createCore } from './create-core.js';
 import { createFileSecrets } from './secrets/file-secrets.js';
@@ -22,6 +24,9 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   }
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const log = createConsoleLogger();
+  const icon = fileURLToPath(new URL('../../../resources/icon.png', import.meta.url));
+  // TOLLGATE_NOTIFY=0 for servers where nobody watches a desktop (budget alerts still reach the log and the webhook).
+  const notifier = env.TOLLGATE_NOTIFY === '0' ? null : createNodeNotifier({ icon: fs.existsSync(icon) ? icon : null });
   const core = createCore({
     dataDir: opts.dataDir,
     store: createConfStore(opts.dataDir),
@@ -30,6 +35,7 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     port: opts.port,
     log,
     env,
+    notifier,
     version: env.npm_package_version,
   });
   let bound;
