@@ -30,7 +30,7 @@ const NOTIFIED_MAX_AGE_MS = 366 * 86_400_000;
 /**
  * Turns 'budget.alert' events into desktop notifications and webhook posts, each exactly once per alert id.
  * The budget engine promises one event per budget × period × tier; this module keeps the promise across restarts
- * (ids are persisted) and guards against a flood: past `maxPerMinute` notifications a minute, the rest are
+ * (ids are persisted) and guards against a flood: past `maxPerWindow` notifications a minute, the rest are
  * folded into one summary so a misbehaving emitter can never produce one notification per request.
  */
 export function createAlerts(deps: {
@@ -44,7 +44,9 @@ export function createAlerts(deps: {
   fetch: typeof fetch;
   retryDelaysMs?: number[];
   webhookTimeoutMs?: number;
-  maxPerMinute?: number;
+  /** The flood guard: at most `maxPerWindow` notifications per `floodWindowMs` (default 6 a minute). */
+  maxPerWindow?: number;
+  floodWindowMs?: number;
 }): Alerts {
   const initial = (deps.stored ?? {}) as Partial<AlertsSnapshot>;
   const now = deps.clock.now();
@@ -64,7 +66,8 @@ export function createAlerts(deps: {
     retryDelaysMs: deps.retryDelaysMs,
     timeoutMs: deps.webhookTimeoutMs,
   });
-  const maxPerMinute = deps.maxPerMinute ?? 6;
+  const maxPerWindow = deps.maxPerWindow ?? 6;
+  const floodWindowMs = deps.floodWindowMs ?? 60_000;
   const stats = { received: 0, notified: 0, duplicates: 0, suppressed: 0, webhook: webhook.stats };
   let windowStart = 0;
   let shownInWindow = 0;
@@ -102,11 +105,11 @@ export function createAlerts(deps: {
 
   const notify = (n: AlertNotification) => {
     const t = deps.clock.now();
-    if (t - windowStart >= 60_000) {
+    if (t - windowStart >= floodWindowMs) {
       windowStart = t;
       shownInWindow = 0;
     }
-    if (shownInWindow < maxPerMinute) {
+    if (shownInWindow < maxPerWindow) {
       shownInWindow++;
       show(n);
       return;
@@ -114,7 +117,7 @@ export function createAlerts(deps: {
     stats.suppressed++;
     folded.push(n);
     if (!foldTimer) {
-      foldTimer = setTimeout(flushFolded, Math.max(1000, windowStart + 60_000 - t));
+      foldTimer = setTimeout(flushFolded, Math.max(0, windowStart + floodWindowMs - t));
       foldTimer.unref();
     }
   };

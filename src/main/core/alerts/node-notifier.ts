@@ -9,6 +9,13 @@ type NotifyFn = (options: Record<string, unknown>, cb: (err: Error | null, respo
 const clean = (s: string) => s.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' ');
 
 /**
+ * notify-send unescapes its body (g_strcompress: "\\" → "\"), and notification servers read the body as markup
+ * (the Desktop Notifications spec's body-markup), so a budget called "R&D <team>" needs both undone to show as
+ * written. The summary is plain text and passed as is.
+ */
+const notifySendBody = (s: string) => s.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
  * Desktop notifications through node-notifier: notify-send on Linux (libnotify-bin), terminal-notifier on
  * macOS, SnoreToast on Windows. Works without Electron, so headless mode notifies too. Clicks are reported by the
  * macOS and Windows backends only; notify-send has no way to say a notification was clicked.
@@ -25,7 +32,7 @@ export function createNodeNotifier(
       return new Promise<void>((resolve, reject) => {
         const options: Record<string, unknown> = {
           title: clean(n.title),
-          message: clean(n.body),
+          message: platform === 'linux' ? notifySendBody(clean(n.body)) : clean(n.body),
           'app-name': opts.appName ?? 'Tollgate',
           appID: opts.appName ?? 'Tollgate',
           urgency: n.critical ? 'critical' : 'normal',
