@@ -13,6 +13,16 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        // Playwright end-to-end tests (the Electron app; each file skips itself, saying why, where it cannot run).
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -134,7 +134,7 @@ async function main() {
 
   if (wantWindow || process.argv.includes('--show')) win.show();
   // Tests reach the running core through this, and nothing else does (the e2e and stub smoke tests).
-  if (process.env.TOLLGATE_TEST_HOOKS === '1') Object.assign(globalThis, { __tollgate: { core, feed, tray, windows: win } });
+  if (process.env.TOLLGATE_TEST_HOOKS === '1') Object.assign(globalThis, { __tollgate: { core, feed, tray, dispatch, windows: win } });
 }
 
 void main();

@@ -38,7 +38,7 @@ export function createTrayController(opts: {
     // Windows users expect a left click on a tray icon to open the app; the menu stays on the right click.
     tray.on('click', () => opts.dispatch({ type: 'open-dashboard' }));
   }
-  let icon: IconState | null = null;
+  let icon: IconState = 'normal';
   let tooltip = '';
   let menuJson = '';
   const stats = { menus: 0, icons: 0 };
