@@ -85,6 +85,8 @@ async function streamFrames(res: ServerResponse, head: string[], deltas: string[
   for (const f of head) res.write(f);
   for (let i = 0; i < deltas.length; i++) {
     if (s.breakAfterChunks !== undefined && i >= s.breakAfterChunks) {
+      // Let what was written reach the wire first, then reset the connection mid-stream.
+      await sleep(20);
       res.socket?.destroy();
       return;
     }
