@@ -7,6 +7,7 @@ export function budgetStatus(o: Partial<Omit<BudgetStatus, 'budget'>> & { budget
   const { budget, ...rest } = o;
   const b: Budget = {
     id: 'b1',
+    source: 'api',
     name: 'Claude Code',
     scope: {},
     period: { kind: 'month' },

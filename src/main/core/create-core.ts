@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
-import { unavailableBudgetApi } from './budgets/unavailable.js';
+import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
 import { createAdminHttp } from './admin/admin-http.js';
@@ -12,7 +12,7 @@ import { createKeyRing } from './keys/key-ring.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
-import { openAdmission, type Admission } from './proxy/admission.js';
+import type { Admission } from './proxy/admission.js';
 import { createForwarder } from './proxy/forward.js';
 import { createHttpServer } from './proxy/server.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
@@ -25,6 +25,7 @@ import { systemClock, type Clock } from './util/clock.js';
 import { createEmitter, type Emitter } from './util/events.js';
 import { createIdGenerator } from './util/ids.js';
 import { createConsoleLogger, type Logger } from './util/log.js';
+import { createLazyTokenizer } from './tokens/tokenizer.js';
 
 export const DEFAULT_PORT = 4848;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -60,8 +61,9 @@ export interface Core {
   readonly url: string;
   readonly ledger: Ledger;
   readonly pricer: Pricer;
-  /** Swaps in the budget engine (or any admission policy). */
+  /** Swaps the admission policy (tests; the budget engine is the default). */
   setAdmission(a: Admission): void;
+  readonly budgets: BudgetModule;
   /** Persisted sections other modules (budgets, pollers) register. */
   readonly persistence: ReturnType<typeof createPersistence>;
   readonly stored: Record<string, unknown>;
@@ -120,7 +122,21 @@ export function createCore(opts: CoreOptions): Core {
     webhookUrl: () => settings.alertWebhookUrl,
     fetch: opts.fetch ?? globalThis.fetch,
   });
-  let admission: Admission = openAdmission;
+  const budgets: BudgetModule = createBudgetModule({
+    dataDir: opts.dataDir,
+    clock,
+    log,
+    settings: () => settings,
+    pricer,
+    tokenizer: createLazyTokenizer((err) => log.warn('tokenizer failed to load; admission uses byte bounds', { error: String(err) })),
+    ledger,
+    keyLabel: (id) => keys.get(id)?.label ?? id,
+    initial: stored.budgets,
+    markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
+    onAlert: (a) => events.emit('budget.alert', a),
+    onStatuses: (list) => events.emit('budgets.changed', list),
+  });
+  let admission: Admission = budgets.engine;
   const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
 
   let bound: { url: string; host: string; port: number } | null = null;
@@ -132,7 +148,7 @@ export function createCore(opts: CoreOptions): Core {
     port: bound?.port ?? opts.port ?? DEFAULT_PORT,
     dataDir: opts.dataDir,
     storePath: opts.store.path,
-    problems: persistence.lastError ? [...problems, persistence.lastError] : problems,
+    problems: [...problems, ...budgets.problems(), ...(persistence.lastError ? [persistence.lastError] : [])],
     priceSource: db.source,
     startedAt,
     timezone: resolveZone(settings.timezone),
@@ -141,6 +157,10 @@ export function createCore(opts: CoreOptions): Core {
   });
 
   const updateSettings = (next: Settings) => {
+    if (next.hardStopEnforcement !== settings.hardStopEnforcement) {
+      budgets.engine.recordAudit('setting', `Hard-stop enforcement turned ${next.hardStopEnforcement ? 'on' : 'off'}.`);
+    }
+    if (next.paused !== settings.paused) budgets.engine.recordAudit('setting', next.paused ? 'All AI traffic paused.' : 'AI traffic resumed.');
     settings = next;
     registry = createProviderRegistry(settings, envUpstreams, agents);
     markSettings();
@@ -149,7 +169,7 @@ export function createCore(opts: CoreOptions): Core {
 
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
-    ...unavailableBudgetApi(),
+    ...budgets.api,
   };
   const forwarder = createForwarder({
     keys,
@@ -175,6 +195,7 @@ export function createCore(opts: CoreOptions): Core {
     adminToken,
     ledger,
     pricer,
+    budgets,
     persistence,
     stored,
     alerts,
@@ -197,6 +218,7 @@ export function createCore(opts: CoreOptions): Core {
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
           alerts.start();
+          budgets.start();
           resolve(bound);
         });
       });
@@ -204,6 +226,7 @@ export function createCore(opts: CoreOptions): Core {
     stop() {
       return new Promise((resolve) => {
         alerts.stop();
+        budgets.stop();
         persistence.stop();
         server.close(() => resolve());
         server.closeAllConnections();
