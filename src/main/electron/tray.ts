@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { IconState, MenuItemModel, TrayAction, TrayModel } from '../core/tray/tray-model.js';
+import { menuLabel } from './menu-label.js';
 
 /** macOS draws template images in the menu bar's own colour; elsewhere the coloured icons show the state. */
 export function trayIconFile(resourcesDir: string, state: IconState, platform: NodeJS.Platform): string {
@@ -49,14 +50,15 @@ export function createTrayController(opts: {
         case 'separator':
           return { type: 'separator' };
         case 'submenu':
-          return { label: item.label, submenu: toTemplate(item.items) };
+          return { label: menuLabel(item.label), submenu: toTemplate(item.items) };
         case 'checkbox': {
           const action = item.action;
-          return { type: 'checkbox', label: item.label, checked: item.checked, click: () => opts.dispatch(action) };
+          return { type: 'checkbox', label: menuLabel(item.label), checked: item.checked, click: () => opts.dispatch(action) };
         }
         case 'label': {
           const action = item.action;
-          return action ? { label: item.label, click: () => opts.dispatch(action) } : { label: item.label, enabled: false };
+          const label = menuLabel(item.label);
+          return action ? { label, click: () => opts.dispatch(action) } : { label, enabled: false };
         }
       }
     });
