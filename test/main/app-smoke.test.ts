@@ -25,7 +25,7 @@ beforeAll(async () => {
   outDir = buildApp();
   upstream = await startFakeUpstream();
   userData = tempDir('tollgate-app-');
-  app = startStubApp({ outDir, userData, env: { TOLLGATE_OPENAI_BASE_URL: upstream.url } });
+  app = startStubApp({ outDir, userData, env: { TOLLGATE_OPENAI_BASE_URL: upstream.url, TOLLGATE_ANTHROPIC_BASE_URL: upstream.url } });
   s0 = await app.waitFor(ready, 'the app to start');
 }, 60_000);
 
@@ -50,6 +50,17 @@ async function chat(url: string) {
     method: 'POST',
     headers: { authorization: 'Bearer sk-smoke-test-key-000001', 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** claude-haiku-4-5 at $1 / $5 per MTok: 100 input + 1000 output tokens cost $0.0051. */
+async function haiku(url: string) {
+  const res = await fetch(`${url}/anthropic/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': 'sk-ant-smoke-test-0001', 'content-type': 'application/json', 'x-fake': JSON.stringify({ usage: { input_tokens: 100, output_tokens: 1000 } }) },
+    body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] }),
   });
   await res.arrayBuffer();
   return res.status;
@@ -186,24 +197,71 @@ describe('the app, built and run on a stub electron', () => {
     expect((await admin<{ paused: boolean }>(s0.url!, 'settings.get')).data.paused).toBe(false);
   });
 
+  it('with a real budget: notifies each tier once, and the tray\'s hard-stop toggle decides whether requests pass', async () => {
+    const created = await admin<{ id: string }>(s0.url!, 'budgets.create', {
+      name: 'Claude Code',
+      scope: { provider: 'anthropic' },
+      period: { kind: 'month' },
+      limitUsd: 0.01,
+      hardStopPercent: 100,
+    });
+    expect(created.ok).toBe(true);
+    const id = created.data.id;
+    expect(await haiku(s0.url!)).toBe(200);
+    let s = await app.waitFor((x) => x.notifications.length === 1, 'the 50% notification');
+    expect(s.notifications[0]!.options).toMatchObject({ title: 'Budget "Claude Code" at 50%', urgency: 'normal' });
+    expect(s.notifications[0]!.options.body).toMatch(/\$0\.0051 of \$0\.01/);
+    s = await app.waitFor((x) => x.tray!.image.endsWith('/notice.png'), 'the ≥50% icon');
+    expect(menuLabels(s.tray!.menu)).toContain('Claude Code — $0.01 of $0.01 (51%)');
+
+    // The next call could pass the hard stop at its worst case: blocked while enforcement is on.
+    expect(await haiku(s0.url!)).toBe(402);
+    await app.send('click', { labels: ['Hard stop enforcement'] });
+    await app.waitFor((x) => menuItem(x.tray!.menu, 'Hard stop enforcement')?.checked === false, 'enforcement off');
+    expect(await haiku(s0.url!)).toBe(200);
+    s = await app.waitFor((x) => x.notifications.length === 4 && x.tray!.image.endsWith('/exceeded.png'), '80%, 100% and hard-stop notifications');
+    expect(s.notifications.map((n) => n.options.title)).toEqual([
+      'Budget "Claude Code" at 50%',
+      'Budget "Claude Code" at 80%',
+      'Budget "Claude Code" at 100%',
+      'Budget "Claude Code" reached its hard stop',
+    ]);
+    expect(s.notifications[3]!.options.body).toMatch(/enforcement is off, so requests continue/);
+    expect(menuLabels(s.tray!.menu)).toContain('Claude Code — $0.01 of $0.01 (102%) · over limit');
+
+    // Enforcement back on: the budget is stopped, the icon says so, requests are refused; no new notifications.
+    await app.send('click', { labels: ['Hard stop enforcement'] });
+    s = await app.waitFor((x) => x.tray!.image.endsWith('/stopped.png'), 'the stopped icon');
+    expect(menuLabels(s.tray!.menu)).toContain('Claude Code — $0.01 of $0.01 (102%) · blocking');
+    expect(await haiku(s0.url!)).toBe(402);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await app.state()).notifications).toHaveLength(4);
+
+    // The budget's line in the tray opens the dashboard on it.
+    await app.send('click', { labels: ['Claude Code — $0.01 of $0.01 (102%) · blocking'] });
+    const w = await app.waitFor((x) => x.windows[0]!.sent.some((m) => m[0] === 'tollgate:navigate' && m[1] === `#/budgets/${id}`), 'navigation to the budget');
+    expect(w.windows[0]!.visible).toBe(true);
+    expect((await admin<{ ok: boolean }>(s0.url!, 'budgets.delete', { id })).ok).toBe(true);
+    await app.waitFor((x) => x.tray!.image.endsWith('/normal.png'), 'the normal icon again');
+  });
+
   it('turns a threshold event into exactly one notification, and a click opens the dashboard on that budget', async () => {
+    const before = (await app.state()).notifications.length;
     const alert = thresholdAlert({ id: 'smoke:b7:80', budgetId: 'b7' });
     for (let i = 0; i < 5; i++) await app.send('emit', { name: 'budget.alert', payload: alert });
-    const s = await app.waitFor((x) => x.notifications.length > 0, 'a notification');
+    await app.waitFor((x) => x.notifications.length > before, 'a notification');
     await new Promise((r) => setTimeout(r, 100));
-    const all = (await app.state()).notifications;
+    const all = (await app.state()).notifications.slice(before);
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
       options: { title: alert.title, body: alert.body, urgency: 'normal', icon: path.join(ROOT, 'resources/icon.png') },
       shown: true,
       clickListeners: 1,
     });
-    expect(s.notifications).toHaveLength(1);
 
-    await app.send('clickNotification', { index: 0 });
-    const after = await app.waitFor((x) => x.windows[0]!.sent.some((m) => m[0] === 'tollgate:navigate'), 'navigation');
+    await app.send('clickNotification', { index: before });
+    const after = await app.waitFor((x) => x.windows[0]!.sent.some((m) => m[0] === 'tollgate:navigate' && m[1] === '#/budgets/b7'), 'navigation');
     expect(after.windows).toHaveLength(1);
-    expect(after.windows[0]!.sent.filter((m) => m[0] === 'tollgate:navigate')).toEqual([['tollgate:navigate', '#/budgets/b7']]);
     expect(after.windows[0]!.visible).toBe(true);
   });
 
@@ -239,7 +297,8 @@ describe('the app, built and run on a stub electron', () => {
       settings: { hardStopEnforcement: boolean };
     };
     expect(JSON.stringify(stored.ledger)).toContain('gpt-4o-mini');
-    expect(stored.alerts.notified.map(([id]) => id)).toEqual(['smoke:b7:80']);
+    expect(stored.alerts.notified.map(([id]) => id)).toContain('smoke:b7:80');
+    expect(stored.alerts.notified).toHaveLength(5);
     expect(app.output()).not.toMatch(/Error|error/);
   });
 

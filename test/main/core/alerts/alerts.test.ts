@@ -8,6 +8,7 @@ import { createPersistence } from '../../../../src/main/core/store/persistence.j
 import { systemClock } from '../../../../src/main/core/util/clock.js';
 import { createEmitter } from '../../../../src/main/core/util/events.js';
 import { createSilentLogger } from '../../../../src/main/core/util/log.js';
+import { startFakeUpstream } from '../../../support/fake-upstream.js';
 import { thresholdAlert } from '../../../support/fixtures.js';
 import { startTollgate, tempDir, type Tollgate } from '../../../support/harness.js';
 import { startWebhookReceiver } from '../../../support/webhook-receiver.js';
@@ -56,6 +57,32 @@ describe('alerts in the core', () => {
       ['b1:2026-01:80', false],
       ['b1:2026-01:100', true],
     ]);
+  });
+
+  it('with the budget engine: a budget crossing its tiers notifies once per tier, not once per request', async () => {
+    const upstream = await startFakeUpstream();
+    cleanups.push(() => upstream.close());
+    const notifier = recorder();
+    const t = await tollgate({ upstream: upstream.url, core: { notifier } });
+    const created = await t.admin<{ id: string }>('budgets.create', { name: 'Agents', scope: { provider: 'anthropic' }, period: { kind: 'day' }, limitUsd: 0.02, hardStopPercent: null });
+    expect(created.status).toBe(200);
+    // claude-haiku-4-5, 100 input + 1000 output tokens: $0.0051 a call; ten calls are 255% of the limit.
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${t.url}/anthropic/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'sk-ant-alerts-0001', 'content-type': 'application/json', 'x-fake': JSON.stringify({ usage: { input_tokens: 100, output_tokens: 1000 } }) },
+        body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    expect(notifier.shown.map((n) => [n.title, n.budgetId, n.critical])).toEqual([
+      ['Budget "Agents" at 50%', created.body.data!.id, false],
+      ['Budget "Agents" at 80%', created.body.data!.id, false],
+      ['Budget "Agents" at 100%', created.body.data!.id, true],
+    ]);
+    // Which budget, spend and limit, and what happens next, in the engine's words.
+    expect(notifier.shown[2]!.body).toMatch(/^\$0\.020 of \$0\.020 today\. It has no hard stop: requests continue\. Resets at /);
   });
 
   it('remembers what it showed across a restart (same data folder), and shows new alerts after it', async () => {

@@ -2,14 +2,16 @@
  * Real notification delivery: the core's alerts module with node-notifier (notify-send on Linux) showing
  * notifications to a real notification daemon (dunst) on a virtual X display, read back with `dunstctl history`.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeNotifier } from '../../../../src/main/core/alerts/node-notifier.js';
 import { desktopUnavailable, startDesktopSession, type DesktopSession } from '../../../support/desktop-session.js';
+import { startFakeUpstream } from '../../../support/fake-upstream.js';
 import { thresholdAlert } from '../../../support/fixtures.js';
-import { startTollgate, type Tollgate } from '../../../support/harness.js';
+import { startTollgate, tempDir, type Tollgate } from '../../../support/harness.js';
 
 const unavailable = desktopUnavailable();
 if (unavailable) console.warn(`desktop notification delivery tests skipped: ${unavailable}`);
@@ -83,5 +85,42 @@ describe.skipIf(unavailable)(`desktop notifications through node-notifier and du
     expect(got.summary).toBe(title);
     expect(got.bodyText).toBe(body);
     expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('headless mode (npm run serve) notifies too: a real budget crossing 50% shows on the desktop', async () => {
+    const upstream = await startFakeUpstream();
+    const dataDir = tempDir();
+    const root = path.resolve(__dirname, '../../../..');
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main/core/headless.ts'), '--port', '0', '--data-dir', dataDir], {
+      cwd: root,
+      env: { ...process.env, ...desktop.env, TOLLGATE_ANTHROPIC_BASE_URL: upstream.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await until(async () => /listening on (\S+)/.test(out), 'headless to listen');
+      const url = /listening on (\S+)/.exec(out)![1]!;
+      const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+      const admin = (channel: string, input: unknown) =>
+        fetch(`${url}/api/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+      expect((await admin('budgets.create', { name: 'Headless team', scope: { provider: 'anthropic' }, period: { kind: 'month' }, limitUsd: 0.01 })).status).toBe(200);
+      const res = await fetch(`${url}/anthropic/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'sk-ant-headless-0001', 'content-type': 'application/json', 'x-fake': JSON.stringify({ usage: { input_tokens: 100, output_tokens: 1000 } }) },
+        body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      await until(async () => (await desktop.history()).some((n) => n.summary === 'Budget "Headless team" at 50%'), 'the headless notification');
+      const n = (await desktop.history()).find((x) => x.summary === 'Budget "Headless team" at 50%')!;
+      expect(n.appname).toBe('Tollgate');
+      expect(n.bodyText).toMatch(/^\$0\.0051 of \$0\.010 this month\./);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await upstream.close();
+    }
   });
 });
