@@ -1,6 +1,6 @@
 import { app, session, shell } from 'electron';
 import type { Logger } from '../core/util/log.js';
-import { CONTENT_SECURITY_POLICY, type UrlPolicy } from './url-policy.js';
+import type { UrlPolicy } from './url-policy.js';
 
 /**
  * Electron's security checklist, applied to every session and web contents the app ever creates: no permission
@@ -21,7 +21,7 @@ export function hardenApp(deps: { policy: UrlPolicy; log: Logger }): void {
     callback({ cancel: !allowed });
   });
   ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [deps.policy.csp] } });
   });
 
   app.on('web-contents-created', (_event, contents) => {

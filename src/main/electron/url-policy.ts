@@ -22,7 +22,19 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
+/**
+ * With the dev server (`npm run dev`), @vitejs/plugin-react injects an inline module script (the React Refresh
+ * preamble) ahead of the page's own meta CSP, and hot reload talks over a WebSocket. A response header covers
+ * the whole page, so in dev it allows inline scripts and that socket; built pages never get this.
+ */
+export function devContentSecurityPolicy(devUrl: string): string {
+  const ws = new URL(devUrl).origin.replace(/^http/, 'ws');
+  return CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", `connect-src 'self' ${ws}`);
+}
+
 export interface UrlPolicy {
+  /** The CSP response header for the window's pages. */
+  readonly csp: string;
   /** The dashboard page itself (any hash): the only page whose IPC is answered and the only place navigation may go. */
   isAppPage(url: string): boolean;
   /** What a page may fetch: its own files (or the dev server), devtools, and inline data. No remote content. */
@@ -53,6 +65,7 @@ export function createUrlPolicy(opts: { rendererFile: string; devUrl: string | n
   };
 
   return {
+    csp: opts.devUrl ? devContentSecurityPolicy(opts.devUrl) : CONTENT_SECURITY_POLICY,
     isAppPage(url) {
       const u = parse(url);
       if (!u) return false;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { budgetRoute, CONTENT_SECURITY_POLICY, createUrlPolicy } from '../../../src/main/electron/url-policy.js';
+import { budgetRoute, CONTENT_SECURITY_POLICY, createUrlPolicy, devContentSecurityPolicy } from '../../../src/main/electron/url-policy.js';
 
 const file = path.resolve('/opt/Tollgate/resources/app.asar/out/renderer/index.html');
 const page = pathToFileURL(file).href;
@@ -45,6 +45,12 @@ describe('the window URL policy (dev server)', () => {
     expect(p.isAllowedRequest('ws://localhost:5173/')).toBe(true);
     expect(p.isAllowedRequest('https://fonts.googleapis.com/css')).toBe(false);
     expect(p.pageUrl('/budgets/b1')).toBe('http://localhost:5173/#/budgets/b1');
+  });
+  it('relaxes the CSP header only for the dev server: its inline React Refresh preamble and hot-reload socket', () => {
+    expect(p.csp).toBe(devContentSecurityPolicy('http://localhost:5173/'));
+    expect(p.csp).toContain("script-src 'self' 'unsafe-inline'");
+    expect(p.csp).toContain("connect-src 'self' ws://localhost:5173");
+    expect(createUrlPolicy({ rendererFile: file, devUrl: null }).csp).toBe(CONTENT_SECURITY_POLICY);
   });
 });
 
