@@ -36,7 +36,7 @@ const NOTIFIED_MAX_AGE_MS = 366 * 86_400_000;
 export function createAlerts(deps: {
   events: Pick<Emitter<{ 'budget.alert': BudgetAlert }>, 'on'>;
   notifier: Notifier | null;
-  persistence: Pick<Persistence, 'section'>;
+  persistence: Pick<Persistence, 'section' | 'flush'>;
   stored: unknown;
   clock: Clock;
   log: Logger;
@@ -139,6 +139,9 @@ export function createAlerts(deps: {
     notified.set(alert.id, deps.clock.now());
     while (notified.size > NOTIFIED_LIMIT) notified.delete(notified.keys().next().value as string);
     markDirty();
+    // Alerts are rare: save now (off the request's path) rather than within the next second, so a crash right
+    // after a notification cannot bring it back on restart. The engine's own record of fired tiers goes too.
+    setImmediate(() => deps.persistence.flush());
     deps.log.info('budget alert', { id: alert.id, kind: alert.kind, title: alert.title });
     notify(toNotification(alert));
   }

@@ -103,6 +103,14 @@ describe('alerts in the core', () => {
     expect(second.shown.map((n) => n.id)).toEqual(['b1:2026-02:50']);
   });
 
+  it('saves a shown alert at once, not at the next periodic write, so a crash cannot show it twice', async () => {
+    const t = await tollgate({ core: { notifier: recorder(), flushIntervalMs: 60_000 } });
+    t.core.events.emit('budget.alert', thresholdAlert());
+    await new Promise((r) => setTimeout(r, 50));
+    const saved = JSON.parse(fs.readFileSync(path.join(t.dataDir, 'tollgate.json'), 'utf8')) as { alerts?: { notified: [string, number][] } };
+    expect(saved.alerts?.notified.map(([id]) => id)).toEqual(['b1:2026-01:80']);
+  });
+
   it('accepts the looser shape of a usage-polling failure, and recognises it when re-emitted without an id', async () => {
     const notifier = recorder();
     const t = await tollgate({ core: { notifier } });
