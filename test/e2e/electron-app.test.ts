@@ -95,8 +95,9 @@ describe.skipIf(!electron.path)(`the Electron app end to end${electron.path ? ''
   });
 
   it('keeps running when the window is closed', async () => {
-    await page.close();
-    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+    const windows = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible(), destroyed: w.isDestroyed() })));
+    expect(windows).toEqual([{ visible: false, destroyed: false }]);
     expect((await trayModel()).menu.length).toBeGreaterThan(5);
   });
 });
