@@ -18,6 +18,10 @@ import type { Secrets } from './secrets/secrets.js';
 import { loadSettings, upstreamEnvOverrides } from './settings/settings.js';
 import type { DocumentStore } from './store/document-store.js';
 import { createPersistence } from './store/persistence.js';
+import { USAGE_SOURCES } from './providers/usage-sources.js';
+import type { ReportedSpendSource } from './usage/reported-spend.js';
+import type { Timers } from './usage/timers.js';
+import { createUsagePolling } from './usage/usage-polling.js';
 import { createDayKeyer, resolveZone } from './time/zoned.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { createEmitter, type Emitter } from './util/events.js';
@@ -41,6 +45,9 @@ export interface CoreOptions {
   version?: string;
   /** Serves the dashboard's files in headless mode. */
   dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
+  /** Usage polling's HTTP client and timers (tests point them at fake admin APIs and a manual clock). */
+  fetch?: typeof fetch;
+  timers?: Timers;
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -54,6 +61,8 @@ export interface Core {
   readonly url: string;
   readonly ledger: Ledger;
   readonly pricer: Pricer;
+  /** Provider-reported spend (usage polling), for budgets that count "reported" or "max". */
+  readonly reportedSpend: ReportedSpendSource;
   /** Swaps in the budget engine (or any admission policy). */
   setAdmission(a: Admission): void;
   /** Persisted sections other modules (budgets, pollers) register. */
@@ -130,9 +139,15 @@ export function createCore(opts: CoreOptions): Core {
     events.emit('status.changed', status());
   };
 
+  const usage = createUsagePolling({
+    sources: USAGE_SOURCES, fetch: opts.fetch ?? globalThis.fetch, timers: opts.timers, env, clock, secrets: opts.secrets, log, pricer, dayKey, events,
+    observed: (from, to) => ledger.rollups(from, to), tollgateKeys: () => keys.list(), timezone: () => resolveZone(settings.timezone),
+    initial: stored.usage, onChange: persistence.section('usage', () => usage.snapshot()),
+  });
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
     ...unavailableBudgetApi(),
+    ...usage.api,
   };
   const forwarder = createForwarder({
     keys,
@@ -158,6 +173,7 @@ export function createCore(opts: CoreOptions): Core {
     adminToken,
     ledger,
     pricer,
+    reportedSpend: usage.reportedSpend,
     persistence,
     stored,
     settings: () => settings,
@@ -178,12 +194,14 @@ export function createCore(opts: CoreOptions): Core {
           const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
+          usage.start();
           resolve(bound);
         });
       });
     },
     stop() {
       return new Promise((resolve) => {
+        usage.stop();
         persistence.stop();
         server.close(() => resolve());
         server.closeAllConnections();
