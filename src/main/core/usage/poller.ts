@@ -55,6 +55,8 @@ export interface Poller {
   /** The decrypted key, cached in memory only. */
   secretOf(c: StoredConnection): string;
   forget(id: string): void;
+  /** Resolves when no poll is running (tests, shutdown). */
+  idle(): Promise<void>;
   dto(c: StoredConnection): UsageConnectionDto;
 }
 
@@ -254,6 +256,9 @@ export function createPoller(deps: PollerDeps): Poller {
       unschedule(id);
       generation.set(id, gen(id) + 1);
       plain.delete(id);
+    },
+    async idle() {
+      while (inFlight.size) await Promise.all([...inFlight.values()]);
     },
     dto,
   };

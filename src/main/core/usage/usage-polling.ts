@@ -55,6 +55,8 @@ export interface UsagePolling {
   reportedSpend: ReportedSpendSource;
   start(): void;
   stop(): void;
+  /** Resolves when no poll is running. */
+  idle(): Promise<void>;
   snapshot(): UsageSnapshot;
 }
 
@@ -362,6 +364,7 @@ export function createUsagePolling(deps: UsagePollingDeps): UsagePolling {
     },
     start: () => poller.start(),
     stop: () => poller.stop(),
+    idle: () => poller.idle(),
     snapshot: () => ({ version: 1, connections, ...store.snapshot() }),
   };
 }
