@@ -226,8 +226,8 @@ export function createUsagePolling(deps: UsagePollingDeps): UsagePolling {
         if (v.name !== null) c.name = v.name;
         if (v.intervalMinutes !== null) {
           c.intervalMinutes = v.intervalMinutes;
-          // A shorter interval takes effect now rather than after the poll already scheduled.
-          if (c.asOf !== null && c.state === 'ok') c.nextPollAt = Math.min(c.nextPollAt ?? Infinity, c.asOf + v.intervalMinutes * 60_000);
+          // The new interval counts from the last good poll, shorter or longer, not after the poll already planned.
+          if (c.asOf !== null && c.state === 'ok') c.nextPollAt = c.asOf + v.intervalMinutes * 60_000;
         }
         if (fresh) {
           // A new key (or another server) starts over: a rejection or backoff belonged to the old one.
