@@ -1,4 +1,5 @@
 import type { PollingEvents } from '../../src/main/contract/api-polling.js';
+import type { PriceOverride } from '../../src/main/contract/settings.js';
 import type { RequestRecord, TokenUsage } from '../../src/main/contract/usage.js';
 import { createKeyRing } from '../../src/main/core/keys/key-ring.js';
 import { createLedger } from '../../src/main/core/ledger/ledger.js';
@@ -42,7 +43,9 @@ export interface UsageFixture {
 
 const ZERO: TokenUsage = { inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 
-export async function createUsageFixture(opts: { start?: boolean; initial?: unknown; timezone?: string; coverFrom?: () => number | null } = {}): Promise<UsageFixture> {
+export async function createUsageFixture(
+  opts: { start?: boolean; initial?: unknown; timezone?: string; coverFrom?: () => number | null; overrides?: PriceOverride[] } = {},
+): Promise<UsageFixture> {
   const clock = createManualClock(NOW);
   const timers = createManualTimers(clock);
   const fake = await startFakeAdminApis({ now: () => clock.now() });
@@ -52,7 +55,7 @@ export async function createUsageFixture(opts: { start?: boolean; initial?: unkn
   const dayKey = createDayKeyer(() => tz);
   const ledger = createLedger({ dayKey, recentLimit: () => 100, onChange: () => {} });
   const keys = createKeyRing({ secrets, clock, onChange: () => {} });
-  const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
+  const pricer = createPricer({ db: createPriceDatabase(), overrides: () => opts.overrides ?? [] });
   const events: PolledEvent[] = [];
   const dirty = { count: 0 };
   const log = createSilentLogger();
