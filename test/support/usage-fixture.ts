@@ -44,7 +44,7 @@ export interface UsageFixture {
 const ZERO: TokenUsage = { inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 
 export async function createUsageFixture(
-  opts: { start?: boolean; initial?: unknown; timezone?: string; coverFrom?: () => number | null; overrides?: PriceOverride[] } = {},
+  opts: { start?: boolean; initial?: unknown; timezone?: string; periodStarts?: () => number[]; overrides?: PriceOverride[] } = {},
 ): Promise<UsageFixture> {
   const clock = createManualClock(NOW);
   const timers = createManualTimers(clock);
@@ -80,7 +80,7 @@ export async function createUsageFixture(
     initial: opts.initial,
     onChange: () => dirty.count++,
     events: { emit: (name, payload) => events.push({ name, payload } as PolledEvent) },
-    coverFrom: opts.coverFrom,
+    periodStarts: opts.periodStarts,
   });
   if (opts.start !== false) polling.start();
   return {

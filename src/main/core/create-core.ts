@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
-import { unavailableBudgetApi } from './budgets/unavailable.js';
+import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
 import { createAdminHttp } from './admin/admin-http.js';
@@ -10,7 +10,7 @@ import { createKeyRing } from './keys/key-ring.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
-import { openAdmission, type Admission } from './proxy/admission.js';
+import type { Admission } from './proxy/admission.js';
 import { createForwarder } from './proxy/forward.js';
 import { createHttpServer } from './proxy/server.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
@@ -27,6 +27,7 @@ import { systemClock, type Clock } from './util/clock.js';
 import { createEmitter, type Emitter } from './util/events.js';
 import { createIdGenerator } from './util/ids.js';
 import { createConsoleLogger, type Logger } from './util/log.js';
+import { createLazyTokenizer } from './tokens/tokenizer.js';
 
 export const DEFAULT_PORT = 4848;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -61,10 +62,11 @@ export interface Core {
   readonly url: string;
   readonly ledger: Ledger;
   readonly pricer: Pricer;
-  /** Provider-reported spend (usage polling), for budgets that count "reported" or "max". */
+  /** Provider-reported spend (usage polling), which budgets counting "reported" or "max" add. */
   readonly reportedSpend: ReportedSpendSource;
-  /** Swaps in the budget engine (or any admission policy). */
+  /** Swaps the admission policy (tests; the budget engine is the default). */
   setAdmission(a: Admission): void;
+  readonly budgets: BudgetModule;
   /** Persisted sections other modules (budgets, pollers) register. */
   readonly persistence: ReturnType<typeof createPersistence>;
   readonly stored: Record<string, unknown>;
@@ -112,7 +114,21 @@ export function createCore(opts: CoreOptions): Core {
     overrides: () => settings.priceOverrides,
     onError: (err) => log.warn('price database rejected a usage record', { error: (err as Error).message }),
   });
-  let admission: Admission = openAdmission;
+  const budgets: BudgetModule = createBudgetModule({
+    dataDir: opts.dataDir,
+    clock,
+    log,
+    settings: () => settings,
+    pricer,
+    tokenizer: createLazyTokenizer((err) => log.warn('tokenizer failed to load; admission uses byte bounds', { error: String(err) })),
+    ledger,
+    keyLabel: (id) => keys.get(id)?.label ?? id,
+    initial: stored.budgets,
+    markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
+    onAlert: (a) => events.emit('budget.alert', a),
+    onStatuses: (list) => events.emit('budgets.changed', list),
+  });
+  let admission: Admission = budgets.engine;
   const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
 
   let bound: { url: string; host: string; port: number } | null = null;
@@ -124,7 +140,7 @@ export function createCore(opts: CoreOptions): Core {
     port: bound?.port ?? opts.port ?? DEFAULT_PORT,
     dataDir: opts.dataDir,
     storePath: opts.store.path,
-    problems: persistence.lastError ? [...problems, persistence.lastError] : problems,
+    problems: [...problems, ...budgets.problems(), ...(persistence.lastError ? [persistence.lastError] : [])],
     priceSource: db.source,
     startedAt,
     timezone: resolveZone(settings.timezone),
@@ -133,6 +149,10 @@ export function createCore(opts: CoreOptions): Core {
   });
 
   const updateSettings = (next: Settings) => {
+    if (next.hardStopEnforcement !== settings.hardStopEnforcement) {
+      budgets.engine.recordAudit('setting', `Hard-stop enforcement turned ${next.hardStopEnforcement ? 'on' : 'off'}.`);
+    }
+    if (next.paused !== settings.paused) budgets.engine.recordAudit('setting', next.paused ? 'All AI traffic paused.' : 'AI traffic resumed.');
     settings = next;
     registry = createProviderRegistry(settings, envUpstreams, agents);
     markSettings();
@@ -142,11 +162,12 @@ export function createCore(opts: CoreOptions): Core {
   const usage = createUsagePolling({
     sources: USAGE_SOURCES, fetch: opts.fetch ?? globalThis.fetch, timers: opts.timers, env, clock, secrets: opts.secrets, log, pricer, dayKey, events,
     observed: (from, to) => ledger.rollups(from, to), tollgateKeys: () => keys.list(), timezone: () => resolveZone(settings.timezone),
-    initial: stored.usage, onChange: persistence.section('usage', () => usage.snapshot()),
+    initial: stored.usage, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
   });
+  budgets.engine.setReportedSource(usage.reportedSpend);
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
-    ...unavailableBudgetApi(),
+    ...budgets.api,
     ...usage.api,
   };
   const forwarder = createForwarder({
@@ -173,6 +194,7 @@ export function createCore(opts: CoreOptions): Core {
     adminToken,
     ledger,
     pricer,
+    budgets,
     reportedSpend: usage.reportedSpend,
     persistence,
     stored,
@@ -194,6 +216,7 @@ export function createCore(opts: CoreOptions): Core {
           const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
+          budgets.start();
           usage.start();
           resolve(bound);
         });
@@ -202,6 +225,7 @@ export function createCore(opts: CoreOptions): Core {
     stop() {
       return new Promise((resolve) => {
         usage.stop();
+        budgets.stop();
         persistence.stop();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -33,8 +33,8 @@ export interface PollerDeps {
   clock: Clock;
   timers: Timers;
   log: Logger;
-  /** The earliest instant the budget engine needs reported spend from, or null. */
-  coverFrom?: () => number | null;
+  /** When the budgets' current periods start: the poll window reaches back to the earliest. */
+  periodStarts?: () => number[];
   /** Persist and tell listeners. */
   changed(what: { data: boolean; keys: boolean }): void;
   updated(e: { connectionId: string; provider: string; asOf: number; rows: number }): void;
@@ -91,8 +91,10 @@ export function createPoller(deps: PollerDeps): Poller {
 
   const windowStart = (now: number) => {
     let from = now - DEFAULT_LOOKBACK_MS;
-    const asked = deps.coverFrom?.();
-    if (typeof asked === 'number' && Number.isFinite(asked)) from = Math.min(from, Math.max(asked, now - MAX_LOOKBACK_MS));
+    for (const start of deps.periodStarts?.() ?? []) {
+      // A "total" budget starts at 0: it gets what the longest window holds.
+      if (Number.isFinite(start)) from = Math.min(from, Math.max(start, now - MAX_LOOKBACK_MS));
+    }
     return floorTo(from, HOUR_MS);
   };
 

@@ -45,8 +45,8 @@ export interface UsagePollingDeps {
   /** Marks the "usage" section dirty. */
   onChange: () => void;
   events: { emit<K extends keyof PollingEvents>(name: K, payload: PollingEvents[K]): void };
-  /** The earliest instant the budget engine needs reported spend from (current periods), or null. */
-  coverFrom?: () => number | null;
+  /** When the budgets' current periods start: polling covers back to the earliest (93 days at most). */
+  periodStarts?: () => number[];
   httpTimeoutMs?: number;
 }
 
@@ -122,7 +122,7 @@ export function createUsagePolling(deps: UsagePollingDeps): UsagePolling {
     clock: deps.clock,
     timers: deps.timers ?? systemTimers,
     log: deps.log,
-    coverFrom: deps.coverFrom,
+    periodStarts: deps.periodStarts,
     changed({ data, keys }) {
       if (keys) view.invalidate();
       deps.onChange();
