@@ -137,7 +137,7 @@ export function statusText(c: StoredConnection, source: UsageSource): string {
     case 'disabled':
       return 'Polling is switched off.';
     case 'rejected':
-      return `admin key rejected: ${source.name} answered ${c.lastError ?? 'with an authorization error'}. Polling has stopped until the key is replaced (${source.keyHint}).`;
+      return `admin key rejected: ${c.lastErrorKind === 'rejected' ? `${source.name} answered ${c.lastError}` : c.lastError}. Polling has stopped until the key is replaced (${source.keyHint}).`;
     case 'retrying':
       return `${source.name} polling failed ${c.consecutiveFailures === 1 ? 'once' : `${c.consecutiveFailures} times in a row`}: ${c.lastError}.${c.nextPollAt ? ` Trying again at ${formatTime(c.nextPollAt)}.` : ''}`;
     case 'ok':

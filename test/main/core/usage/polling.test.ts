@@ -58,6 +58,22 @@ describe('usage polling schedule', () => {
   });
 });
 
+describe('the window polled', () => {
+  it('reaches back to the earliest current budget period, at most 93 days', async () => {
+    let starts: number[] = [NOW - 60 * DAY];
+    fx = await createUsageFixture({ periodStarts: () => starts });
+    const c = await connect(fx, 'anthropic');
+    await fx.advance(0);
+    expect((await conn(fx, c.id)).coveredFrom).toBe(NOW - 60 * DAY);
+    expect(fx.fake.hits('/v1/organizations/usage_report/messages')[0]!.query.get('starting_at')).toBe('2025-11-16T12:00:00Z');
+    // A "total" budget starts at 0; the next full refresh goes back as far as allowed.
+    starts = [0];
+    await fx.advance(5 * MINUTE);
+    // 93 days before 12:05, floored to the hour.
+    expect((await conn(fx, c.id)).coveredFrom).toBe(NOW - 93 * DAY);
+  });
+});
+
 describe('failures and backoff', () => {
   it('honours Retry-After on a 429, then recovers', async () => {
     fx = await createUsageFixture();
@@ -198,6 +214,20 @@ describe('failures and backoff', () => {
     expect(reported.keys).toEqual([]);
     expect(reported.totals).toEqual({ costUsd: 0, inputTokens: 0, outputTokens: 0, asOf: null });
     expect(fx.events.find((e) => e.name === 'usage.updated')?.payload).toEqual({ connectionId: c.id, provider: 'anthropic', asOf: NOW, rows: 0 });
+  });
+
+  it('stops a connection whose stored key cannot be decrypted, and says so', async () => {
+    fx = await createUsageFixture();
+    const c = await connect(fx);
+    await fx.advance(0);
+    const snap = structuredClone(fx.polling.snapshot());
+    snap.connections[0]!.sealedKey = 'v1:AAAA:BBBB:CCCC';
+    await fx.close();
+    fx = await createUsageFixture({ initial: snap });
+    await fx.advance(5 * MINUTE);
+    const s = await conn(fx, c.id);
+    expect(s.state).toBe('rejected');
+    expect(s.status).toMatch(/^admin key rejected: the stored key cannot be decrypted on this machine \(.+\); paste it again\./);
   });
 
   it('answers a network failure in words and retries', async () => {
