@@ -29,5 +29,3 @@ export interface ReportedSpendSource {
   onChange(listener: () => void): () => void;
 }
 
-/** A source with no data, for cores built without polling. */
-export const noReportedSpend: ReportedSpendSource = { rows: () => [], onChange: () => () => {} };
