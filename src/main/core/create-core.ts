@@ -18,6 +18,10 @@ import type { Secrets } from './secrets/secrets.js';
 import { loadSettings, upstreamEnvOverrides } from './settings/settings.js';
 import type { DocumentStore } from './store/document-store.js';
 import { createPersistence } from './store/persistence.js';
+import { USAGE_SOURCES } from './providers/usage-sources.js';
+import type { ReportedSpendSource } from './usage/reported-spend.js';
+import type { Timers } from './usage/timers.js';
+import { createUsagePolling } from './usage/usage-polling.js';
 import { createDayKeyer, resolveZone } from './time/zoned.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { createEmitter, type Emitter } from './util/events.js';
@@ -42,6 +46,9 @@ export interface CoreOptions {
   version?: string;
   /** Serves the dashboard's files in headless mode. */
   dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
+  /** Usage polling's HTTP client and timers (tests point them at fake admin APIs and a manual clock). */
+  fetch?: typeof fetch;
+  timers?: Timers;
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -55,6 +62,8 @@ export interface Core {
   readonly url: string;
   readonly ledger: Ledger;
   readonly pricer: Pricer;
+  /** Provider-reported spend (usage polling), which budgets counting "reported" or "max" add. */
+  readonly reportedSpend: ReportedSpendSource;
   /** Swaps the admission policy (tests; the budget engine is the default). */
   setAdmission(a: Admission): void;
   readonly budgets: BudgetModule;
@@ -150,9 +159,16 @@ export function createCore(opts: CoreOptions): Core {
     events.emit('status.changed', status());
   };
 
+  const usage = createUsagePolling({
+    sources: USAGE_SOURCES, fetch: opts.fetch ?? globalThis.fetch, timers: opts.timers, env, clock, secrets: opts.secrets, log, pricer, dayKey, events,
+    observed: (from, to) => ledger.rollups(from, to), tollgateKeys: () => keys.list(), timezone: () => resolveZone(settings.timezone),
+    initial: stored.usage, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
+  });
+  budgets.engine.setReportedSource(usage.reportedSpend);
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
     ...budgets.api,
+    ...usage.api,
   };
   const forwarder = createForwarder({
     keys,
@@ -179,6 +195,7 @@ export function createCore(opts: CoreOptions): Core {
     ledger,
     pricer,
     budgets,
+    reportedSpend: usage.reportedSpend,
     persistence,
     stored,
     settings: () => settings,
@@ -200,12 +217,14 @@ export function createCore(opts: CoreOptions): Core {
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
           budgets.start();
+          usage.start();
           resolve(bound);
         });
       });
     },
     stop() {
       return new Promise((resolve) => {
+        usage.stop();
         budgets.stop();
         persistence.stop();
         server.close(() => resolve());
