@@ -8,7 +8,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-          exclude: ['test/renderer/**', 'test/e2e/**', 'node_modules/**'],
+          exclude: ['test/renderer/**', 'node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

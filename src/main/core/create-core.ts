@@ -3,7 +3,7 @@ import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
 import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
-import { createAdminHttp } from './admin/admin-http.js';
+import { createAdminHttp, sendJson } from './admin/admin-http.js';
 import { createApiHandlers } from './admin/handlers.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
 import { createKeyRing } from './keys/key-ring.js';
@@ -12,6 +12,7 @@ import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
 import type { Admission } from './proxy/admission.js';
 import { createForwarder } from './proxy/forward.js';
+import { isLoopback } from './proxy/request-gate.js';
 import { createHttpServer } from './proxy/server.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import type { Secrets } from './secrets/secrets.js';
@@ -46,6 +47,9 @@ export interface CoreOptions {
   version?: string;
   /** Serves the dashboard's files in headless mode. */
   dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
+  /** Slow-loris limits (tests shorten them): time to receive headers, and the longest silence inside a body. */
+  headersTimeoutMs?: number;
+  bodyIdleTimeoutMs?: number;
   /** Usage polling's HTTP client and timers (tests point them at fake admin APIs and a manual clock). */
   fetch?: typeof fetch;
   timers?: Timers;
@@ -132,6 +136,7 @@ export function createCore(opts: CoreOptions): Core {
   const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
 
   let bound: { url: string; host: string; port: number } | null = null;
+  let refused = 0;
   const startedAt = clock.now();
   const status = (): StatusDto => ({
     version: opts.version ?? '0.0.0',
@@ -179,12 +184,22 @@ export function createCore(opts: CoreOptions): Core {
     nextId: createIdGenerator('req'),
     record: (r) => ledger.record(r),
     log,
+    requireTollgateKey: () => bound !== null && !isLoopback(bound.host),
+    bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs,
   });
   const server = createHttpServer({
     registry: () => registry,
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
     admin: createAdminHttp({ api, token: () => adminToken, events }),
     dashboard: opts.dashboard,
+    bound: () => bound,
+    refuseAdmin: (res, status, message) => sendJson(res, status, { ok: false, error: { code: 'forbidden', message } }),
+    onRefused: (reason) => {
+      refused++;
+      // A page hammering Tollgate must not flood the log: the first refusals, then one line per thousand.
+      if (refused <= 20 || refused % 1000 === 0) log.warn('refused a request', { reason, total: refused });
+    },
+    headersTimeoutMs: opts.headersTimeoutMs,
   });
   for (const p of problems) log.warn(p);
 
