@@ -8,19 +8,9 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-          exclude: ['test/renderer/**', 'test/e2e/**', 'node_modules/**'],
+          exclude: ['test/renderer/**', 'node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
-        },
-      },
-      {
-        // Playwright end-to-end tests (the Electron app; each file skips itself, saying why, where it cannot run).
-        test: {
-          name: 'e2e',
-          environment: 'node',
-          include: ['test/e2e/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
         },
       },
     ],

@@ -3,7 +3,7 @@ import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
 import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
-import { createAdminHttp } from './admin/admin-http.js';
+import { createAdminHttp, sendJson } from './admin/admin-http.js';
 import { createAlerts, type Alerts } from './alerts/alerts.js';
 import type { Notifier } from './alerts/notifier.js';
 import { createApiHandlers } from './admin/handlers.js';
@@ -14,12 +14,17 @@ import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
 import type { Admission } from './proxy/admission.js';
 import { createForwarder } from './proxy/forward.js';
+import { isLoopback } from './proxy/request-gate.js';
 import { createHttpServer } from './proxy/server.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import type { Secrets } from './secrets/secrets.js';
 import { loadSettings, upstreamEnvOverrides } from './settings/settings.js';
 import type { DocumentStore } from './store/document-store.js';
 import { createPersistence } from './store/persistence.js';
+import { USAGE_SOURCES } from './providers/usage-sources.js';
+import type { ReportedSpendSource } from './usage/reported-spend.js';
+import type { Timers } from './usage/timers.js';
+import { createUsagePolling } from './usage/usage-polling.js';
 import { createDayKeyer, resolveZone } from './time/zoned.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { createEmitter, type Emitter } from './util/events.js';
@@ -44,10 +49,14 @@ export interface CoreOptions {
   version?: string;
   /** Shows budget alerts on the desktop; none in tests unless given. */
   notifier?: Notifier | null;
-  /** For the alert webhook (default: global fetch). */
-  fetch?: typeof fetch;
   /** Serves the dashboard's files in headless mode. */
   dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
+  /** Slow-loris limits (tests shorten them): time to receive headers, and the longest silence inside a body. */
+  headersTimeoutMs?: number;
+  bodyIdleTimeoutMs?: number;
+  /** Usage polling's and the alert webhook's HTTP client, and polling's timers (tests point them at fakes). */
+  fetch?: typeof fetch;
+  timers?: Timers;
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -61,6 +70,8 @@ export interface Core {
   readonly url: string;
   readonly ledger: Ledger;
   readonly pricer: Pricer;
+  /** Provider-reported spend (usage polling), which budgets counting "reported" or "max" add. */
+  readonly reportedSpend: ReportedSpendSource;
   /** Swaps the admission policy (tests; the budget engine is the default). */
   setAdmission(a: Admission): void;
   readonly budgets: BudgetModule;
@@ -140,6 +151,7 @@ export function createCore(opts: CoreOptions): Core {
   const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
 
   let bound: { url: string; host: string; port: number } | null = null;
+  let refused = 0;
   const startedAt = clock.now();
   const status = (): StatusDto => ({
     version: opts.version ?? '0.0.0',
@@ -167,9 +179,16 @@ export function createCore(opts: CoreOptions): Core {
     events.emit('status.changed', status());
   };
 
+  const usage = createUsagePolling({
+    sources: USAGE_SOURCES, fetch: opts.fetch ?? globalThis.fetch, timers: opts.timers, env, clock, secrets: opts.secrets, log, pricer, dayKey, events,
+    observed: (from, to) => ledger.rollups(from, to), tollgateKeys: () => keys.list(), timezone: () => resolveZone(settings.timezone),
+    initial: stored.usage, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
+  });
+  budgets.engine.setReportedSource(usage.reportedSpend);
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
     ...budgets.api,
+    ...usage.api,
   };
   const forwarder = createForwarder({
     keys,
@@ -180,12 +199,22 @@ export function createCore(opts: CoreOptions): Core {
     nextId: createIdGenerator('req'),
     record: (r) => ledger.record(r),
     log,
+    requireTollgateKey: () => bound !== null && !isLoopback(bound.host),
+    bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs,
   });
   const server = createHttpServer({
     registry: () => registry,
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
     admin: createAdminHttp({ api, token: () => adminToken, events }),
     dashboard: opts.dashboard,
+    bound: () => bound,
+    refuseAdmin: (res, status, message) => sendJson(res, status, { ok: false, error: { code: 'forbidden', message } }),
+    onRefused: (reason) => {
+      refused++;
+      // A page hammering Tollgate must not flood the log: the first refusals, then one line per thousand.
+      if (refused <= 20 || refused % 1000 === 0) log.warn('refused a request', { reason, total: refused });
+    },
+    headersTimeoutMs: opts.headersTimeoutMs,
   });
   for (const p of problems) log.warn(p);
 
@@ -196,6 +225,7 @@ export function createCore(opts: CoreOptions): Core {
     ledger,
     pricer,
     budgets,
+    reportedSpend: usage.reportedSpend,
     persistence,
     stored,
     alerts,
@@ -219,6 +249,7 @@ export function createCore(opts: CoreOptions): Core {
           persistence.start();
           alerts.start();
           budgets.start();
+          usage.start();
           resolve(bound);
         });
       });
@@ -226,6 +257,7 @@ export function createCore(opts: CoreOptions): Core {
     stop() {
       return new Promise((resolve) => {
         alerts.stop();
+        usage.stop();
         budgets.stop();
         persistence.stop();
         server.close(() => resolve());

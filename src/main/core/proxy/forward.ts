@@ -11,7 +11,7 @@ import type { Clock } from '../util/clock.js';
 import { isObject, type JsonObject } from '../util/json.js';
 import type { Logger } from '../util/log.js';
 import type { Admission, AdmissionTicket } from './admission.js';
-import { BodyTooLargeError, readBody } from './body.js';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
 import { clientResponseHeaders, singleHeader, upstreamRequestHeaders } from './headers.js';
 import { priceUsage, settleUsage } from './outcome.js';
 import { sendProviderError } from './respond.js';
@@ -26,6 +26,9 @@ export interface ProxyDeps {
   nextId: () => string;
   record: (r: RequestRecord) => void;
   log: Logger;
+  /** Bound beyond loopback: only wrapped Tollgate keys may use the proxy. */
+  requireTollgateKey: () => boolean;
+  bodyIdleTimeoutMs?: number;
 }
 
 interface Identity {
@@ -129,6 +132,9 @@ export function createForwarder(deps: ProxyDeps) {
       }
       ident = identityOf(k);
     }
+    if (ident.secret === null && deps.requireTollgateKey()) {
+      return fail(res, provider, 401, 'authentication', 'This Tollgate listens beyond loopback, so every request must present a Tollgate key (tg_…) instead of a provider key.', id);
+    }
 
     const op = provider.operation(method, rest);
     if (!op || !op.metered) return passThrough(req, res, route, rest, query, rawQuery, ident, id);
@@ -140,6 +146,10 @@ export function createForwarder(deps: ProxyDeps) {
           // Tell the client to stop sending; reading the rest of an oversize body only wastes time.
           res.setHeader('connection', 'close');
           return fail(res, provider, 413, 'too_large', `The request body is larger than Tollgate's limit of ${settings.bodyLimitBytes} bytes (setting bodyLimitBytes).`, id);
+        }
+        if (err instanceof BodyTimeoutError) {
+          res.setHeader('connection', 'close');
+          return fail(res, provider, 408, 'invalid_request', `The request body stopped arriving (${err.message}).`, id);
         }
         return res.destroy();
       }
@@ -156,7 +166,7 @@ export function createForwarder(deps: ProxyDeps) {
       const info = op.inspect(json, rest, query);
       if (!info.model) return fail(res, provider, 400, 'invalid_request', 'The request does not name a model ("model" is missing).', id);
       metered(req, res, route, rest, query, rawQuery, ident, id, started, t0, op, json, body, info);
-    });
+    }, deps.bodyIdleTimeoutMs);
   }
 
   function metered(

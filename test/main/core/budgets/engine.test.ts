@@ -276,3 +276,42 @@ describe('provider-reported spend', () => {
     expect(engine.list().map((s) => s.spentUsd)).toEqual([6, 6]);
   });
 });
+
+describe('worst-case estimates near a limit', () => {
+  it('use the byte bound far from limits and the tokenizer close to one, once it has loaded', async () => {
+    const { createLazyTokenizer } = await import('../../../../src/main/core/tokens/tokenizer.js');
+    const tokenizer = createLazyTokenizer();
+    const clock = createManualClock(Date.UTC(2026, 0, 10, 12));
+    const settings = defaultSettings();
+    const make = (tok: typeof tokenizer | typeof noTokenizer) =>
+      createBudgetEngine({ clock, settings: () => settings, pricer, tokenizer: tok, keyLabel: (id) => id, onChange: () => {}, onAlert: () => {} });
+    const prompt = 'hello '.repeat(1000);
+    const body = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: prompt }] });
+    const input: AdmissionInput = {
+      requestId: 'near',
+      ts: clock.now(),
+      provider: 'openai',
+      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
+      operation: 'chat.completions',
+      model: 'gpt-4o-mini',
+      keyId: 'k',
+      project: null,
+      user: null,
+      run: null,
+      call: { model: 'gpt-4o-mini', stream: false, maxOutputTokens: 10, promptText: () => prompt },
+      bodyBytes: Buffer.byteLength(body),
+    };
+    // gpt-4o-mini input is $0.15/M: the byte bound (~6,070 tokens) reserves ~$0.00091; the prompt is ~1,000 tokens.
+    const limit = { name: 'near', period: { kind: 'day' }, limitUsd: 0.0005, hardStopPercent: 100 };
+    const withoutTokenizer = make(noTokenizer);
+    withoutTokenizer.create(limit);
+    expect(withoutTokenizer.admit(input).ok).toBe(false);
+    const withTokenizer = make(tokenizer);
+    withTokenizer.create(limit);
+    await tokenizer.ready();
+    const d = withTokenizer.admit(input);
+    expect(d.ok).toBe(true);
+    expect(withTokenizer.list()[0]!.reservedUsd).toBeLessThan(0.0005);
+    expect(withTokenizer.list()[0]!.reservedUsd).toBeGreaterThan((1000 * 0.15) / 1e6);
+  });
+});
