@@ -7,18 +7,16 @@
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import config from '../../electron.vite.config.js';
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy } from '../../src/main/electron/url-policy.js';
+import { CHROMIUM_PATH, HAS_CHROMIUM, launchChromium } from '../support/chromium.js';
 import { buildApp } from '../support/stub-app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const missing = fs.existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+const missing = HAS_CHROMIUM ? null : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
 if (missing) console.warn(`dashboard CSP tests skipped: ${missing}`);
-
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function open(browser: Browser, url: string, csp?: string): Promise<{ page: Page; violations: string[]; errors: string[] }> {
   const page = await browser.newPage();
@@ -48,7 +46,7 @@ describe.skipIf(missing)(`the dashboard under its CSP${missing ? ` (skipped: ${m
 
   beforeAll(async () => {
     outDir = buildApp();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, '--allow-file-access-from-files'] });
+    browser = await launchChromium(['--allow-file-access-from-files']);
     const renderer = (config as { renderer: Record<string, unknown> }).renderer;
     // A real port up front: with port 0, Vite's hot-reload client would dial ws://…:0.
     const port = await new Promise<number>((resolve) => {

@@ -1,9 +1,10 @@
 import type { BudgetAlert } from '../../contract/budgets.js';
+import type { ConnectionFailedEvent } from '../../contract/polling.js';
 import type { Persistence } from '../store/persistence.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/events.js';
 import type { Logger } from '../util/log.js';
-import { normalizeAlert, toNotification, type AlertNotification } from './format.js';
+import { connectionFailureAlert, normalizeAlert, toNotification, type AlertNotification } from './format.js';
 import type { Notifier } from './notifier.js';
 import { createWebhookSender, type WebhookSender, type WebhookSnapshot } from './webhook.js';
 
@@ -28,13 +29,13 @@ const NOTIFIED_LIMIT = 2000;
 const NOTIFIED_MAX_AGE_MS = 366 * 86_400_000;
 
 /**
- * Turns 'budget.alert' events into desktop notifications and webhook posts, each exactly once per alert id.
+ * Turns 'budget.alert' events (and usage polling's 'usage.connectionFailed') into desktop notifications and webhook posts, each exactly once per alert id.
  * The budget engine promises one event per budget × period × tier; this module keeps the promise across restarts
  * (ids are persisted) and guards against a flood: past `maxPerWindow` notifications a minute, the rest are
  * folded into one summary so a misbehaving emitter can never produce one notification per request.
  */
 export function createAlerts(deps: {
-  events: Pick<Emitter<{ 'budget.alert': BudgetAlert }>, 'on'>;
+  events: Pick<Emitter<{ 'budget.alert': BudgetAlert; 'usage.connectionFailed': ConnectionFailedEvent }>, 'on'>;
   notifier: Notifier | null;
   persistence: Pick<Persistence, 'section' | 'flush'>;
   stored: unknown;
@@ -147,6 +148,9 @@ export function createAlerts(deps: {
   }
 
   deps.events.on('budget.alert', handle);
+  deps.events.on('usage.connectionFailed', (e) => {
+    if (e && typeof e === 'object' && e.connection) handle(connectionFailureAlert(e, deps.clock.now()));
+  });
 
   return {
     handle,

@@ -1,4 +1,5 @@
 import type { AlertKind, BudgetAlert } from '../../contract/budgets.js';
+import type { ConnectionFailedEvent } from '../../contract/polling.js';
 import { formatLimitUsd, formatTokens, formatUsd } from '../util/money.js';
 
 /** What a notifier is asked to show: words ready to display, and which budget a click should open. */
@@ -78,6 +79,31 @@ function composeBody(a: BudgetAlert): string {
   else if (a.spentUsd !== null) parts.push(`${formatUsd(a.spentUsd)} spent`);
   if (a.kind === 'polling-failed') parts.push('Spend reported by the provider may be out of date until it reconnects.');
   return parts.join('. ') || 'Open Tollgate for details.';
+}
+
+/**
+ * Usage polling reports a failing connection once per failure streak ('usage.connectionFailed'). As an alert its
+ * id names the connection and the streak: the streak began after the last good poll (`asOf`), so the same
+ * streak keeps its id across restarts and a new streak after a recovery gets a new one.
+ */
+export function connectionFailureAlert(e: ConnectionFailedEvent, now: number): BudgetAlert {
+  const c = e.connection;
+  return {
+    id: `usage-failed|${c.id}|${c.asOf ?? c.createdAt}|${e.rejected ? 'rejected' : 'failing'}`,
+    kind: 'polling-failed',
+    budgetId: null,
+    budgetName: c.name,
+    tier: null,
+    spentUsd: null,
+    limitUsd: null,
+    spentTokens: null,
+    limitTokens: null,
+    periodKey: null,
+    resetsAt: null,
+    title: e.rejected ? `${c.providerName} usage: admin key rejected` : `${c.providerName} usage polling is failing`,
+    body: e.message,
+    at: now,
+  };
 }
 
 export function toNotification(a: BudgetAlert): AlertNotification {

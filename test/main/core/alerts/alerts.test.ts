@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAlerts } from '../../../../src/main/core/alerts/alerts.js';
@@ -127,6 +129,35 @@ describe('alerts in the core', () => {
         critical: false,
       },
     ]);
+  });
+
+  it('notifies once when usage polling reports a connection failing (its admin key rejected), naming it', async () => {
+    // An admin API that rejects every key.
+    const admin = http.createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }));
+    });
+    await new Promise<void>((r) => admin.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => admin.close(r)));
+    const notifier = recorder();
+    const t = await tollgate({ core: { notifier } });
+    const failures: unknown[] = [];
+    t.core.events.on('usage.connectionFailed', (e) => failures.push(e));
+    const saved = await t.admin<{ id: string }>('usage.connections.save', {
+      provider: 'openai',
+      name: 'Org usage',
+      adminKey: 'sk-admin-rotated-000000000000000000',
+      baseUrl: `http://127.0.0.1:${(admin.address() as AddressInfo).port}`,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    await t.admin('usage.pollNow', { id: saved.body.data!.id });
+    await t.admin('usage.pollNow', { id: saved.body.data!.id });
+    expect(failures).toHaveLength(1);
+    // Re-announcing the same streak (a restart, a second emitter) shows nothing new.
+    t.core.events.emit('usage.connectionFailed', failures[0] as never);
+    expect(notifier.shown).toHaveLength(1);
+    expect(notifier.shown[0]).toMatchObject({ kind: 'polling-failed', title: 'OpenAI usage: admin key rejected', budgetId: null, critical: false });
+    expect(notifier.shown[0]!.body).toMatch(/^Org usage: admin key rejected by OpenAI \(.*401.*\)\. Usage polling has stopped until the key is replaced\.$/);
   });
 
   it('writes its own words when an emitter sends none, and ignores what is not an alert', async () => {
