@@ -43,6 +43,20 @@ interface Identity {
 
 const ANONYMOUS: Identity = { id: 'anonymous', label: 'no key', project: null, owner: null, subscription: false, secret: null };
 
+/** A request as it arrived, before its body is read. */
+interface Incoming {
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: ProviderRoute;
+  rest: string;
+  query: URLSearchParams;
+  rawQuery: string;
+  ident: Identity;
+  id: string;
+  started: number;
+  t0: number;
+}
+
 /** Everything one metered call carries from admission to its ledger record. */
 interface Call {
   id: string;
@@ -165,26 +179,12 @@ export function createForwarder(deps: ProxyDeps) {
       }
       const info = op.inspect(json, rest, query);
       if (!info.model) return fail(res, provider, 400, 'invalid_request', 'The request does not name a model ("model" is missing).', id);
-      metered(req, res, route, rest, query, rawQuery, ident, id, started, t0, op, json, body, info);
+      metered({ req, res, route, rest, query, rawQuery, ident, id, started, t0 }, op, json, body, info);
     }, deps.bodyIdleTimeoutMs);
   }
 
-  function metered(
-    req: IncomingMessage,
-    res: ServerResponse,
-    route: ProviderRoute,
-    rest: string,
-    query: URLSearchParams,
-    rawQuery: string,
-    ident: Identity,
-    id: string,
-    started: number,
-    t0: number,
-    op: Operation,
-    json: JsonObject | null,
-    body: Buffer,
-    info: CallInfo,
-  ) {
+  function metered(p: Incoming, op: Operation, json: JsonObject | null, body: Buffer, info: CallInfo) {
+    const { req, res, route, rest, query, rawQuery, ident, id, started, t0 } = p;
     const { provider } = route;
     const prepared = op.prepare(json, info, query);
     let changed = prepared.changed;
@@ -283,7 +283,7 @@ export function createForwarder(deps: ProxyDeps) {
       upRes.on('error', () => {}); // 'close' with complete=false carries the failure
       const ct = upRes.headers['content-type'] ?? '';
       if (ct.includes('text/event-stream')) streamSse(call, res, upReq, upRes);
-      else if (info.stream && call.status < 400) streamOther(call, res, upReq, upRes);
+      else if (info.stream && call.status < 400) streamOther(call, res, upRes);
       else buffered(call, res, upRes);
     });
     upReq.on('error', (err) => {
@@ -394,7 +394,7 @@ export function createForwarder(deps: ProxyDeps) {
   }
 
   /** A stream that is not SSE (Gemini without alt=sse sends one JSON array): passed through, read at the end. */
-  function streamOther(call: Call, res: ServerResponse, _upReq: http.ClientRequest, upRes: IncomingMessage) {
+  function streamOther(call: Call, res: ServerResponse, upRes: IncomingMessage) {
     const headers = clientResponseHeaders(upRes.headers);
     Object.assign(headers, call.extraHeaders);
     res.writeHead(call.status, headers);

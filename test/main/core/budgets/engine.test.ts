@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { BudgetAlert } from '../../../../src/main/contract/budgets.js';
 import type { Settings } from '../../../../src/main/contract/settings.js';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
-import { createBudgetEngine, type ReportedRow } from '../../../../src/main/core/budgets/engine.js';
+import { createBudgetEngine } from '../../../../src/main/core/budgets/engine.js';
+import type { ReportedSpendRow } from '../../../../src/main/core/usage/reported-spend.js';
 import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
 import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
 import type { AdmissionInput } from '../../../../src/main/core/proxy/admission.js';
@@ -249,10 +250,10 @@ describe('provider-reported spend', () => {
   it('a key known only from provider usage data counts toward a budget and fires its thresholds', () => {
     const { clock, engine, alerts } = setup('UTC', Date.UTC(2026, 0, 10, 12));
     const b = engine.create({ name: 'teammate', scope: { keyId: 'openai:key_abc' }, period: { kind: 'month' }, limitUsd: 20 });
-    let rows: ReportedRow[] = [];
+    let rows: ReportedSpendRow[] = [];
     const listeners: (() => void)[] = [];
     engine.setReportedSource({ rows: () => rows, onChange: (l) => (listeners.push(l), () => {}) });
-    rows = [{ provider: 'openai', keyId: 'openai:key_abc', model: 'gpt-4o', project: null, start: Date.UTC(2026, 0, 9), end: Date.UTC(2026, 0, 9, 1), costUsd: 11, inputTokens: 1, outputTokens: 1, asOf: clock.now() - 60_000 }];
+    rows = [{ provider: 'openai', keyId: 'openai:key_abc', providerKeyId: 'key_abc', model: 'gpt-4o', project: null, start: Date.UTC(2026, 0, 9), end: Date.UTC(2026, 0, 9, 1), costUsd: 11, inputTokens: 1, outputTokens: 1, asOf: clock.now() - 60_000 }];
     for (const l of listeners) l();
     const s = engine.list().find((x) => x.budget.id === b.id)!;
     expect(s.spentUsd).toBe(11);
@@ -269,7 +270,7 @@ describe('provider-reported spend', () => {
     const { engine, spend } = setup('UTC', Date.UTC(2026, 0, 10, 12));
     engine.create({ name: 'max', scope: { keyId: 'k1' }, period: { kind: 'month' }, limitUsd: 100 });
     engine.create({ name: 'observed', scope: { keyId: 'k1' }, period: { kind: 'month' }, limitUsd: 100, counts: 'observed' });
-    engine.setReportedSource({ rows: () => [{ provider: 'openai', keyId: 'k1', model: null, project: null, start: Date.UTC(2026, 0, 10), end: Date.UTC(2026, 0, 10, 1), costUsd: 5, inputTokens: 0, outputTokens: 0, asOf: 0 }], onChange: () => () => {} });
+    engine.setReportedSource({ rows: () => [{ provider: 'openai', keyId: 'k1', providerKeyId: null, model: null, project: null, start: Date.UTC(2026, 0, 10), end: Date.UTC(2026, 0, 10, 1), costUsd: 5, inputTokens: 0, outputTokens: 0, asOf: 0 }], onChange: () => () => {} });
     spend(2);
     expect(engine.list().map((s) => s.spentUsd)).toEqual([5, 2]);
     spend(4);
