@@ -3,6 +3,7 @@
  * A stray import of electron anywhere under this entry fails at once here, which is the point.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNodeNotifier } from './alerts/node-notifier.js';
 import { parseRunOptions, UsageError } from './cli-options.js';
@@ -10,6 +11,15 @@ import { createCore } from './create-core.js';
 import { createFileSecrets } from './secrets/file-secrets.js';
 import { createConfStore } from './store/conf-store.js';
 import { createConsoleLogger } from './util/log.js';
+
+/** resources/ sits at the project root: three folders up from the sources, two from the built out/main/. */
+function findResource(name: string): string | null {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'resources', name);
+    if (fs.existsSync(file)) return file;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
 
 export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   let opts;
@@ -24,9 +34,8 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   }
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const log = createConsoleLogger();
-  const icon = fileURLToPath(new URL('../../../resources/icon.png', import.meta.url));
   // TOLLGATE_NOTIFY=0 for servers where nobody watches a desktop (budget alerts still reach the log and the webhook).
-  const notifier = env.TOLLGATE_NOTIFY === '0' ? null : createNodeNotifier({ icon: fs.existsSync(icon) ? icon : null });
+  const notifier = env.TOLLGATE_NOTIFY === '0' ? null : createNodeNotifier({ icon: findResource('icon.png') });
   const core = createCore({
     dataDir: opts.dataDir,
     store: createConfStore(opts.dataDir),

@@ -12,6 +12,7 @@ import { desktopUnavailable, startDesktopSession, type DesktopSession } from '..
 import { startFakeUpstream } from '../../../support/fake-upstream.js';
 import { thresholdAlert } from '../../../support/fixtures.js';
 import { startTollgate, tempDir, type Tollgate } from '../../../support/harness.js';
+import { buildApp } from '../../../support/stub-app.js';
 
 const unavailable = desktopUnavailable();
 if (unavailable) console.warn(`desktop notification delivery tests skipped: ${unavailable}`);
@@ -22,6 +23,7 @@ describe.skipIf(unavailable)(`desktop notifications through node-notifier and du
   let desktop: DesktopSession;
   let t: Tollgate;
   const saved: Record<string, string | undefined> = {};
+  const cleanup: (() => void)[] = [];
 
   beforeAll(async () => {
     desktop = await startDesktopSession();
@@ -34,6 +36,7 @@ describe.skipIf(unavailable)(`desktop notifications through node-notifier and du
   }, 30_000);
 
   afterAll(async () => {
+    for (const c of cleanup) c();
     await t?.stop();
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
@@ -87,11 +90,13 @@ describe.skipIf(unavailable)(`desktop notifications through node-notifier and du
     expect(fs.existsSync(marker)).toBe(false);
   });
 
-  it('headless mode (npm run serve) notifies too: a real budget crossing 50% shows on the desktop', async () => {
+  it('headless mode (npm run serve, the built bundle) notifies too: a real budget crossing 50% shows on the desktop', async () => {
     const upstream = await startFakeUpstream();
     const dataDir = tempDir();
     const root = path.resolve(__dirname, '../../../..');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main/core/headless.ts'), '--port', '0', '--data-dir', dataDir], {
+    const outDir = buildApp();
+    cleanup.push(() => fs.rmSync(outDir, { recursive: true, force: true }));
+    const child = spawn(process.execPath, [path.join(outDir, 'main/headless.js'), '--port', '0', '--data-dir', dataDir], {
       cwd: root,
       env: { ...process.env, ...desktop.env, TOLLGATE_ANTHROPIC_BASE_URL: upstream.url },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,6 +121,7 @@ describe.skipIf(unavailable)(`desktop notifications through node-notifier and du
       await until(async () => (await desktop.history()).some((n) => n.summary === 'Budget "Headless team" at 50%'), 'the headless notification');
       const n = (await desktop.history()).find((x) => x.summary === 'Budget "Headless team" at 50%')!;
       expect(n.appname).toBe('Tollgate');
+      expect(n.iconPath).toBe(ICON);
       expect(n.bodyText).toMatch(/^\$0\.0051 of \$0\.010 this month\./);
     } finally {
       child.kill('SIGTERM');
