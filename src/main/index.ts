@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog } from 'electron';
 import { createNodeNotifier } from './core/alerts/node-notifier.js';
+import { chooseNotifier } from './core/alerts/notifier.js';
 import { createCore, type Core } from './core/create-core.js';
 import { createTrayFeed } from './core/tray/tray-feed.js';
 import { createConsoleLogger } from './core/util/log.js';
@@ -72,9 +73,11 @@ async function main() {
     host: process.env.TOLLGATE_HOST,
     version: app.getVersion(),
     log,
-    notifier: electronNotificationsSupported()
-      ? createElectronNotifier({ icon: fs.existsSync(appIcon) ? appIcon : undefined, onClick: (n) => showBudget(n.budgetId) })
-      : createNodeNotifier({ icon: fs.existsSync(appIcon) ? appIcon : null, onClick: (n) => showBudget(n.budgetId) }),
+    notifier: chooseNotifier(
+      platform,
+      createNodeNotifier({ icon: fs.existsSync(appIcon) ? appIcon : null, onClick: (n) => showBudget(n.budgetId) }),
+      electronNotificationsSupported() ? createElectronNotifier({ icon: fs.existsSync(appIcon) ? appIcon : undefined, onClick: (n) => showBudget(n.budgetId) }) : null,
+    ),
   });
   try {
     await core.start();
