@@ -5,6 +5,9 @@ import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
 import { createAdminHttp } from './admin/admin-http.js';
 import { createApiHandlers } from './admin/handlers.js';
+import { createDashboardHttp } from './dashboard/dashboard-http.js';
+import { createDashboardSessions } from './dashboard/sessions.js';
+import { createExportApi } from './export/export-api.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
 import { createKeyRing } from './keys/key-ring.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
@@ -39,8 +42,8 @@ export interface CoreOptions {
   /** How often dirty data is written (default 1 s). */
   flushIntervalMs?: number;
   version?: string;
-  /** Serves the dashboard's files in headless mode. */
-  dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
+  /** Serves the built dashboard (electron-vite's out/renderer) to browsers, behind a sign-in (headless mode). */
+  dashboard?: { root: string };
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -61,6 +64,8 @@ export interface Core {
   readonly stored: Record<string, unknown>;
   settings(): Settings;
   flush(): boolean;
+  /** A one-time sign-in link for the browser dashboard (valid 10 minutes); null before start(). */
+  dashboardLoginUrl(): string | null;
 }
 
 /**
@@ -104,7 +109,8 @@ export function createCore(opts: CoreOptions): Core {
     onError: (err) => log.warn('price database rejected a usage record', { error: (err as Error).message }),
   });
   let admission: Admission = openAdmission;
-  const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
+  const { token: adminToken, file: adminTokenFile } = loadOrCreateAdminToken(opts.dataDir);
+  const sessions = createDashboardSessions({ clock });
 
   let bound: { url: string; host: string; port: number } | null = null;
   const startedAt = clock.now();
@@ -133,6 +139,7 @@ export function createCore(opts: CoreOptions): Core {
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
     ...unavailableBudgetApi(),
+    ...createExportApi({ ledger, keys, dayKey }),
   };
   const forwarder = createForwarder({
     keys,
@@ -147,8 +154,10 @@ export function createCore(opts: CoreOptions): Core {
   const server = createHttpServer({
     registry: () => registry,
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
-    admin: createAdminHttp({ api, token: () => adminToken, events }),
-    dashboard: opts.dashboard,
+    admin: createAdminHttp({ api, token: () => adminToken, events, sessions }),
+    dashboard: opts.dashboard
+      ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
+      : undefined,
   });
   for (const p of problems) log.warn(p);
 
@@ -168,6 +177,7 @@ export function createCore(opts: CoreOptions): Core {
       admission = a;
     },
     flush: () => persistence.flush(),
+    dashboardLoginUrl: () => (bound ? `${bound.url}/login?code=${sessions.mintCode()}` : null),
     start() {
       return new Promise((resolve, reject) => {
         const host = opts.host ?? DEFAULT_HOST;

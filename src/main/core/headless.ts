@@ -3,6 +3,7 @@
  * A stray import of electron anywhere under this entry fails at once here, which is the point.
  */
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseRunOptions, UsageError } from './cli-options.js';
 import { createCore } from './create-core.js';
 import { createFileSecrets } from './secrets/file-secrets.js';
@@ -31,6 +32,8 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     log,
     env,
     version: env.npm_package_version,
+    // The renderer electron-vite builds; `npm run serve` builds it first when it is missing or stale.
+    dashboard: { root: fileURLToPath(new URL('../../../out/renderer', import.meta.url)) },
   });
   let bound;
   try {
@@ -45,6 +48,7 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   process.stdout.write(`Tollgate listening on ${bound.url}\n`);
   process.stdout.write(`  OpenAI:    ${bound.url}/openai/v1\n  Anthropic: ${bound.url}/anthropic\n  Gemini:    ${bound.url}/gemini\n`);
   process.stdout.write(`  Admin API: ${bound.url}/api/ (token in ${opts.dataDir}/admin-token)\n  Data:      ${opts.dataDir}\n`);
+  process.stdout.write(`  Dashboard: ${core.dashboardLoginUrl()}\n             (a one-time sign-in link, valid 10 minutes; later, sign in at ${bound.url}/login with the admin token)\n`);
 
   let stopping = false;
   const stop = (signal: string) => {
