@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CHANNELS, type Channel, type TollgateApi } from '../main/contract/api.js';
 
 /**
@@ -17,3 +17,16 @@ const api = Object.fromEntries(
 ) as unknown as TollgateApi;
 
 contextBridge.exposeInMainWorld('tollgate', api);
+
+/** Core events pushed by the main process as webContents.send(EVENT_CHANNEL, name, payload). */
+export const EVENT_CHANNEL = 'tollgate:event';
+
+contextBridge.exposeInMainWorld('tollgateEvents', {
+  on(listener: (name: string, payload: unknown) => void): () => void {
+    const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
+      if (typeof name === 'string') listener(name, payload);
+    };
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+  },
+});
