@@ -10,7 +10,7 @@ const OTHER = '#8c8c8c';
 export const SpendChart = memo(function SpendChart({ series, data }: { series: string[]; data: Array<Record<string, number | string>> }) {
   return (
     <div className="chart" role="img" aria-label={`Daily spend by model, ${series.length} series`}>
-      <ResponsiveContainer width="100%" height="100%">
+      <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 1000, height: 280 }}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="currentColor" strokeOpacity={0.15} />
           <XAxis dataKey="day" tickFormatter={(d: string) => formatDay(d)} tick={{ fontSize: 11, fill: 'currentColor' }} stroke="currentColor" strokeOpacity={0.3} minTickGap={12} />
