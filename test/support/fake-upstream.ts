@@ -16,6 +16,8 @@ export interface Scenario {
   headers?: Record<string, string>;
   /** The generated text, split into `chunks` stream deltas. */
   text?: string;
+  /** Repeat `text` this many times (long outputs without a long x-fake header). */
+  repeat?: number;
   chunks?: number;
   chunkDelayMs?: number;
   /** Raw usage in the provider's own format, replacing the default. */
@@ -85,6 +87,8 @@ async function streamFrames(res: ServerResponse, head: string[], deltas: string[
   for (const f of head) res.write(f);
   for (let i = 0; i < deltas.length; i++) {
     if (s.breakAfterChunks !== undefined && i >= s.breakAfterChunks) {
+      // Let what was written reach the wire first, then reset the connection mid-stream.
+      await sleep(20);
       res.socket?.destroy();
       return;
     }
@@ -257,6 +261,7 @@ export async function startFakeUpstream(defaults: Scenario = {}): Promise<FakeUp
     received.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw });
     const header = req.headers['x-fake'];
     const s: Scenario = { ...def, ...(typeof header === 'string' ? (JSON.parse(header) as Scenario) : {}) };
+    if (s.repeat && s.text) s.text = s.text.repeat(s.repeat);
     if (s.delayMs) await sleep(s.delayMs);
     if (s.status && s.status >= 400) {
       return json(res, s.status, s.errorBody ?? { error: { message: 'fake upstream error', type: 'server_error' } }, s.headers);

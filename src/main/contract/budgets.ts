@@ -60,6 +60,8 @@ export interface BudgetInput {
 
 export interface Budget extends Required<Omit<BudgetInput, 'degradeTo' | 'runLimits'>> {
   id: string;
+  /** Budgets declared in the data folder's budgets.json are edited there, not through the API. */
+  source: 'api' | 'file';
   degradeTo: Record<string, string>;
   runLimits: RunLimits;
   createdAt: number;

@@ -45,4 +45,14 @@ export interface Settings {
   paused: boolean;
   /** What to do with calls to models without a known price. */
   unpricedPolicy: UnpricedPolicy;
+  /** Tiers new budgets get: notification thresholds in percent, and the hard stop (null: soft only). */
+  defaultThresholds: number[];
+  defaultHardStopPercent: number | null;
+  /** Where a budget's "degrade" action sends a model, per provider route id; keys may end in "*". */
+  degradeMap: Record<string, Record<string, string>>;
+  /**
+   * The output a request may produce when it sets no max tokens, for worst-case reservations. The model's
+   * context window bounds it too; a stream that outruns it is still cut off at the hard stop.
+   */
+  assumedMaxOutputTokens: number;
 }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
-import { unavailableBudgetApi } from './budgets/unavailable.js';
+import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
 import { createAdminHttp } from './admin/admin-http.js';
@@ -13,7 +13,7 @@ import { createKeyRing } from './keys/key-ring.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
-import { openAdmission, type Admission } from './proxy/admission.js';
+import type { Admission } from './proxy/admission.js';
 import { createForwarder } from './proxy/forward.js';
 import { createHttpServer } from './proxy/server.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
@@ -26,6 +26,7 @@ import { systemClock, type Clock } from './util/clock.js';
 import { createEmitter, type Emitter } from './util/events.js';
 import { createIdGenerator } from './util/ids.js';
 import { createConsoleLogger, type Logger } from './util/log.js';
+import { createLazyTokenizer } from './tokens/tokenizer.js';
 
 export const DEFAULT_PORT = 4848;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -57,8 +58,9 @@ export interface Core {
   readonly url: string;
   readonly ledger: Ledger;
   readonly pricer: Pricer;
-  /** Swaps in the budget engine (or any admission policy). */
+  /** Swaps the admission policy (tests; the budget engine is the default). */
   setAdmission(a: Admission): void;
+  readonly budgets: BudgetModule;
   /** Persisted sections other modules (budgets, pollers) register. */
   readonly persistence: ReturnType<typeof createPersistence>;
   readonly stored: Record<string, unknown>;
@@ -108,7 +110,21 @@ export function createCore(opts: CoreOptions): Core {
     overrides: () => settings.priceOverrides,
     onError: (err) => log.warn('price database rejected a usage record', { error: (err as Error).message }),
   });
-  let admission: Admission = openAdmission;
+  const budgets: BudgetModule = createBudgetModule({
+    dataDir: opts.dataDir,
+    clock,
+    log,
+    settings: () => settings,
+    pricer,
+    tokenizer: createLazyTokenizer((err) => log.warn('tokenizer failed to load; admission uses byte bounds', { error: String(err) })),
+    ledger,
+    keyLabel: (id) => keys.get(id)?.label ?? id,
+    initial: stored.budgets,
+    markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
+    onAlert: (a) => events.emit('budget.alert', a),
+    onStatuses: (list) => events.emit('budgets.changed', list),
+  });
+  let admission: Admission = budgets.engine;
   const { token: adminToken, file: adminTokenFile } = loadOrCreateAdminToken(opts.dataDir);
   const sessions = createDashboardSessions({ clock });
 
@@ -121,7 +137,7 @@ export function createCore(opts: CoreOptions): Core {
     port: bound?.port ?? opts.port ?? DEFAULT_PORT,
     dataDir: opts.dataDir,
     storePath: opts.store.path,
-    problems: persistence.lastError ? [...problems, persistence.lastError] : problems,
+    problems: [...problems, ...budgets.problems(), ...(persistence.lastError ? [persistence.lastError] : [])],
     priceSource: db.source,
     startedAt,
     timezone: resolveZone(settings.timezone),
@@ -130,6 +146,10 @@ export function createCore(opts: CoreOptions): Core {
   });
 
   const updateSettings = (next: Settings) => {
+    if (next.hardStopEnforcement !== settings.hardStopEnforcement) {
+      budgets.engine.recordAudit('setting', `Hard-stop enforcement turned ${next.hardStopEnforcement ? 'on' : 'off'}.`);
+    }
+    if (next.paused !== settings.paused) budgets.engine.recordAudit('setting', next.paused ? 'All AI traffic paused.' : 'AI traffic resumed.');
     settings = next;
     registry = createProviderRegistry(settings, envUpstreams, agents);
     markSettings();
@@ -138,7 +158,7 @@ export function createCore(opts: CoreOptions): Core {
 
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
-    ...unavailableBudgetApi(),
+    ...budgets.api,
     ...createExportApi({ ledger, keys, dayKey }),
   };
   const forwarder = createForwarder({
@@ -167,6 +187,7 @@ export function createCore(opts: CoreOptions): Core {
     adminToken,
     ledger,
     pricer,
+    budgets,
     persistence,
     stored,
     settings: () => settings,
@@ -188,12 +209,14 @@ export function createCore(opts: CoreOptions): Core {
           const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
+          budgets.start();
           resolve(bound);
         });
       });
     },
     stop() {
       return new Promise((resolve) => {
+        budgets.stop();
         persistence.stop();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -30,6 +30,9 @@ describe('budget form validation', () => {
       dailyGuardrailUsd: 8,
       counts: 'max',
       enabled: true,
+      // Sent even when empty, so clearing them in an edit clears them in the budget.
+      degradeTo: {},
+      runLimits: {},
     });
   });
 
@@ -53,9 +56,10 @@ describe('budget form validation', () => {
     expect(validateBudgetForm(form({ limitUsd: '', limitTokens: '2000000' })).input).toMatchObject({ limitUsd: null, limitTokens: 2_000_000 });
   });
 
-  it('keeps a daily cap below the limit, and off daily budgets', () => {
+  it('keeps a daily cap below the limit, and on monthly budgets only', () => {
     expect(validateBudgetForm(form({ dailyGuardrailUsd: '70' })).errors.dailyGuardrailUsd).toMatch(/never act/);
-    expect(validateBudgetForm(form({ 'period.kind': 'day', dailyGuardrailUsd: '5' })).errors.dailyGuardrailUsd).toMatch(/its own daily cap/);
+    // Only monthly budgets carry one (as the engine says): other periods hide the field and leave it out.
+    expect(validateBudgetForm(form({ 'period.kind': 'week', dailyGuardrailUsd: '5' })).input?.dailyGuardrailUsd).toBeNull();
   });
 
   it('asks for the rolling window length, and drops the fields of other period kinds', () => {
@@ -63,6 +67,18 @@ describe('budget form validation', () => {
     expect(validateBudgetForm(form({ 'period.kind': 'rolling', 'period.days': '7' })).input?.period).toEqual({ kind: 'rolling', days: 7 });
     expect(validateBudgetForm(form({ 'period.kind': 'week', 'period.weekStartsOn': '0' })).input?.period).toEqual({ kind: 'week', weekStartsOn: 0 });
     expect(validateBudgetForm(form({ 'period.kind': 'total' })).input?.period).toEqual({ kind: 'total' });
+  });
+
+  it('lets a run budget cap iterations without a money limit, but only for agent runs', () => {
+    const run = validateBudgetForm(form({ limitUsd: '', 'scope.run': '*', 'runLimits.maxIterations': '40' }));
+    expect(run.input).toMatchObject({ limitUsd: null, limitTokens: null, scope: { run: '*' }, runLimits: { maxIterations: 40 } });
+    const noRun = validateBudgetForm(form({ 'runLimits.maxTokensPerIteration': '4000' }));
+    expect(noRun.errors['runLimits.maxTokensPerIteration']).toMatch(/Agent run/);
+  });
+
+  it('starts new budgets from the default tiers in Settings', () => {
+    expect(emptyBudgetForm({ thresholds: [25, 50, 90], hardStopPercent: null })).toMatchObject({ thresholds: '25, 50, 90', hardStop: false });
+    expect(emptyBudgetForm({ thresholds: [50], hardStopPercent: 150 })).toMatchObject({ hardStop: true, hardStopPercent: '150' });
   });
 
   it('turns the hard stop off as null, and reads the degrade map', () => {
@@ -74,9 +90,9 @@ describe('budget form validation', () => {
   });
 
   it('round-trips a stored budget through the form', () => {
-    const b = budget({ scope: { project: 'web' }, period: { kind: 'rolling', days: 14 }, thresholds: [25, 75], degradeTo: { a: 'b' }, action: 'degrade', runLimits: { maxIterations: 40 } });
+    const b = budget({ scope: { project: 'web', run: '*' }, period: { kind: 'rolling', days: 14 }, thresholds: [25, 75], degradeTo: { a: 'b' }, action: 'degrade', runLimits: { maxIterations: 40 } });
     const { input } = validateBudgetForm(budgetToForm(b));
-    expect(input).toMatchObject({ name: b.name, scope: { project: 'web' }, period: { kind: 'rolling', days: 14 }, thresholds: [25, 75], degradeTo: { a: 'b' }, runLimits: { maxIterations: 40 } });
+    expect(input).toMatchObject({ name: b.name, scope: { project: 'web', run: '*' }, period: { kind: 'rolling', days: 14 }, thresholds: [25, 75], degradeTo: { a: 'b' }, runLimits: { maxIterations: 40 } });
   });
 
   it('prefills a suggestion as a monthly budget with its guardrail', () => {

@@ -36,6 +36,10 @@ export function settings(over: Partial<Settings> = {}): Settings {
     hardStopEnforcement: true,
     paused: false,
     unpricedPolicy: 'allow',
+    defaultThresholds: [50, 80, 100],
+    defaultHardStopPercent: 120,
+    degradeMap: { openai: { 'gpt-4o': 'gpt-4o-mini' } },
+    assumedMaxOutputTokens: 32_768,
     ...over,
   };
 }
@@ -110,6 +114,7 @@ export function row(over: Partial<SpendRowDto> & Pick<SpendRowDto, 'costUsd'>): 
 export function budget(over: Partial<Budget> = {}): Budget {
   return {
     id: 'b_1',
+    source: 'api',
     name: 'Claude Code',
     scope: {},
     period: { kind: 'month', billingDay: 1 },

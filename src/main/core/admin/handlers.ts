@@ -41,7 +41,9 @@ function optFilter(v: unknown, field: string): string | undefined {
   return optionalString(v, field) ?? undefined;
 }
 
-const PER_MTOK = 1_000_000;
+/** Prices are quoted on a small call and scaled: a million tokens at once would land in long-context tiers. */
+const PROBE_TOKENS = 1000;
+const SCALE = 1_000_000 / PROBE_TOKENS;
 
 /** The core's API, implementing the contract. Every input is validated here: it may come from curl. */
 export function createApiHandlers(d: HandlerDeps): ApiPart<CoreApiSpec> {
@@ -168,17 +170,21 @@ export function createApiHandlers(d: HandlerDeps): ApiPart<CoreApiSpec> {
       const target = { routeId: providerId, pricingProviderId: route.provider.pricingProviderId, free: route.provider.free };
       const at = d.clock.now();
       const zero: TokenUsage = { inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, reasoningTokens: 0 };
-      const per = (u: Partial<TokenUsage>) => d.pricer.quote(target, model, { ...zero, ...u }, { at });
-      const base = per({ inputTokens: PER_MTOK });
+      const quote = (u: Partial<TokenUsage>) => d.pricer.quote(target, model, { ...zero, ...u }, { at });
+      const per = (u: Partial<TokenUsage>) => {
+        const q = quote(u);
+        return { ...q, costUsd: q.costUsd === null ? null : q.costUsd * SCALE };
+      };
+      const base = per({ inputTokens: PROBE_TOKENS });
       const result: PriceLookupResult = {
         priced: base.costUsd !== null,
         pricedModel: base.pricedModel,
         source: base.source,
         inputPerMTok: base.costUsd,
-        outputPerMTok: per({ outputTokens: PER_MTOK }).costUsd,
-        cacheReadPerMTok: per({ inputTokens: PER_MTOK, cacheReadTokens: PER_MTOK }).costUsd,
-        cacheWrite5mPerMTok: per({ inputTokens: PER_MTOK, cacheWrite5mTokens: PER_MTOK }).costUsd,
-        cacheWrite1hPerMTok: per({ inputTokens: PER_MTOK, cacheWrite1hTokens: PER_MTOK }).costUsd,
+        outputPerMTok: per({ outputTokens: PROBE_TOKENS }).costUsd,
+        cacheReadPerMTok: per({ inputTokens: PROBE_TOKENS, cacheReadTokens: PROBE_TOKENS }).costUsd,
+        cacheWrite5mPerMTok: per({ inputTokens: PROBE_TOKENS, cacheWrite5mTokens: PROBE_TOKENS }).costUsd,
+        cacheWrite1hPerMTok: per({ inputTokens: PROBE_TOKENS, cacheWrite1hTokens: PROBE_TOKENS }).costUsd,
       };
       return result;
     },

@@ -71,6 +71,14 @@ class UpstreamTimeoutError extends Error {
   }
 }
 
+function unreachableMessage(provider: ProviderModule, err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') {
+    return `Could not reach ${provider.name} at ${provider.baseUrl} (${code}).`;
+  }
+  return `The connection to ${provider.name} failed before it answered (${code ?? err.message}).`;
+}
+
 function identityOf(k: ResolvedKey): Identity {
   return k.kind === 'wrapped'
     ? { id: k.id, label: k.label, project: k.project, owner: k.owner, subscription: k.subscription, secret: k.secret }
@@ -272,9 +280,7 @@ export function createForwarder(deps: ProxyDeps) {
       if (responded) return; // the response's own close handler records it
       const timeout = err instanceof UpstreamTimeoutError;
       const status = timeout ? 504 : 502;
-      const message = timeout
-        ? `The ${provider.name} upstream did not answer in time (${err.message}).`
-        : `Could not reach ${provider.name} at ${provider.baseUrl}: ${(err as NodeJS.ErrnoException).code ?? err.message}.`;
+      const message = timeout ? `The ${provider.name} upstream did not answer in time (${err.message}).` : unreachableMessage(provider, err);
       if (!call.done) {
         sendProviderError(res, provider, status, timeout ? 'upstream_timeout' : 'upstream_unreachable', message, call.extraHeaders);
         call.status = status;
@@ -515,7 +521,7 @@ export function createForwarder(deps: ProxyDeps) {
         route.provider,
         timeout ? 504 : 502,
         timeout ? 'upstream_timeout' : 'upstream_unreachable',
-        timeout ? `The ${route.provider.name} upstream did not answer in time.` : `Could not reach ${route.provider.name} at ${route.provider.baseUrl}: ${(err as NodeJS.ErrnoException).code ?? err.message}.`,
+        timeout ? `The ${route.provider.name} upstream did not answer in time.` : unreachableMessage(route.provider, err),
         { 'x-tollgate-request-id': id },
       );
     });

@@ -28,7 +28,34 @@ export function defaultSettings(): Settings {
     hardStopEnforcement: true,
     paused: false,
     unpricedPolicy: 'allow',
+    defaultThresholds: [50, 80, 100],
+    defaultHardStopPercent: 120,
+    degradeMap: {
+      openai: { 'gpt-4o': 'gpt-4o-mini', 'gpt-4.1': 'gpt-4.1-nano', 'gpt-5': 'gpt-5-mini', 'o3': 'o4-mini' },
+      anthropic: { 'claude-opus-*': 'claude-haiku-4-5', 'claude-sonnet-*': 'claude-haiku-4-5' },
+      gemini: { 'gemini-2.5-pro': 'gemini-2.5-flash', 'gemini-3-pro*': 'gemini-2.5-flash' },
+    },
+    assumedMaxOutputTokens: 32_768,
   };
+}
+
+/** Thresholds: ascending percents in (0, 1000]; the hard stop ≥ 100 or null. Shared with budget validation. */
+export function validateTiers(thresholds: unknown, hardStop: unknown, field: { thresholds: string; hardStop: string }): { thresholds: number[]; hardStop: number | null } {
+  if (!Array.isArray(thresholds) || thresholds.length === 0) throw new ValidationError(field.thresholds, 'must be a list of percents such as [50, 80, 100]');
+  const t = thresholds.map((v, i) => requireNumber(v, `${field.thresholds}[${i}]`, { min: 0, exclusiveMin: true, max: 1000 }));
+  for (let i = 1; i < t.length; i++) {
+    if (t[i]! <= t[i - 1]!) throw new ValidationError(`${field.thresholds}[${i}]`, 'thresholds must be in ascending order');
+  }
+  if (hardStop === null) return { thresholds: t, hardStop: null };
+  const h = requireNumber(hardStop, field.hardStop, { min: 100, max: 1000 });
+  return { thresholds: t, hardStop: h };
+}
+
+export function validateDegradeMap(v: unknown, field: string): Record<string, string> {
+  const o = requireObject(v, field);
+  const out: Record<string, string> = {};
+  for (const [from, to] of Object.entries(o)) out[requireString(from, `${field} key`, { max: 200 })] = requireString(to, `${field}.${from}`, { max: 200 });
+  return out;
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -131,6 +158,24 @@ export function applySettingsPatch(current: Settings, patch: unknown): Settings 
         break;
       case 'unpricedPolicy':
         next.unpricedPolicy = requireOneOf(v, k, ['allow', 'block'] as const);
+        break;
+      case 'defaultThresholds':
+      case 'defaultHardStopPercent': {
+        const t = validateTiers(k === 'defaultThresholds' ? v : next.defaultThresholds, k === 'defaultHardStopPercent' ? v : next.defaultHardStopPercent, {
+          thresholds: 'defaultThresholds',
+          hardStop: 'defaultHardStopPercent',
+        });
+        next.defaultThresholds = t.thresholds;
+        next.defaultHardStopPercent = t.hardStop;
+        break;
+      }
+      case 'degradeMap': {
+        const o = requireObject(v, k);
+        next.degradeMap = Object.fromEntries(Object.entries(o).map(([provider, map]) => [provider, validateDegradeMap(map, `degradeMap.${provider}`)]));
+        break;
+      }
+      case 'assumedMaxOutputTokens':
+        next.assumedMaxOutputTokens = requireNumber(v, k, { min: 1, max: 10_000_000, integer: true });
         break;
       default:
         throw new ValidationError(k, 'is not a setting');

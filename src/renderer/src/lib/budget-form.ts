@@ -62,7 +62,18 @@ export const FIELDS = [
   'enabled',
 ] as const satisfies readonly BudgetField[];
 
-export function emptyBudgetForm(): BudgetFormValues {
+/** A blank form with the tiers new budgets get (Settings → default tiers). */
+export function emptyBudgetForm(defaults?: { thresholds: readonly number[]; hardStopPercent: number | null }): BudgetFormValues {
+  const f = blankForm();
+  if (defaults) {
+    f.thresholds = defaults.thresholds.join(', ');
+    f.hardStop = defaults.hardStopPercent !== null;
+    if (defaults.hardStopPercent !== null) f.hardStopPercent = String(defaults.hardStopPercent);
+  }
+  return f;
+}
+
+function blankForm(): BudgetFormValues {
   return {
     name: '',
     'scope.provider': '',
@@ -176,10 +187,17 @@ export function validateBudgetForm(v: BudgetFormValues): { input: BudgetInput | 
   if (!name) errors.name = 'Give the budget a name, e.g. "Claude Code" or "Team – October".';
   else if (name.length > 100) errors.name = 'must be at most 100 characters';
 
-  const limitUsd = take('limitUsd', num(v.limitUsd, { positive: true, max: 10_000_000 }));
-  const limitTokens = take('limitTokens', num(v.limitTokens, { positive: true, integer: true, max: 1e13 }));
-  if (!errors.limitUsd && !errors.limitTokens && limitUsd === null && limitTokens === null) {
+  const limitUsd = take('limitUsd', num(v.limitUsd, { positive: true, max: 1e9 }));
+  const limitTokens = take('limitTokens', num(v.limitTokens, { positive: true, integer: true, max: 1e9 }));
+  const maxIterations = take('runLimits.maxIterations', num(v['runLimits.maxIterations'], { integer: true, min: 1, max: 1e7 }));
+  const maxTokens = take('runLimits.maxTokensPerIteration', num(v['runLimits.maxTokensPerIteration'], { integer: true, min: 1, max: 1e7 }));
+  const runCapped = maxIterations !== null || maxTokens !== null;
+  // A run budget may cap only iterations or tokens per call; any other budget needs a limit.
+  if (!errors.limitUsd && !errors.limitTokens && limitUsd === null && limitTokens === null && !runCapped) {
     errors.limitUsd = 'Set a dollar limit, a token limit, or both.';
+  }
+  if (runCapped && !v['scope.run'].trim()) {
+    errors[maxIterations !== null ? 'runLimits.maxIterations' : 'runLimits.maxTokensPerIteration'] = 'Run caps apply to agent runs: set "Agent run" ("*" for every run).';
   }
 
   const kind = v['period.kind'];
@@ -219,12 +237,9 @@ export function validateBudgetForm(v: BudgetFormValues): { input: BudgetInput | 
     else degradeTo = r.map;
   }
 
-  const guardrail = take('dailyGuardrailUsd', num(v.dailyGuardrailUsd, { positive: true }));
+  // Only monthly budgets carry a daily guardrail; for other periods the field is hidden and ignored.
+  const guardrail = kind === 'month' ? take('dailyGuardrailUsd', num(v.dailyGuardrailUsd, { positive: true })) : null;
   if (guardrail !== null && limitUsd !== null && guardrail > limitUsd) errors.dailyGuardrailUsd = 'A daily cap above the whole limit would never act.';
-  if (guardrail !== null && kind === 'day') errors.dailyGuardrailUsd = 'A daily budget is its own daily cap; leave this empty.';
-
-  const maxIterations = take('runLimits.maxIterations', num(v['runLimits.maxIterations'], { integer: true, min: 1 }));
-  const maxTokens = take('runLimits.maxTokensPerIteration', num(v['runLimits.maxTokensPerIteration'], { integer: true, min: 1 }));
 
   const model = v['scope.model'].trim();
   if (model.includes('*') && (model.indexOf('*') !== model.length - 1)) errors['scope.model'] = 'A "*" may only end the pattern, as in "claude-opus-*".';
@@ -249,12 +264,11 @@ export function validateBudgetForm(v: BudgetFormValues): { input: BudgetInput | 
     enabled: v.enabled,
   };
   if (thresholds) input.thresholds = thresholds;
-  if (degradeTo) input.degradeTo = degradeTo;
-  if (maxIterations !== null || maxTokens !== null) {
-    input.runLimits = {};
-    if (maxIterations !== null) input.runLimits.maxIterations = maxIterations;
-    if (maxTokens !== null) input.runLimits.maxTokensPerIteration = maxTokens;
-  }
+  // Always sent, even empty, so that clearing them in an edit clears them in the budget.
+  input.degradeTo = v.action === 'degrade' ? (degradeTo ?? {}) : {};
+  input.runLimits = {};
+  if (maxIterations !== null) input.runLimits.maxIterations = maxIterations;
+  if (maxTokens !== null) input.runLimits.maxTokensPerIteration = maxTokens;
   return { input, errors };
 }
 

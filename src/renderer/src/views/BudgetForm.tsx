@@ -147,10 +147,10 @@ export function BudgetForm({ initial, editing, keys, providers, onSave, onCancel
         <Field label="Limit, tokens" error={errors.limitTokens} hint="Optional; either limit, or both">
           <input type="text" inputMode="numeric" {...text('limitTokens')} placeholder="none" />
         </Field>
-        <Field label="Notify at, %" error={errors.thresholds} hint="Default 50, 80, 100">
+        <Field label="Notify at, %" error={errors.thresholds} hint="Empty: the default tiers from Settings">
           <input type="text" {...text('thresholds')} />
         </Field>
-        {kind !== 'day' && (
+        {kind === 'month' && (
           <Field label="Daily cap, $" error={errors.dailyGuardrailUsd} hint="Guardrail: about 10–15% of a monthly limit">
             <input type="text" inputMode="decimal" {...text('dailyGuardrailUsd')} placeholder="none" />
           </Field>

@@ -37,17 +37,18 @@ function BudgetCard({ s, now, tz, focused, onEdit }: { s: BudgetStatus; now: num
           ))}
         </ul>
       )}
+      {s.budget.source === 'file' && <p className="hint">Declared in budgets.json in the data folder: edit it there.</p>}
       {raising ? (
         <OverrideForm s={s} onDone={() => setRaising(false)} />
       ) : (
         <div className="actions">
-          <button type="button" onClick={onEdit}>
+          <button type="button" onClick={onEdit} disabled={s.budget.source === 'file'}>
             Edit
           </button>
           <button type="button" onClick={() => setRaising(true)}>
             Raise temporarily
           </button>
-          <ConfirmButton label="Delete" confirmLabel="Really delete?" onConfirm={() => actions.deleteBudget(s.budget.id).catch((e) => setError(errorText(e)))} />
+          <ConfirmButton label="Delete" confirmLabel="Really delete?" disabled={s.budget.source === 'file'} onConfirm={() => actions.deleteBudget(s.budget.id).catch((e) => setError(errorText(e)))} />
         </div>
       )}
     </article>
@@ -59,11 +60,14 @@ export function Budgets() {
   const suggestions = useDash((s) => s.suggestions);
   const keys = useDash((s) => s.keys.data);
   const providers = useDash((s) => s.providers.data);
+  const defaultThresholds = useDash((s) => s.settings.data?.defaultThresholds);
+  const defaultHardStop = useDash((s) => s.settings.data?.defaultHardStopPercent);
   const now = useDash((s) => s.now);
   const tz = useDash(zoneOf);
   const actions = useActions();
   const route = useRoute();
   const [editing, setEditing] = useState<Editing>(null);
+  const blank = () => emptyBudgetForm(defaultThresholds && defaultHardStop !== undefined ? { thresholds: defaultThresholds, hardStopPercent: defaultHardStop } : undefined);
 
   useEffect(() => {
     void actions.refreshSuggestions();
@@ -72,7 +76,7 @@ export function Budgets() {
   // "#/budgets/new" opens the form; "#/budgets/<id>" (from a notification) scrolls to that budget.
   const loaded = budgets.data !== null;
   useEffect(() => {
-    if (route.param === 'new') setEditing({ mode: 'new', values: emptyBudgetForm() });
+    if (route.param === 'new') setEditing({ mode: 'new', values: blank() });
     else if (route.param) {
       const el = document.getElementById(`budget-${route.param}`);
       el?.scrollIntoView?.({ block: 'center' });
@@ -100,7 +104,7 @@ export function Budgets() {
     <div className="view">
       <div className="view-head">
         <h1>Budgets</h1>
-        <button type="button" className="primary" disabled={unavailable} onClick={() => setEditing({ mode: 'new', values: emptyBudgetForm() })}>
+        <button type="button" className="primary" disabled={unavailable} onClick={() => setEditing({ mode: 'new', values: blank() })}>
           New budget
         </button>
       </div>

@@ -93,10 +93,95 @@ function General({ s }: { s: SettingsDto }) {
           <input type="text" inputMode="numeric" value={v.recentLimit} onChange={(e) => setV({ ...v, recentLimit: e.target.value })} />
         </Field>
       </div>
-      <p className="hint">Notification tiers are set per budget (default 50, 80 and 100%).</p>
       <div className="actions">
         <button type="submit" className="primary">
           Save
+        </button>
+        <span className="saved" aria-live="polite">
+          {saved ? 'Saved.' : ''}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+type DefaultsField = 'defaultThresholds' | 'defaultHardStopPercent' | 'degradeMap' | 'assumedMaxOutputTokens';
+
+const degradeText = (m: SettingsDto['degradeMap']) =>
+  Object.entries(m)
+    .flatMap(([provider, map]) => Object.entries(map).map(([from, to]) => `${provider}: ${from} -> ${to}`))
+    .join('\n');
+
+/** "openai: gpt-4o -> gpt-4o-mini", one per line. */
+export function parseDegradeLines(text: string): SettingsDto['degradeMap'] | string {
+  const out: SettingsDto['degradeMap'] = {};
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const m = /^([a-z0-9-]+)\s*:\s*(\S+)\s*(?:->|→|=>)\s*(\S+)$/.exec(line);
+    if (!m) return `line ${i + 1}: write "provider: model -> cheaper-model"`;
+    (out[m[1]!] ??= {})[m[2]!] = m[3]!;
+  }
+  return out;
+}
+
+/** What new budgets start with, and where "degrade" sends a model. */
+function Defaults({ s }: { s: SettingsDto }) {
+  const actions = useActions();
+  const initial = () => ({
+    thresholds: s.defaultThresholds.join(', '),
+    hardStop: s.defaultHardStopPercent === null ? '' : String(s.defaultHardStopPercent),
+    degrade: degradeText(s.degradeMap),
+    maxOut: String(s.assumedMaxOutputTokens),
+  });
+  const [v, setV] = useState(initial);
+  const [errors, setErrors] = useState<Partial<Record<DefaultsField | 'form', string>>>({});
+  const [saved, setSaved] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSaved(false);
+    const errs: typeof errors = {};
+    const thresholds = v.thresholds.split(/[\s,;]+/).filter(Boolean).map((x) => Number(x.replace(/%$/, '')));
+    if (thresholds.length === 0 || thresholds.some((n) => !(n > 0))) errs.defaultThresholds = 'Percentages such as "50, 80, 100".';
+    const hardStop = v.hardStop.trim() === '' ? null : Number(v.hardStop);
+    if (hardStop !== null && !(hardStop >= 100)) errs.defaultHardStopPercent = '100 or more; empty for warn-only budgets.';
+    const degradeMap = parseDegradeLines(v.degrade);
+    if (typeof degradeMap === 'string') errs.degradeMap = degradeMap;
+    const maxOut = Number(v.maxOut);
+    if (!Number.isInteger(maxOut) || maxOut < 1) errs.assumedMaxOutputTokens = 'A whole number of tokens.';
+    setErrors(errs);
+    if (Object.keys(errs).length || typeof degradeMap === 'string') return;
+    try {
+      await actions.updateSettings({ defaultThresholds: thresholds, defaultHardStopPercent: hardStop, degradeMap, assumedMaxOutputTokens: maxOut });
+      setSaved(true);
+    } catch (err) {
+      const a = toApiError(err);
+      const f = (a.field ?? '').replace(/[.[].*$/, '') as DefaultsField;
+      setErrors(['defaultThresholds', 'defaultHardStopPercent', 'degradeMap', 'assumedMaxOutputTokens'].includes(f) ? { [f]: messageForField(a) } : { form: a.message });
+    }
+  }
+  return (
+    <form className="card form" onSubmit={submit} noValidate aria-labelledby="defaults-title">
+      <h2 id="defaults-title">Budget defaults</h2>
+      {errors.form && <ErrorNote>{errors.form}</ErrorNote>}
+      <div className="grid">
+        <Field label="Default tiers, %" error={errors.defaultThresholds} hint="Notifications for new budgets">
+          <input type="text" value={v.thresholds} onChange={(e) => setV({ ...v, thresholds: e.target.value })} />
+        </Field>
+        <Field label="Default hard stop, %" error={errors.defaultHardStopPercent} hint="Empty: new budgets only warn">
+          <input type="text" inputMode="decimal" value={v.hardStop} onChange={(e) => setV({ ...v, hardStop: e.target.value })} />
+        </Field>
+        <Field label="Output assumed when unset, tokens" error={errors.assumedMaxOutputTokens} hint="For worst-case reservations of calls without max tokens">
+          <input type="text" inputMode="numeric" value={v.maxOut} onChange={(e) => setV({ ...v, maxOut: e.target.value })} />
+        </Field>
+        <Field label="Cheaper models for “degrade”" error={errors.degradeMap} hint='One per line: "openai: gpt-4o -> gpt-4o-mini"; a model may end in "*"' wide>
+          <textarea rows={6} className="mono" value={v.degrade} onChange={(e) => setV({ ...v, degrade: e.target.value })} />
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" className="primary">
+          Save defaults
         </button>
         <span className="saved" aria-live="polite">
           {saved ? 'Saved.' : ''}
@@ -306,6 +391,7 @@ export function Settings() {
       </div>
       <Toggles s={settings.data} />
       <General s={settings.data} />
+      <Defaults s={settings.data} />
       <PriceOverrides s={settings.data} />
       <Export />
     </div>

@@ -1,0 +1,112 @@
+import type { ApiPart, BudgetApiSpec } from '../../contract/api.js';
+import type { Budget } from '../../contract/budgets.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { NotFoundError, optionalString, requireNumber, requireObject, requireString, ValidationError } from '../settings/validation.js';
+import type { Settings } from '../../contract/settings.js';
+import { dayKey, resolveZone, zonedParts, zonedTimeToEpoch } from '../time/zoned.js';
+import type { Clock } from '../util/clock.js';
+import type { BudgetEngine } from './engine.js';
+import { periodAt } from './periods.js';
+import { suggestBudgets } from './suggestions.js';
+
+const DAY_MS = 86_400_000;
+
+/** Day keys from `from` to `to` (inclusive) in the zone. */
+function dayKeys(fromMs: number, toMs: number, tz: string): string[] {
+  const out: string[] = [];
+  const z = zonedParts(fromMs, tz);
+  for (let i = 0; ; i++) {
+    const t = zonedTimeToEpoch(tz, z.year, z.month, z.day + i);
+    if (t > toMs) break;
+    out.push(dayKey(zonedParts(t, tz)));
+    if (i > 4000) break;
+  }
+  return out;
+}
+
+/**
+ * Spend already in the ledger for a budget's current period, so a budget created mid-month starts from what
+ * the month has cost so far. Rollups know provider, key, model and project; budgets scoped by user or run
+ * start from zero.
+ */
+export function spendSoFar(b: Budget, ledger: Ledger, now: number, timezone: string): { usd: number; tokens: number } | null {
+  if (b.scope.user || b.scope.run) return null;
+  const tz = resolveZone(timezone);
+  const w = periodAt(b.period, now, tz);
+  const from = b.period.kind === 'total' ? undefined : dayKey(zonedParts(b.period.kind === 'rolling' ? now - (b.period.days ?? 1) * DAY_MS + DAY_MS : w.start, tz));
+  let usd = 0;
+  let tokens = 0;
+  for (const r of ledger.rollups(from)) {
+    if (b.scope.provider && r.provider !== b.scope.provider) continue;
+    if (b.scope.keyId && r.keyId !== b.scope.keyId) continue;
+    if (b.scope.project && r.project !== b.scope.project) continue;
+    if (b.scope.model && !(b.scope.model.endsWith('*') ? r.model.startsWith(b.scope.model.slice(0, -1)) : r.model === b.scope.model)) continue;
+    usd += r.costUsd;
+    tokens += r.inputTokens + r.outputTokens;
+  }
+  return { usd, tokens };
+}
+
+export function createBudgetApi(d: { engine: BudgetEngine; ledger: Ledger; clock: Clock; settings: () => Settings; keyLabel: (id: string) => string }): ApiPart<BudgetApiSpec> {
+  return {
+    'budgets.list': async () => d.engine.list(),
+    'budgets.create': async (input) => {
+      const b = d.engine.create(input);
+      const so = spendSoFar(b, d.ledger, d.clock.now(), d.settings().timezone);
+      if (so && (so.usd > 0 || so.tokens > 0)) d.engine.seed(b, so.usd, so.tokens);
+      return b;
+    },
+    'budgets.update': async (input) => {
+      const o = requireObject(input, 'budget');
+      const { id, ...patch } = o;
+      return d.engine.update(requireString(id, 'id'), patch);
+    },
+    'budgets.delete': async (input) => ({ deleted: d.engine.remove(requireString(requireObject(input, 'budget').id, 'id')) }),
+    'budgets.override': async (input) => {
+      const o = requireObject(input, 'override');
+      const budgetId = requireString(o.budgetId, 'budgetId');
+      if (!d.engine.get(budgetId)) throw new NotFoundError(`No budget "${budgetId}".`);
+      const hasUsd = o.addUsd !== undefined && o.addUsd !== null;
+      const hasPct = o.addPercent !== undefined && o.addPercent !== null;
+      if (hasUsd === hasPct) throw new ValidationError('addUsd', 'give either addUsd (dollars) or addPercent, not both or neither');
+      const now = d.clock.now();
+      let expiresAt: number;
+      if (o.expiresAt !== undefined) {
+        expiresAt = requireNumber(o.expiresAt, 'expiresAt', { min: now, exclusiveMin: true });
+      } else {
+        expiresAt = now + requireNumber(o.minutes, 'minutes', { min: 1, max: 60 * 24 * 90 }) * 60_000;
+      }
+      const reason = optionalString(o.reason, 'reason', { max: 500 });
+      if (!reason) throw new ValidationError('reason', 'say why the budget is raised; it goes in the audit log');
+      return d.engine.addOverride({
+        budgetId,
+        addUsd: hasUsd ? requireNumber(o.addUsd, 'addUsd', { min: 0, exclusiveMin: true, max: 1e9 }) : null,
+        addPercent: hasPct ? requireNumber(o.addPercent, 'addPercent', { min: 0, exclusiveMin: true, max: 10_000 }) : null,
+        expiresAt,
+        reason,
+      });
+    },
+    'budgets.cancelOverride': async (input) => ({ cancelled: d.engine.cancelOverride(requireString(requireObject(input, 'override').id, 'id')) }),
+    'budgets.suggestions': async () => {
+      const now = d.clock.now();
+      const tz = resolveZone(d.settings().timezone);
+      const days = dayKeys(now - 20 * DAY_MS, now, tz);
+      const month = periodAt({ kind: 'month' }, now, tz);
+      const monthDays = dayKeys(month.start, now, tz);
+      const z = zonedParts(month.start, tz);
+      const daysInMonth = Math.round((zonedTimeToEpoch(tz, z.year, z.month + 1, 1) - month.start) / DAY_MS);
+      return suggestBudgets({ rollups: d.ledger.rollups(days[0] && monthDays[0] && monthDays[0] < days[0] ? monthDays[0] : days[0]), days, monthDays, daysInMonth, keyLabel: d.keyLabel });
+    },
+    'alerts.recent': async (input) => {
+      const o = requireObject(input ?? {}, 'query');
+      return d.engine.alerts(o.limit === undefined ? 50 : requireNumber(o.limit, 'limit', { min: 1, max: 1000, integer: true }));
+    },
+    'audit.list': async (input) => {
+      const o = requireObject(input ?? {}, 'query');
+      return d.engine.audit(
+        o.limit === undefined ? 200 : requireNumber(o.limit, 'limit', { min: 1, max: 1000, integer: true }),
+        optionalString(o.kind, 'kind') ?? undefined,
+      );
+    },
+  };
+}

@@ -1,0 +1,278 @@
+import { describe, expect, it } from 'vitest';
+import type { BudgetAlert } from '../../../../src/main/contract/budgets.js';
+import type { Settings } from '../../../../src/main/contract/settings.js';
+import type { RequestRecord } from '../../../../src/main/contract/usage.js';
+import { createBudgetEngine, type ReportedRow } from '../../../../src/main/core/budgets/engine.js';
+import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
+import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
+import type { AdmissionInput } from '../../../../src/main/core/proxy/admission.js';
+import { defaultSettings } from '../../../../src/main/core/settings/settings.js';
+import { createManualClock } from '../../../../src/main/core/util/clock.js';
+
+const db = createPriceDatabase();
+const pricer = createPricer({ db, overrides: () => [] });
+const noTokenizer = { count: () => null, ready: async () => {} };
+
+function setup(tz = 'Europe/Berlin', start = Date.UTC(2026, 2, 28, 12), initial?: unknown) {
+  const clock = createManualClock(start);
+  const settings: Settings = { ...defaultSettings(), timezone: tz };
+  const alerts: BudgetAlert[] = [];
+  const engine = createBudgetEngine({ clock, settings: () => settings, pricer, tokenizer: noTokenizer, keyLabel: (id) => id, initial, onChange: () => {}, onAlert: (a) => alerts.push(a) });
+  let n = 0;
+  /** Admits and settles one call that cost `usd` (an override prices "m" at $1 per input token… via reported cost). */
+  const spend = (usd: number, extra: Partial<AdmissionInput> = {}) => {
+    const input: AdmissionInput = {
+      requestId: `r${++n}`,
+      ts: clock.now(),
+      provider: 'openai',
+      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
+      operation: 'chat.completions',
+      model: 'gpt-4o-mini',
+      keyId: 'k1',
+      project: null,
+      user: null,
+      run: null,
+      call: { model: 'gpt-4o-mini', stream: false, maxOutputTokens: 1, promptText: () => '' },
+      bodyBytes: 1,
+      ...extra,
+    };
+    const d = engine.admit(input);
+    if (!d.ok) return d;
+    const rec = { id: input.requestId, ts: input.ts, usage: { inputTokens: 10, outputTokens: 10, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 }, costUsd: usd, flags: [], run: input.run } as unknown as RequestRecord;
+    d.ticket.settle(rec);
+    return d;
+  };
+  return { clock, settings, alerts, engine, spend };
+}
+
+describe('periods reset exactly at their boundary, in the configured zone', () => {
+  it('day budgets reset at local midnight, across the spring DST change (Berlin, 2026-03-29)', () => {
+    const { clock, engine, spend } = setup('Europe/Berlin', Date.UTC(2026, 2, 28, 22, 59));
+    const b = engine.create({ name: 'd', period: { kind: 'day' }, limitUsd: 10 });
+    spend(1);
+    expect(engine.list()[0]!.spentUsd).toBe(1);
+    expect(new Date(engine.list()[0]!.resetsAt!).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    clock.set(Date.UTC(2026, 2, 28, 23, 0)); // local midnight, Mar 29 (CET)
+    expect(engine.list()[0]!.spentUsd).toBe(0);
+    spend(2);
+    // Mar 29 is 23 hours long: the next reset is at 22:00 UTC (CEST midnight).
+    expect(new Date(engine.list()[0]!.resetsAt!).toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    clock.set(Date.UTC(2026, 2, 29, 21, 59, 59));
+    expect(engine.list()[0]!.spentUsd).toBe(2);
+    clock.set(Date.UTC(2026, 2, 29, 22, 0));
+    expect(engine.list()[0]!.spentUsd).toBe(0);
+    expect(engine.get(b.id)).not.toBeNull();
+  });
+
+  it('the same instant is a different day in UTC and in Tokyo', () => {
+    const tokyo = setup('Asia/Tokyo', Date.UTC(2026, 5, 1, 14, 59));
+    const utc = setup('UTC', Date.UTC(2026, 5, 1, 14, 59));
+    for (const s of [tokyo, utc]) {
+      s.engine.create({ name: 'd', period: { kind: 'day' }, limitUsd: 10 });
+      s.spend(1);
+      s.clock.set(Date.UTC(2026, 5, 1, 15, 0));
+    }
+    expect(tokyo.engine.list()[0]!.spentUsd).toBe(0); // midnight in Tokyo
+    expect(utc.engine.list()[0]!.spentUsd).toBe(1);
+  });
+
+  it('week budgets start on Monday (or Sunday) at local midnight', () => {
+    // 2026-11-29 is a Sunday.
+    const { clock, engine, spend } = setup('America/New_York', Date.UTC(2026, 10, 29, 12));
+    engine.create({ name: 'mon', period: { kind: 'week' }, limitUsd: 10 });
+    engine.create({ name: 'sun', period: { kind: 'week', weekStartsOn: 0 }, limitUsd: 10 });
+    spend(1);
+    const [mon, sun] = engine.list();
+    expect(new Date(mon!.resetsAt!).toISOString()).toBe('2026-11-30T05:00:00.000Z');
+    expect(new Date(sun!.resetsAt!).toISOString()).toBe('2026-12-06T05:00:00.000Z');
+    clock.set(Date.UTC(2026, 10, 30, 5, 0));
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([0, 1]);
+  });
+
+  it('month budgets reset on their billing day, with months of different lengths', () => {
+    const { clock, engine, spend } = setup('UTC', Date.UTC(2026, 0, 20, 12));
+    engine.create({ name: 'billing 15th', period: { kind: 'month', billingDay: 15 }, limitUsd: 10 });
+    engine.create({ name: 'calendar', period: { kind: 'month' }, limitUsd: 10 });
+    spend(1);
+    const [billing, calendar] = engine.list();
+    expect(new Date(billing!.periodStart).toISOString()).toBe('2026-01-15T00:00:00.000Z');
+    expect(new Date(billing!.resetsAt!).toISOString()).toBe('2026-02-15T00:00:00.000Z');
+    expect(new Date(calendar!.resetsAt!).toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    clock.set(Date.UTC(2026, 1, 1, 0, 0));
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([1, 0]);
+    clock.set(Date.UTC(2026, 1, 15, 0, 0));
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([0, 0]);
+  });
+
+  it('rolling windows drop spend older than N days; totals never reset', () => {
+    const { clock, engine, spend } = setup('UTC', Date.UTC(2026, 0, 1, 12));
+    engine.create({ name: '7d', period: { kind: 'rolling', days: 7 }, limitUsd: 100 });
+    engine.create({ name: 'total', period: { kind: 'total' }, limitUsd: 100 });
+    spend(1);
+    clock.advance(3 * 86_400_000);
+    spend(2);
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([3, 3]);
+    clock.advance(4 * 86_400_000 + 3_600_000);
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([2, 3]);
+    clock.advance(365 * 86_400_000);
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([0, 3]);
+    expect(engine.list()[1]!.resetsAt).toBeNull();
+  });
+});
+
+describe('thresholds', () => {
+  it('fire once per tier and period, and again in the next period', () => {
+    const { clock, engine, spend, alerts } = setup('UTC', Date.UTC(2026, 0, 1, 12));
+    engine.create({ name: 'b', period: { kind: 'day' }, limitUsd: 10, hardStopPercent: 120 });
+    spend(4);
+    spend(0.5);
+    expect(alerts.map((a) => a.tier)).toEqual([]);
+    spend(1); // 55%
+    expect(alerts.map((a) => a.tier)).toEqual([50]);
+    spend(0.1);
+    spend(3); // 86%
+    spend(3); // 116%
+    spend(1); // 126%
+    expect(alerts.map((a) => [a.kind, a.tier])).toEqual([
+      ['threshold', 50],
+      ['threshold', 80],
+      ['threshold', 100],
+      ['hard-stop', 120],
+    ]);
+    expect(alerts[1]!.body).toMatch(/\$8\.60 of \$10\.00 today\. Requests for all traffic will be blocked at \$12\.00 \(120%\)/);
+    clock.advance(86_400_000);
+    spend(6);
+    expect(alerts.slice(4).map((a) => a.tier)).toEqual([50]);
+    expect(new Set(alerts.map((a) => a.id)).size).toBe(alerts.length);
+  });
+
+  it('survive a restart: the fired tiers are part of the persisted state', () => {
+    const first = setup('UTC', Date.UTC(2026, 0, 1, 12));
+    first.engine.create({ name: 'b', period: { kind: 'day' }, limitUsd: 10 });
+    first.spend(6);
+    expect(first.alerts.map((a) => a.tier)).toEqual([50]);
+    const saved = JSON.parse(JSON.stringify(first.engine.snapshot()));
+    const second = setup('UTC', first.clock.now(), saved);
+    second.spend(1);
+    expect(second.alerts).toEqual([]);
+    second.spend(1.5);
+    expect(second.alerts.map((a) => a.tier)).toEqual([80]);
+  });
+
+  it('a daily guardrail caps a monthly budget for the day and resets at midnight', () => {
+    const { clock, engine, spend, alerts } = setup('UTC', Date.UTC(2026, 0, 10, 12));
+    engine.create({ name: 'm', period: { kind: 'month' }, limitUsd: 100, dailyGuardrailUsd: 12 });
+    spend(12);
+    expect(alerts.map((a) => a.kind)).toContain('guardrail');
+    const blocked = spend(0.01);
+    expect(blocked.ok).toBe(false);
+    expect(!blocked.ok && blocked.message).toMatch(/daily guardrail: \$12\.00 of \$12\.00 today/);
+    clock.set(Date.UTC(2026, 0, 11, 0, 0));
+    expect(spend(1).ok).toBe(true);
+    expect(engine.list()[0]!.spentUsd).toBe(13);
+  });
+});
+
+describe('overrides and reservations', () => {
+  it('an override lifts the limit until it expires, warns before it ends, and the expiry is audited', () => {
+    const { clock, engine, spend, alerts } = setup('UTC', Date.UTC(2026, 0, 10, 12));
+    const b = engine.create({ name: 'o', period: { kind: 'month' }, limitUsd: 10, hardStopPercent: 100 });
+    spend(10);
+    expect(spend(0.01).ok).toBe(false);
+    engine.addOverride({ budgetId: b.id, addUsd: null, addPercent: 50, expiresAt: clock.now() + 3_600_000, reason: 'launch' });
+    expect(engine.list()[0]!.effectiveLimitUsd).toBe(15);
+    expect(spend(1).ok).toBe(true);
+    clock.advance(55 * 60_000);
+    engine.sweep();
+    expect(alerts.filter((a) => a.kind === 'override-expiring')).toHaveLength(1);
+    engine.sweep();
+    expect(alerts.filter((a) => a.kind === 'override-expiring')).toHaveLength(1);
+    clock.advance(5 * 60_000);
+    engine.sweep();
+    expect(engine.list()[0]!.effectiveLimitUsd).toBe(10);
+    expect(spend(0.01).ok).toBe(false);
+    expect(engine.audit(10, 'override-expired')[0]!.message).toMatch(/launch/);
+  });
+
+  it('reservations never leak: released on error, and after a timeout when a request never completes', () => {
+    const { clock, engine } = setup('UTC', Date.UTC(2026, 0, 10, 12));
+    engine.create({ name: 'r', period: { kind: 'month' }, limitUsd: 10 });
+    const input = (id: string): AdmissionInput => ({
+      requestId: id,
+      ts: clock.now(),
+      provider: 'openai',
+      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
+      operation: 'chat.completions',
+      model: 'gpt-4o',
+      keyId: 'k',
+      project: null,
+      user: null,
+      run: null,
+      call: { model: 'gpt-4o', stream: false, maxOutputTokens: 1000, promptText: () => '' },
+      bodyBytes: 1000,
+    });
+    const a = engine.admit(input('a'));
+    const b = engine.admit(input('b'));
+    expect(a.ok && b.ok).toBe(true);
+    expect(engine.list()[0]!.reservedUsd).toBeGreaterThan(0);
+    if (a.ok) a.ticket.release();
+    expect(engine.outstanding).toBe(1);
+    clock.advance(defaultSettings().upstreamIdleTimeoutMs + 121_000);
+    engine.sweep();
+    expect(engine.outstanding).toBe(0);
+    expect(engine.list()[0]!.reservedUsd).toBe(0);
+  });
+
+  it('reservations are not persisted: a restart starts with none', () => {
+    const { engine, clock } = setup('UTC', Date.UTC(2026, 0, 10, 12));
+    engine.create({ name: 'r', period: { kind: 'month' }, limitUsd: 10 });
+    engine.admit({
+      requestId: 'x',
+      ts: clock.now(),
+      provider: 'openai',
+      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
+      operation: 'chat.completions',
+      model: 'gpt-4o',
+      keyId: 'k',
+      project: null,
+      user: null,
+      run: null,
+      call: { model: 'gpt-4o', stream: false, maxOutputTokens: 100_000, promptText: () => '' },
+      bodyBytes: 1000,
+    });
+    const restarted = setup('UTC', clock.now(), JSON.parse(JSON.stringify(engine.snapshot())));
+    expect(restarted.engine.list()[0]!.reservedUsd).toBe(0);
+  });
+});
+
+describe('provider-reported spend', () => {
+  it('a key known only from provider usage data counts toward a budget and fires its thresholds', () => {
+    const { clock, engine, alerts } = setup('UTC', Date.UTC(2026, 0, 10, 12));
+    const b = engine.create({ name: 'teammate', scope: { keyId: 'openai:key_abc' }, period: { kind: 'month' }, limitUsd: 20 });
+    let rows: ReportedRow[] = [];
+    const listeners: (() => void)[] = [];
+    engine.setReportedSource({ rows: () => rows, onChange: (l) => (listeners.push(l), () => {}) });
+    rows = [{ provider: 'openai', keyId: 'openai:key_abc', model: 'gpt-4o', project: null, start: Date.UTC(2026, 0, 9), end: Date.UTC(2026, 0, 9, 1), costUsd: 11, inputTokens: 1, outputTokens: 1, asOf: clock.now() - 60_000 }];
+    for (const l of listeners) l();
+    const s = engine.list().find((x) => x.budget.id === b.id)!;
+    expect(s.spentUsd).toBe(11);
+    expect(s.reportedUsd).toBe(11);
+    expect(s.reportedAsOf).toBe(clock.now() - 60_000);
+    expect(alerts.map((a) => a.tier)).toEqual([50]);
+    // Spend from before the period does not count.
+    rows.push({ ...rows[0]!, start: Date.UTC(2025, 11, 30), costUsd: 100 });
+    for (const l of listeners) l();
+    expect(engine.list()[0]!.spentUsd).toBe(11);
+  });
+
+  it('"max" counts the larger of observed and reported; "observed" ignores reports', () => {
+    const { engine, spend } = setup('UTC', Date.UTC(2026, 0, 10, 12));
+    engine.create({ name: 'max', scope: { keyId: 'k1' }, period: { kind: 'month' }, limitUsd: 100 });
+    engine.create({ name: 'observed', scope: { keyId: 'k1' }, period: { kind: 'month' }, limitUsd: 100, counts: 'observed' });
+    engine.setReportedSource({ rows: () => [{ provider: 'openai', keyId: 'k1', model: null, project: null, start: Date.UTC(2026, 0, 10), end: Date.UTC(2026, 0, 10, 1), costUsd: 5, inputTokens: 0, outputTokens: 0, asOf: 0 }], onChange: () => () => {} });
+    spend(2);
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([5, 2]);
+    spend(4);
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([6, 6]);
+  });
+});

@@ -1,0 +1,24 @@
+import type { Core } from '../../src/main/core/create-core.js';
+import type { RequestRecord } from '../../src/main/contract/usage.js';
+
+export async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The ledger's records, oldest first, once there are at least n. */
+export async function records(core: Core, n: number, timeoutMs = 5000): Promise<RequestRecord[]> {
+  return waitFor(
+    () => {
+      const all = core.ledger.recent({ limit: 100_000 }).reverse();
+      return all.length >= n ? all : null;
+    },
+    timeoutMs,
+    `${n} ledger records`,
+  );
+}
