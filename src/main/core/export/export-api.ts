@@ -160,7 +160,10 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
   };
 }
 
-/** Float sums carry noise like 0.30000000000000004; a micro-dollar is finer than any price. */
+/**
+ * Float sums carry noise like 0.30000000000000004. Ten decimals strip it and keep what matters: a cheap call costs
+ * a few hundred-millionths of a dollar per token, and rows must still add up to the totals.
+ */
 function roundUsd(v: number): number {
-  return Math.round(v * 1e6) / 1e6;
+  return Math.round(v * 1e10) / 1e10;
 }

@@ -19,9 +19,10 @@ export function meterScale(b: Pick<BudgetStatus, 'percent'> & { budget: Pick<Bud
 
 export function spendWords(s: BudgetStatus): string {
   const parts: string[] = [];
-  if (s.effectiveLimitUsd !== null) parts.push(`${formatUsd(s.spentUsd)} of ${formatUsd(s.effectiveLimitUsd)}`);
+  // Precise: a small budget's figures must not read "<$0.01 of <$0.01".
+  if (s.effectiveLimitUsd !== null) parts.push(`${formatUsd(s.spentUsd, { precise: true })} of ${formatUsd(s.effectiveLimitUsd, { precise: true })}`);
   if (s.effectiveLimitTokens !== null) parts.push(`${formatTokens(s.spentTokens)} of ${formatTokens(s.effectiveLimitTokens)} tokens`);
-  if (parts.length === 0) parts.push(formatUsd(s.spentUsd));
+  if (parts.length === 0) parts.push(formatUsd(s.spentUsd, { precise: true }));
   return parts.join(' · ');
 }
 
@@ -68,7 +69,7 @@ export const Meter = memo(function Meter({ s, now, tz, link = true }: { s: Budge
         <span>{formatReset(s.resetsAt, now, tz)}</span>
         {s.guardrail && (
           <span className="num">
-            daily cap {formatUsd(s.guardrail.spentUsd)} of {formatUsd(s.guardrail.limitUsd)} ({formatPercent(s.guardrail.percent)})
+            daily cap {formatUsd(s.guardrail.spentUsd, { precise: true })} of {formatUsd(s.guardrail.limitUsd, { precise: true })} ({formatPercent(s.guardrail.percent)})
           </span>
         )}
         {s.overrides.map((o) => (

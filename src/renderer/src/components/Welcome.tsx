@@ -8,7 +8,9 @@ import { Tabs } from './Tabs';
 /** Setup snippets for the common tools, with the proxy's real URLs and, right after creating one, the key. */
 export function SetupSnippets({ providers, keyFor }: { providers: readonly ProviderDto[]; keyFor?: SnippetKey | null }) {
   const snippets = setupSnippets(providers, keyFor);
-  const [tab, setTab] = useState<string>(snippets[0]?.id ?? '');
+  // Open on a tool that can use the new key: Codex for an OpenAI key, Claude Code for an Anthropic one.
+  const preferred = keyFor ? snippets.find((s) => s.text.includes(keyFor.secret)) : undefined;
+  const [tab, setTab] = useState<string>(preferred?.id ?? snippets[0]?.id ?? '');
   if (snippets.length === 0) return null;
   return (
     <Tabs

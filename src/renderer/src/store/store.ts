@@ -197,7 +197,8 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
 
   function toast(t: Omit<Toast, 'id'>) {
     const id = `t${++toastSeq}`;
-    set({ toasts: [...get().toasts, { ...t, id }].slice(-4) });
+    // Three at most: a burst of alerts must not cover the page; the Notices list keeps them all.
+    set({ toasts: [...get().toasts, { ...t, id }].slice(-3) });
     if (opts.toastMs !== 0) setTimeout(() => dismissToast(id), opts.toastMs ?? 10_000);
   }
 

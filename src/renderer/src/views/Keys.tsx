@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { CreateKeyInput, KeyDto } from '../../../main/contract/keys';
 import { errorText, messageForField, toApiError } from '../api/errors';
 import { ConfirmButton } from '../components/ConfirmButton';
@@ -161,6 +161,11 @@ export function Keys() {
   const [created, setCreated] = useState<{ key: KeyDto; secret: string } | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  // Last-used times move with traffic; the list is fetched fresh whenever the view opens.
+  useEffect(() => {
+    void actions.refreshKeys();
+  }, [actions]);
 
   const wrapped = useMemo(() => (keys.data ?? []).filter((k) => k.kind === 'wrapped'), [keys.data]);
   const passthrough = useMemo(() => (keys.data ?? []).filter((k) => k.kind === 'passthrough'), [keys.data]);

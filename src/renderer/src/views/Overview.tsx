@@ -128,7 +128,7 @@ export function Overview() {
         </div>
         <div className="stat">
           <div className="stat-label">Forecast</div>
-          <div className="stat-value">{data ? <Money value={totals.forecastUsd} /> : <span className="skeleton-text" />}</div>
+          <div className="stat-value">{data ? <Money value={totals.forecastUsd} precise /> : <span className="skeleton-text" />}</div>
           <div className="stat-sub">by {formatDay(win.periodTo)}, at the last 7 days' rate</div>
         </div>
         <div className="stat">

@@ -15,16 +15,21 @@ import { zoneOf } from '../store/store';
 function Toggles({ s }: { s: SettingsDto }) {
   const actions = useActions();
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  // The switch moves at once; if the core refuses, it moves back and says why.
+  const [pending, setPending] = useState<Partial<Record<'hardStopEnforcement' | 'paused', boolean>>>({});
+  const busy = Object.keys(pending).length > 0 ? 'saving' : null;
   const toggle = async (k: 'hardStopEnforcement' | 'paused', value: boolean) => {
-    setBusy(k);
+    setPending((p) => ({ ...p, [k]: value }));
     setError(null);
     try {
       await actions.updateSettings({ [k]: value });
     } catch (e) {
       setError(errorText(e));
     } finally {
-      setBusy(null);
+      setPending((p) => {
+        const { [k]: _done, ...rest } = p;
+        return rest;
+      });
     }
   };
   return (
@@ -32,14 +37,14 @@ function Toggles({ s }: { s: SettingsDto }) {
       <h2 id="enforce-title">Enforcement</h2>
       <div className="switches">
         <label className="check">
-          <input type="checkbox" role="switch" checked={s.hardStopEnforcement} disabled={busy !== null} onChange={(e) => void toggle('hardStopEnforcement', e.target.checked)} />
+          <input type="checkbox" role="switch" checked={pending.hardStopEnforcement ?? s.hardStopEnforcement} disabled={busy !== null} onChange={(e) => void toggle('hardStopEnforcement', e.target.checked)} />
           <span>
             <strong>Hard stop enforcement</strong>
             <span className="hint"> Off: budgets still warn, but never block or downgrade a request.</span>
           </span>
         </label>
         <label className="check">
-          <input type="checkbox" role="switch" checked={s.paused} disabled={busy !== null} onChange={(e) => void toggle('paused', e.target.checked)} />
+          <input type="checkbox" role="switch" checked={pending.paused ?? s.paused} disabled={busy !== null} onChange={(e) => void toggle('paused', e.target.checked)} />
           <span>
             <strong>Pause all AI traffic</strong>
             <span className="hint"> Every request through Tollgate is refused until you turn this off.</span>
