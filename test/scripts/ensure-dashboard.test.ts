@@ -10,6 +10,12 @@ function touch(file: string, mtimeMs: number) {
   fs.utimesSync(file, mtimeMs / 1000, mtimeMs / 1000);
 }
 
+/** Folders count too (a file added or removed changes its folder's time): age them all. */
+function ageFolders(dir: string, mtimeMs: number) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) ageFolders(path.join(dir, e.name), mtimeMs);
+  fs.utimesSync(dir, mtimeMs / 1000, mtimeMs / 1000);
+}
+
 describe('npm run serve builds the dashboard only when it must', () => {
   it('builds when there is no build', () => {
     expect(dashboardStale(tempDir())).toBe('not built yet');
@@ -21,8 +27,20 @@ describe('npm run serve builds the dashboard only when it must', () => {
     touch(path.join(root, 'src/renderer/src/App.tsx'), t);
     touch(path.join(root, 'src/main/contract/api.ts'), t);
     touch(path.join(root, 'out/renderer/index.html'), t + 1000);
+    ageFolders(path.join(root, 'src'), t);
     expect(dashboardStale(root)).toBeNull();
     touch(path.join(root, 'src/main/contract/api.ts'), t + 2000);
     expect(dashboardStale(root)).toBe('src/main/contract changed since the last build');
+  });
+
+  it('rebuilds when a source file was added', () => {
+    const root = tempDir();
+    const t = Date.now() - 60_000;
+    touch(path.join(root, 'out/renderer/index.html'), t + 1000);
+    fs.mkdirSync(path.join(root, 'src/renderer'), { recursive: true });
+    ageFolders(path.join(root, 'src'), t);
+    expect(dashboardStale(root)).toBeNull();
+    fs.writeFileSync(path.join(root, 'src/renderer/New.tsx'), 'x');
+    expect(dashboardStale(root)).toBe('src/renderer changed since the last build');
   });
 });
