@@ -6,7 +6,8 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts') },
+        // headless.js shares the core's chunk with the app but never imports electron: `npm run serve` runs it in plain Node.
+        input: { index: resolve(__dirname, 'src/main/index.ts'), headless: resolve(__dirname, 'src/main/core/headless.ts') },
       },
     },
   },

@@ -9,6 +9,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+          // test/e2e runs in its own project below, one file at a time.
           exclude: ['test/renderer/**', 'test/e2e/**', 'node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,

@@ -3,7 +3,7 @@ import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
 import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
-import { createAdminHttp } from './admin/admin-http.js';
+import { createAdminHttp, sendJson } from './admin/admin-http.js';
 import { createApiHandlers } from './admin/handlers.js';
 import { createDashboardHttp } from './dashboard/dashboard-http.js';
 import { createDashboardSessions } from './dashboard/sessions.js';
@@ -15,12 +15,17 @@ import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
 import type { Admission } from './proxy/admission.js';
 import { createForwarder } from './proxy/forward.js';
+import { isLoopback } from './proxy/request-gate.js';
 import { createHttpServer } from './proxy/server.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import type { Secrets } from './secrets/secrets.js';
 import { loadSettings, upstreamEnvOverrides } from './settings/settings.js';
 import type { DocumentStore } from './store/document-store.js';
 import { createPersistence } from './store/persistence.js';
+import { USAGE_SOURCES } from './providers/usage-sources.js';
+import type { ReportedSpendSource } from './usage/reported-spend.js';
+import type { Timers } from './usage/timers.js';
+import { createUsagePolling } from './usage/usage-polling.js';
 import { createDayKeyer, resolveZone } from './time/zoned.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { createEmitter, type Emitter } from './util/events.js';
@@ -45,6 +50,12 @@ export interface CoreOptions {
   version?: string;
   /** Serves the built dashboard (electron-vite's out/renderer) to browsers, behind a sign-in (headless mode). */
   dashboard?: { root: string };
+  /** Slow-loris limits (tests shorten them): time to receive headers, and the longest silence inside a body. */
+  headersTimeoutMs?: number;
+  bodyIdleTimeoutMs?: number;
+  /** Usage polling's HTTP client and timers (tests point them at fake admin APIs and a manual clock). */
+  fetch?: typeof fetch;
+  timers?: Timers;
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -58,6 +69,8 @@ export interface Core {
   readonly url: string;
   readonly ledger: Ledger;
   readonly pricer: Pricer;
+  /** Provider-reported spend (usage polling), which budgets counting "reported" or "max" add. */
+  readonly reportedSpend: ReportedSpendSource;
   /** Swaps the admission policy (tests; the budget engine is the default). */
   setAdmission(a: Admission): void;
   readonly budgets: BudgetModule;
@@ -129,6 +142,7 @@ export function createCore(opts: CoreOptions): Core {
   const sessions = createDashboardSessions({ clock });
 
   let bound: { url: string; host: string; port: number } | null = null;
+  let refused = 0;
   const startedAt = clock.now();
   const status = (): StatusDto => ({
     version: opts.version ?? '0.0.0',
@@ -156,9 +170,16 @@ export function createCore(opts: CoreOptions): Core {
     events.emit('status.changed', status());
   };
 
+  const usage = createUsagePolling({
+    sources: USAGE_SOURCES, fetch: opts.fetch ?? globalThis.fetch, timers: opts.timers, env, clock, secrets: opts.secrets, log, pricer, dayKey, events,
+    observed: (from, to) => ledger.rollups(from, to), tollgateKeys: () => keys.list(), timezone: () => resolveZone(settings.timezone),
+    initial: stored.usage, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
+  });
+  budgets.engine.setReportedSource(usage.reportedSpend);
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
     ...budgets.api,
+    ...usage.api,
     ...createExportApi({ ledger, keys, dayKey }),
   };
   const forwarder = createForwarder({
@@ -170,6 +191,8 @@ export function createCore(opts: CoreOptions): Core {
     nextId: createIdGenerator('req'),
     record: (r) => ledger.record(r),
     log,
+    requireTollgateKey: () => bound !== null && !isLoopback(bound.host),
+    bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs,
   });
   const server = createHttpServer({
     registry: () => registry,
@@ -178,6 +201,14 @@ export function createCore(opts: CoreOptions): Core {
     dashboard: opts.dashboard
       ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
       : undefined,
+    bound: () => bound,
+    refuseAdmin: (res, status, message) => sendJson(res, status, { ok: false, error: { code: 'forbidden', message } }),
+    onRefused: (reason) => {
+      refused++;
+      // A page hammering Tollgate must not flood the log: the first refusals, then one line per thousand.
+      if (refused <= 20 || refused % 1000 === 0) log.warn('refused a request', { reason, total: refused });
+    },
+    headersTimeoutMs: opts.headersTimeoutMs,
   });
   for (const p of problems) log.warn(p);
 
@@ -188,6 +219,7 @@ export function createCore(opts: CoreOptions): Core {
     ledger,
     pricer,
     budgets,
+    reportedSpend: usage.reportedSpend,
     persistence,
     stored,
     settings: () => settings,
@@ -210,12 +242,14 @@ export function createCore(opts: CoreOptions): Core {
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
           budgets.start();
+          usage.start();
           resolve(bound);
         });
       });
     },
     stop() {
       return new Promise((resolve) => {
+        usage.stop();
         budgets.stop();
         persistence.stop();
         server.close(() => resolve());

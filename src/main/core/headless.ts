@@ -3,9 +3,11 @@
  * A stray import of electron anywhere under this entry fails at once here, which is the point.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRunOptions, UsageError } from './cli-options.js';
 import { createCore } from './create-core.js';
+import { findDashboardRoot } from './dashboard/locate.js';
 import { createFileSecrets } from './secrets/file-secrets.js';
 import { createConfStore } from './store/conf-store.js';
 import { createConsoleLogger } from './util/log.js';
@@ -32,8 +34,8 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     log,
     env,
     version: env.npm_package_version,
-    // The renderer electron-vite builds; `npm run serve` builds it first when it is missing or stale.
-    dashboard: { root: fileURLToPath(new URL('../../../out/renderer', import.meta.url)) },
+    // The renderer electron-vite builds (`npm run serve` builds first); without one, / says how to build it.
+    dashboard: { root: findDashboardRoot(path.dirname(fileURLToPath(import.meta.url))) ?? path.resolve('out/renderer') },
   });
   let bound;
   try {

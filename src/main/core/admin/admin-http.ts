@@ -10,7 +10,7 @@ import { tokenMatches } from './token.js';
 const CHANNEL_SET = new Set<string>(CHANNELS);
 const ADMIN_BODY_LIMIT = 1024 * 1024;
 
-function sendJson(res: ServerResponse, status: number, payload: unknown) {
+export function sendJson(res: ServerResponse, status: number, payload: unknown) {
   const body = JSON.stringify(payload);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);

@@ -21,10 +21,37 @@ function packageVersion(): string {
   }
 }
 
+/** Per-token prices of a model whose price is a flat rate per token kind: cost is then a dot product. */
+interface LinearPrice {
+  uncached: number;
+  read: number;
+  write5m: number;
+  write1h: number;
+  output: number;
+}
+
+/** Price keys a flat model may have; anything else (tiers, per-request fees, dated prices) goes to the library. */
+const FLAT_KEYS = new Set(['input_mtok', 'output_mtok', 'cache_read_mtok', 'cache_write_mtok', 'cache_write_1h_mtok', 'web_searches_kcount', 'storage_searches_kcount']);
+
+export function linearPriceOf(model: ModelInfo): LinearPrice | null {
+  if (Array.isArray(model.prices)) return null;
+  const p = model.prices as Record<string, unknown>;
+  for (const [k, v] of Object.entries(p)) {
+    if (!FLAT_KEYS.has(k) || (v !== undefined && typeof v !== 'number')) return null;
+  }
+  const input = p.input_mtok as number | undefined;
+  const output = p.output_mtok as number | undefined;
+  if (input === undefined || output === undefined) return null;
+  const read = (p.cache_read_mtok as number | undefined) ?? input;
+  const write5m = (p.cache_write_mtok as number | undefined) ?? input;
+  const write1h = (p.cache_write_1h_mtok as number | undefined) ?? write5m;
+  return { uncached: input / 1e6, read: read / 1e6, write5m: write5m / 1e6, write1h: write1h / 1e6, output: output / 1e6 };
+}
+
 export function createPriceDatabase(): PriceDatabase {
-  // Resolving a model scans ~1,700 entries (~70 µs); pricing against a one-model provider is ~25 µs.
-  // So the match is cached per provider and model, and the cached entry keeps the model's dated prices.
-  const resolved = new Map<string, { provider: Provider; model: ModelInfo } | null>();
+  // Resolving a model scans ~1,700 entries (~70 µs); pricing against a one-model provider is ~25 µs; a flat-rate
+  // model is a dot product. So the match is cached per provider and model, with its flat rates when it has them.
+  const resolved = new Map<string, { provider: Provider; model: ModelInfo; linear: LinearPrice | null } | null>();
   const source = `genai-prices@${packageVersion()}`;
   return {
     source,
@@ -33,10 +60,21 @@ export function createPriceDatabase(): PriceDatabase {
       let entry = resolved.get(key);
       if (entry === undefined) {
         const probe = calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId, timestamp: at });
-        entry = probe ? { provider: { ...probe.provider, models: [probe.model], fallback_model_providers: [] }, model: probe.model } : null;
+        entry = probe
+          ? { provider: { ...probe.provider, models: [probe.model], fallback_model_providers: [] }, model: probe.model, linear: linearPriceOf(probe.model) }
+          : null;
         resolved.set(key, entry);
       }
       if (!entry) return null;
+      const l = entry.linear;
+      if (l) {
+        const read = usage.cache_read_tokens ?? 0;
+        const writes = usage.cache_write_tokens ?? 0;
+        const w1h = usage.cache_write_1h_tokens ?? 0;
+        const uncached = (usage.input_tokens ?? 0) - read - writes;
+        const total = uncached * l.uncached + read * l.read + (writes - w1h) * l.write5m + w1h * l.write1h + (usage.output_tokens ?? 0) * l.output;
+        return { total, modelId: entry.model.id, contextWindow: entry.model.context_window ?? null };
+      }
       const r = calcPrice(usage, model, { provider: entry.provider, timestamp: at });
       if (!r) return null;
       return { total: r.total_price, modelId: r.model.id, contextWindow: r.model.context_window ?? null };

@@ -17,8 +17,21 @@ export interface ZonedParts {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
+let localZone = '';
+let localZoneAt = -Infinity;
+
+/**
+ * "local" means the machine's zone. Asking Intl for it builds a formatter (tens of µs), so the answer is kept
+ * for a minute: long enough to be free on the hot path, short enough to follow a laptop across time zones.
+ */
 export function resolveZone(tz: string): string {
-  return tz === 'local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : tz;
+  if (tz !== 'local') return tz;
+  const now = performance.now();
+  if (now - localZoneAt > 60_000) {
+    localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    localZoneAt = now;
+  }
+  return localZone;
 }
 
 export function isValidZone(tz: string): boolean {

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: the proxy's overhead next to going direct and next to a bare Node pipe, at concurrency 1 and
+ * 16; streaming time-to-first-byte and inter-chunk delay added; and the budget engine's admission cost with 100
+ * budgets. A benchmark, not a test: on a shared 2-core machine the absolute numbers are noisy, so the tables
+ * put the figures side by side from one run and as ratios.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import os from 'node:os';
+import { median, once, percentile, run, stream } from './load.js';
+import { hasWrk, wrk } from './wrk.js';
+import { benchAdmission } from './admission.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const ROUNDS = 3;
+const children: ChildProcess[] = [];
+
+function start(kind: string, ...args: string[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/servers.ts', kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+  });
+}
+
+const table = (rows: (string | number)[][]) => {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((v, c) => (c === 0 ? String(v).padEnd(widths[c]!) : String(v).padStart(widths[c]!))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+};
+
+async function main() {
+  const upstream = await start('upstream');
+  const [pipe, tollgate, tollgate100] = await Promise.all([start('pipe', upstream), start('tollgate', upstream, '0'), start('tollgate', upstream, '100')]);
+  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }] });
+  const headers = { authorization: 'Bearer sk-bench-000000000000' };
+  const targets: [string, string][] = [
+    ['direct to upstream', `${upstream}/v1/chat/completions`],
+    ['bare Node pipe', `${pipe}/v1/chat/completions`],
+    ['Tollgate', `${tollgate}/openai/v1/chat/completions`],
+    ['Tollgate, 100 budgets', `${tollgate100}/openai/v1/chat/completions`],
+  ];
+  // Warm up every path (JIT, keep-alive sockets, price cache).
+  for (const [, url] of targets) for (let i = 0; i < 300; i++) await once(url, body, headers);
+
+  const gen = hasWrk() ? 'wrk' : 'a Node client (install wrk for steadier figures)';
+  console.log(`\nNon-streamed chat completion, loopback, keep-alive, load from ${gen}; ${ROUNDS} rounds of ${SECONDS / ROUNDS} s per cell, round-robin`);
+  console.log(`(${process.arch}, Node ${process.version}, ${os.cpus().length} cores)\n`);
+  type Cell = { p50: number[]; p99: number[]; requests: number; seconds: number; errors: number };
+  const cells: Record<string, Record<number, Cell>> = {};
+  for (const conc of [1, 16]) {
+    for (let round = 0; round < ROUNDS; round++) {
+      // Round-robin, so drift in what else the machine is doing spreads over every path alike.
+      for (const [name, url] of targets) {
+        const cell = ((cells[name] ??= {})[conc] ??= { p50: [], p99: [], requests: 0, seconds: 0, errors: 0 });
+        if (hasWrk()) {
+          const r = wrk(url, body, headers, conc, SECONDS / ROUNDS);
+          cell.p50.push(r.p50Ms);
+          cell.p99.push(r.p99Ms);
+          cell.requests += r.requests;
+          cell.seconds += SECONDS / ROUNDS;
+          cell.errors += r.errors;
+        } else {
+          const r = await run(url, body, headers, conc, SECONDS / ROUNDS);
+          cell.p50.push(median(r.latenciesMs));
+          cell.p99.push(percentile(r.latenciesMs, 99));
+          cell.requests += r.requests;
+          cell.seconds += r.seconds;
+          cell.errors += r.errors;
+        }
+      }
+    }
+  }
+  const p50 = (name: string, c: number) => median(cells[name]![c]!.p50);
+  const rpsOf = (name: string) => cells[name]![16]!.requests / cells[name]![16]!.seconds;
+  const directP50 = p50('direct to upstream', 1);
+  const pipeAdded = p50('bare Node pipe', 1) - directP50;
+  const rows: (string | number)[][] = [['path', 'c=1 p50 ms', 'c=1 p99 ms', 'added p50 ms', 'added vs pipe', 'c=16 req/s', 'c=16 p50 ms', 'req/s vs pipe', 'errors']];
+  for (const [name] of targets) {
+    const added = p50(name, 1) - directP50;
+    const c1 = cells[name]![1]!;
+    const c16 = cells[name]![16]!;
+    rows.push([
+      name,
+      p50(name, 1).toFixed(3),
+      median(c1.p99).toFixed(3),
+      name === 'direct to upstream' ? '-' : added.toFixed(3),
+      name.startsWith('Tollgate') ? `${(added / pipeAdded).toFixed(2)}x` : '-',
+      rpsOf(name).toFixed(0),
+      p50(name, 16).toFixed(3),
+      name === 'direct to upstream' ? '-' : `${((rpsOf(name) / rpsOf('bare Node pipe')) * 100).toFixed(0)}%`,
+      c1.errors + c16.errors,
+    ]);
+  }
+  table(rows);
+
+  console.log('\nStreamed chat completion (20 chunks, 5 ms apart upstream), 40 runs each\n');
+  const sbody = JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const sheaders = { ...headers, 'x-fake': JSON.stringify({ chunks: 20, chunkDelayMs: 5, text: 'x'.repeat(400) }) };
+  const srows: (string | number)[][] = [['path', 'TTFB p50 ms', 'added TTFB ms', 'chunk gap p50 ms', 'added gap ms']];
+  const sres: Record<string, { ttfb: number; gap: number }> = {};
+  for (const [name, url] of targets.slice(0, 3)) {
+    const ttfb: number[] = [];
+    const gaps: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = await stream(url, sbody, sheaders);
+      ttfb.push(r.ttfbMs);
+      gaps.push(...r.gapsMs.filter((g) => g > 1));
+    }
+    sres[name] = { ttfb: median(ttfb), gap: median(gaps) };
+  }
+  for (const [name] of targets.slice(0, 3)) {
+    const d = sres['direct to upstream']!;
+    const r = sres[name]!;
+    srows.push([name, r.ttfb.toFixed(3), name.startsWith('direct') ? '-' : (r.ttfb - d.ttfb).toFixed(3), r.gap.toFixed(3), name.startsWith('direct') ? '-' : (r.gap - d.gap).toFixed(3)]);
+  }
+  table(srows);
+
+  console.log('\nBudget admission (in-process: admit + settle of one request), 20,000 requests\n');
+  table(await benchAdmission());
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const c of children) c.kill();
+  });
