@@ -104,7 +104,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard at 50 keys × 100 models in Chromium$
     );
     // Bounds for a 2-core CI machine: they catch a page that re-renders per request or freezes, not a 60 fps budget.
     expect(firstRender).toBeLessThan(8000);
-    expect(p95).toBeLessThan(100);
-    expect(worst).toBeLessThan(500);
+    expect(p95).toBeLessThan(150);
+    expect(worst).toBeLessThan(750);
   });
 });

@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../support/csv.js';
+import { startFakeAdminApis, type FakeAdminApis } from '../support/fake-admin-apis.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { tempDir } from '../support/harness.js';
 import { startServe, type ServedTollgate } from '../support/serve-process.js';
@@ -28,6 +29,7 @@ function expectMoney(text: string | null, value: number) {
 
 describe.skipIf(!HAVE_CHROMIUM)(`dashboard end to end in Chromium${HAVE_CHROMIUM ? '' : ` (skipped: no browser at ${CHROMIUM}; apt-get install -y chromium)`}`, () => {
   let upstream: FakeUpstream;
+  let adminApis: FakeAdminApis;
   let served: ServedTollgate;
   let dataDir: string;
   let browser: Browser;
@@ -59,10 +61,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard end to end in Chromium${HAVE_CHROMIUM
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     upstream = await startFakeUpstream();
+    adminApis = await startFakeAdminApis({ now: () => Date.now() });
     dataDir = tempDir('tollgate-e2e-');
     served = await startServe({
       dataDir,
-      env: { TOLLGATE_OPENAI_BASE_URL: upstream.url, TOLLGATE_ANTHROPIC_BASE_URL: upstream.url, TOLLGATE_GEMINI_BASE_URL: upstream.url },
+      env: {
+        TOLLGATE_OPENAI_BASE_URL: upstream.url,
+        TOLLGATE_ANTHROPIC_BASE_URL: upstream.url,
+        TOLLGATE_GEMINI_BASE_URL: upstream.url,
+        TOLLGATE_OPENAI_ADMIN_BASE_URL: adminApis.url,
+      },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, colorScheme: 'light' });
@@ -74,6 +82,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard end to end in Chromium${HAVE_CHROMIUM
     await browser?.close();
     await served?.stop();
     await upstream?.close();
+    await adminApis?.close();
   });
 
   it('signs in with the link `npm run serve` printed, and shows the first-run setup', async () => {
@@ -210,6 +219,41 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard end to end in Chromium${HAVE_CHROMIUM
     const sumCsv = mine.reduce((s, r) => s + (r.cost_usd ? Number(r.cost_usd) : 0), 0);
     expect(sumCsv).toBeCloseTo(total, 6);
     await shot('settings');
+  });
+
+  it('connects an admin key, tests it in words, polls, and marks spend the proxy did not see', async () => {
+    // A teammate's key used straight against OpenAI, an hour ago: only the provider's usage report knows of it.
+    adminApis.openai.projects = [{ id: 'proj_1', name: 'Default', keys: [{ id: 'key_teammate', name: 'Teammate laptop', redacted_value: 'sk-proj-abc…wxyz' }] }];
+    adminApis.openai.calls = [{ at: Date.now() - 3_600_000, apiKeyId: 'key_teammate', model: 'gpt-4o', project: 'proj_1', uncached: 200_000, output: 50_000, requests: 40 }];
+    await view('Providers');
+    await page.getByRole('button', { name: 'Connect a provider' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Connect a provider’s usage' }) });
+    await form.getByLabel('Provider', { exact: true }).selectOption('openai');
+    await form.getByLabel('Name', { exact: true }).fill('Acme');
+    await form.getByLabel('Admin key').fill('sk-admin-wrong-0000000000000000000');
+    await form.getByRole('button', { name: 'Test the key' }).click();
+    await form.locator('.note-error').waitFor();
+    expect(await form.locator('.note-error').textContent()).toMatch(/401|rejected|not accepted|invalid/i);
+    await form.getByLabel('Admin key').fill(adminApis.openai.adminKey);
+    await form.getByRole('button', { name: 'Test the key' }).click();
+    await form.locator('.note-info').waitFor();
+    expect(await form.locator('.note-info').textContent()).toMatch(/OpenAI/);
+    await form.getByRole('button', { name: 'Connect' }).click();
+    const row = page.getByRole('table', { name: 'Usage connections' }).getByRole('row', { name: /Acme/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Poll now' }).click();
+    await row.getByText('polling', { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByRole('table', { name: 'Reconciliation' }).getByRole('row', { name: /Teammate laptop/ }).first().waitFor({ timeout: 10_000 });
+    await shot('providers-usage');
+
+    await view('Overview');
+    const unseen = page.getByRole('region', { name: "Spend Tollgate didn't see" });
+    const teammate = unseen.getByRole('row', { name: /Teammate laptop/ });
+    await teammate.waitFor({ timeout: 10_000 });
+    expect(await teammate.getByText('not through Tollgate').count()).toBe(1);
+    const recon = await admin<{ totals: { unseenUsd: number } }>('usage.reconciliation', {});
+    expect(recon.totals.unseenUsd).toBeGreaterThan(0);
+    await shot('overview-unseen');
   });
 
   it('has every view reachable by keyboard, and saves a screenshot of each', async () => {

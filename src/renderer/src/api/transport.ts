@@ -4,7 +4,15 @@ import type { ApiEvents, TollgateApi } from '../../../main/contract/api';
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'polling' | 'signed-out';
 
 /** The events the dashboard reacts to. Others (added by later features) are ignored until a view needs them. */
-export const WATCHED_EVENTS = ['request.recorded', 'status.changed', 'budget.alert', 'budgets.changed'] as const satisfies readonly (keyof ApiEvents)[];
+export const WATCHED_EVENTS = [
+  'request.recorded',
+  'status.changed',
+  'budget.alert',
+  'budgets.changed',
+  'usage.updated',
+  'usage.connectionFailed',
+  'usage.connectionsChanged',
+] as const satisfies readonly (keyof ApiEvents)[];
 export type WatchedEvent = (typeof WATCHED_EVENTS)[number];
 
 export type EventListener = <E extends WatchedEvent>(name: E, payload: ApiEvents[E]) => void;

@@ -16,7 +16,13 @@ import type {
   PriceLookupInput,
   ProviderDto,
   RecentQuery,
+  ReconciliationResult,
+  SaveConnectionInput,
   StatusDto,
+  TestConnectionInput,
+  UsageConnectionDto,
+  UsageSourceDto,
+  ConnectionFailedEvent,
 } from '../../../main/contract/api';
 import type { CreateKeyInput, KeyDto, UpdateKeyInput } from '../../../main/contract/keys';
 import type { CustomProviderSettings, Settings } from '../../../main/contract/settings';
@@ -54,6 +60,10 @@ export interface DashState {
   spend: Loadable<SpendState>;
   recent: Loadable<RequestRecord[]>;
   recentFilter: RecentQuery;
+  /** Provider usage polling: admin-key connections, and this month's observed-vs-reported reconciliation. */
+  usageSources: Loadable<UsageSourceDto[]>;
+  usageConnections: Loadable<UsageConnectionDto[]>;
+  reconciliation: Loadable<ReconciliationResult>;
   toasts: Toast[];
 }
 
@@ -74,6 +84,9 @@ export function initialState(now: number): DashState {
     spend: loading(),
     recent: loading(),
     recentFilter: {},
+    usageSources: loading(),
+    usageConnections: loading(),
+    reconciliation: loading(),
     toasts: [],
   };
 }
@@ -127,6 +140,7 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
   let missedWhileLoading = false;
   let spendRetry: ReturnType<typeof setTimeout> | null = null;
   let keysRefresh: ReturnType<typeof setTimeout> | null = null;
+  let reconcileTimer: ReturnType<typeof setTimeout> | null = null;
   let toastSeq = 0;
   const timers: ReturnType<typeof setInterval>[] = [];
   let unsubscribe: (() => void) | null = null;
@@ -195,6 +209,21 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
     }
   }
 
+  /** This month, in the core's zone: what the overview compares. */
+  function refreshReconciliation() {
+    const today = todayOf(get());
+    return load('reconciliation', () => api['usage.reconciliation']({ from: monthStart(today), to: today }));
+  }
+
+  /** Polls land in bursts (one event per connection): reconcile once after them. */
+  function reconcileSoon() {
+    if (reconcileTimer) return;
+    reconcileTimer = setTimeout(() => {
+      reconcileTimer = null;
+      void refreshReconciliation();
+    }, 500);
+  }
+
   function toast(t: Omit<Toast, 'id'>) {
     const id = `t${++toastSeq}`;
     // Three at most: a burst of alerts must not cover the page; the Notices list keeps them all.
@@ -220,6 +249,17 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
       case 'budgets.changed':
         set({ budgets: { data: payload as BudgetStatus[], error: null } });
         break;
+      case 'usage.connectionsChanged':
+        set({ usageConnections: { data: payload as UsageConnectionDto[], error: null } });
+        break;
+      case 'usage.updated':
+        reconcileSoon();
+        break;
+      case 'usage.connectionFailed': {
+        const f = payload as ConnectionFailedEvent;
+        toast({ kind: 'error', title: `Usage polling: ${f.connection.name}`, body: f.message });
+        break;
+      }
       case 'budget.alert': {
         const a = payload as BudgetAlert;
         set({ alerts: { data: addAlert(get().alerts.data ?? [], a), error: null } });
@@ -254,7 +294,7 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
       unsubscribe?.();
       unsubscribe = null;
       for (const t of timers.splice(0)) clearInterval(t);
-      for (const t of [flushTimer, spendRetry, keysRefresh]) if (t) clearTimeout(t);
+      for (const t of [flushTimer, spendRetry, keysRefresh, reconcileTimer]) if (t) clearTimeout(t);
     },
 
     async refreshAll() {
@@ -267,6 +307,7 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
         load('alerts', () => api['alerts.recent']({ limit: 20 })),
         refreshSpend(),
         actions.loadRecent(get().recentFilter),
+        actions.refreshUsage(),
       ]);
     },
 
@@ -287,7 +328,35 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
       // A new day (or month) began: the window moves.
       if (!data || today > data.to || monthStart(today) !== monthStart(data.to)) await refreshSpend();
       else await Promise.all([refreshSpend(), load('budgets', () => api['budgets.list']())]);
+      if (get().usageConnections.data?.length) await refreshReconciliation();
     },
+
+    /** Connections first; the reconciliation only when there is something to reconcile. */
+    async refreshUsage() {
+      await load('usageConnections', () => api['usage.connections.list']());
+      if (get().usageConnections.data?.length) await refreshReconciliation();
+    },
+    refreshReconciliation,
+    refreshUsageSources: () => load('usageSources', () => api['usage.sources']()),
+
+    async saveConnection(input: SaveConnectionInput) {
+      const c = await call(() => api['usage.connections.save'](input));
+      await actions.refreshUsage();
+      return c;
+    },
+    async deleteConnection(id: string) {
+      const r = await call(() => api['usage.connections.delete']({ id }));
+      await actions.refreshUsage();
+      return r;
+    },
+    testConnection: (input: TestConnectionInput) => call(() => api['usage.connections.test'](input)),
+    async pollNow(id?: string) {
+      const list = await call(() => api['usage.pollNow'](id ? { id } : {}));
+      set({ usageConnections: { data: list, error: null } });
+      await refreshReconciliation();
+      return list;
+    },
+    loadReconciliation: (range: { from: string; to: string }) => call(() => api['usage.reconciliation'](range)),
 
     refreshSpend,
     refreshKeys: () => load('keys', () => api['keys.list']()),

@@ -5,6 +5,7 @@ import { Meter } from '../components/Meter';
 import { Money, Tokens } from '../components/Num';
 import { SpendChart } from '../components/SpendChart';
 import { Empty, ErrorNote, Loading, Note } from '../components/States';
+import { Unseen } from '../components/Unseen';
 import { Welcome } from '../components/Welcome';
 import { dayFraction, dayKeyIn, monthEnd, monthStart } from '../lib/days';
 import { formatCount, formatDateTime, formatDay } from '../lib/format';
@@ -63,6 +64,8 @@ export function Overview() {
   const recentCount = useDash((s) => s.recent.data?.length ?? null);
   const now = useDash((s) => s.now);
   const tz = useDash(zoneOf);
+  const connected = useDash((s) => (s.usageConnections.data?.length ?? 0) > 0);
+  const reconciliation = useDash((s) => s.reconciliation.data);
   const actions = useActions();
 
   const today = dayKeyIn(now, tz);
@@ -190,6 +193,8 @@ export function Overview() {
           <SpendChart series={chart.series} data={chart.data} />
         )}
       </section>
+
+      {connected && reconciliation && <Unseen r={reconciliation} tz={tz} />}
 
       <section className="card" aria-labelledby="ov-keys">
         <h2 id="ov-keys">By key</h2>

@@ -8,6 +8,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Field } from '../components/Field';
 import { ErrorNote, Loading } from '../components/States';
 import { useActions, useDash } from '../store/context';
+import { UsagePolling } from './UsageConnections';
 
 type Errors = Partial<Record<keyof CustomProviderSettings | 'form', string>>;
 
@@ -170,13 +171,7 @@ export function Providers() {
           <DataTable caption="Providers" rows={providers.data} columns={columns} rowKey={(p) => p.id} />
         )}
       </section>
-      <section className="card">
-        <h2>Spend the proxy didn't see</h2>
-        <p className="muted">
-          Connecting providers' admin keys, to count usage that never passed through Tollgate (a teammate's direct calls, the providers' consoles), arrives with
-          usage polling.
-        </p>
-      </section>
+      <UsagePolling />
     </div>
   );
 }
