@@ -4,6 +4,8 @@ import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
 import { createAdminHttp, sendJson } from './admin/admin-http.js';
+import { createAlerts, type Alerts } from './alerts/alerts.js';
+import type { Notifier } from './alerts/notifier.js';
 import { createApiHandlers } from './admin/handlers.js';
 import { createDashboardHttp } from './dashboard/dashboard-http.js';
 import { createDashboardSessions } from './dashboard/sessions.js';
@@ -48,12 +50,14 @@ export interface CoreOptions {
   /** How often dirty data is written (default 1 s). */
   flushIntervalMs?: number;
   version?: string;
+  /** Shows budget alerts on the desktop; none in tests unless given. */
+  notifier?: Notifier | null;
   /** Serves the built dashboard (electron-vite's out/renderer) to browsers, behind a sign-in (headless mode). */
   dashboard?: { root: string };
   /** Slow-loris limits (tests shorten them): time to receive headers, and the longest silence inside a body. */
   headersTimeoutMs?: number;
   bodyIdleTimeoutMs?: number;
-  /** Usage polling's HTTP client and timers (tests point them at fake admin APIs and a manual clock). */
+  /** Usage polling's and the alert webhook's HTTP client, and polling's timers (tests point them at fakes). */
   fetch?: typeof fetch;
   timers?: Timers;
 }
@@ -77,6 +81,7 @@ export interface Core {
   /** Persisted sections other modules (budgets, pollers) register. */
   readonly persistence: ReturnType<typeof createPersistence>;
   readonly stored: Record<string, unknown>;
+  readonly alerts: Alerts;
   settings(): Settings;
   flush(): boolean;
   /** A one-time sign-in link for the browser dashboard (valid 10 minutes); null before start(). */
@@ -122,6 +127,16 @@ export function createCore(opts: CoreOptions): Core {
     db,
     overrides: () => settings.priceOverrides,
     onError: (err) => log.warn('price database rejected a usage record', { error: (err as Error).message }),
+  });
+  const alerts = createAlerts({
+    events,
+    notifier: opts.notifier ?? null,
+    persistence,
+    stored: stored.alerts,
+    clock,
+    log,
+    webhookUrl: () => settings.alertWebhookUrl,
+    fetch: opts.fetch ?? globalThis.fetch,
   });
   const budgets: BudgetModule = createBudgetModule({
     dataDir: opts.dataDir,
@@ -222,6 +237,7 @@ export function createCore(opts: CoreOptions): Core {
     reportedSpend: usage.reportedSpend,
     persistence,
     stored,
+    alerts,
     settings: () => settings,
     get url() {
       return bound?.url ?? '';
@@ -241,6 +257,7 @@ export function createCore(opts: CoreOptions): Core {
           const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
+          alerts.start();
           budgets.start();
           usage.start();
           resolve(bound);
@@ -249,6 +266,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     stop() {
       return new Promise((resolve) => {
+        alerts.stop();
         usage.stop();
         budgets.stop();
         persistence.stop();

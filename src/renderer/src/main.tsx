@@ -9,7 +9,7 @@ import './styles.css';
 
 // The app window has the preload's bridge; a browser (headless mode) has the admin HTTP API on this same origin.
 const bridge = window.tollgate;
-const transport = bridge ? createIpcTransport(bridge, window.tollgateEvents) : createHttpTransport();
+const transport = bridge ? createIpcTransport(bridge) : createHttpTransport();
 const dashboard = createDashboard(transport);
 dashboard.actions.start();
 

@@ -36,6 +36,7 @@ export function settings(over: Partial<Settings> = {}): Settings {
     hardStopEnforcement: true,
     paused: false,
     unpricedPolicy: 'allow',
+    alertWebhookUrl: null,
     defaultThresholds: [50, 80, 100],
     defaultHardStopPercent: 120,
     degradeMap: { openai: { 'gpt-4o': 'gpt-4o-mini' } },

@@ -56,14 +56,17 @@ function Toggles({ s }: { s: SettingsDto }) {
   );
 }
 
-type GeneralField = 'timezone' | 'unpricedPolicy' | 'recentLimit';
+type GeneralField = 'timezone' | 'unpricedPolicy' | 'recentLimit' | 'alertWebhookUrl';
 
 function General({ s }: { s: SettingsDto }) {
   const actions = useActions();
-  const [v, setV] = useState({ timezone: s.timezone, unpricedPolicy: s.unpricedPolicy, recentLimit: String(s.recentLimit) });
+  const fromSettings = () => ({ timezone: s.timezone, unpricedPolicy: s.unpricedPolicy, recentLimit: String(s.recentLimit), alertWebhookUrl: s.alertWebhookUrl ?? '' });
+  const [v, setV] = useState(fromSettings);
   const [errors, setErrors] = useState<Partial<Record<GeneralField | 'form', string>>>({});
   const [saved, setSaved] = useState(false);
-  useEffect(() => setV({ timezone: s.timezone, unpricedPolicy: s.unpricedPolicy, recentLimit: String(s.recentLimit) }), [s.timezone, s.unpricedPolicy, s.recentLimit]);
+  const key = `${s.timezone}|${s.unpricedPolicy}|${s.recentLimit}|${s.alertWebhookUrl}`;
+  // The core changed them (another window, the tray): show its values.
+  useEffect(() => setV(fromSettings()), [key]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -71,7 +74,7 @@ function General({ s }: { s: SettingsDto }) {
     const limit = Number(v.recentLimit);
     if (!Number.isInteger(limit)) return setErrors({ recentLimit: 'must be a whole number' });
     try {
-      await actions.updateSettings({ timezone: v.timezone.trim(), unpricedPolicy: v.unpricedPolicy, recentLimit: limit });
+      await actions.updateSettings({ timezone: v.timezone.trim(), unpricedPolicy: v.unpricedPolicy, recentLimit: limit, alertWebhookUrl: v.alertWebhookUrl.trim() || null });
       setErrors({});
       setSaved(true);
     } catch (err) {
@@ -96,6 +99,9 @@ function General({ s }: { s: SettingsDto }) {
         </Field>
         <Field label="Recent requests kept" error={errors.recentLimit} hint="In full, for Activity and the request export">
           <input type="text" inputMode="numeric" value={v.recentLimit} onChange={(e) => setV({ ...v, recentLimit: e.target.value })} />
+        </Field>
+        <Field label="Alert webhook" error={errors.alertWebhookUrl} hint="Optional: budget alerts are POSTed here as JSON (Slack-compatible)" wide>
+          <input type="url" className="mono" value={v.alertWebhookUrl} placeholder="https://hooks.slack.com/services/…" onChange={(e) => setV({ ...v, alertWebhookUrl: e.target.value })} />
         </Field>
       </div>
       <div className="actions">
