@@ -7,6 +7,9 @@ import { createAdminHttp, sendJson } from './admin/admin-http.js';
 import { createAlerts, type Alerts } from './alerts/alerts.js';
 import type { Notifier } from './alerts/notifier.js';
 import { createApiHandlers } from './admin/handlers.js';
+import { createDashboardHttp } from './dashboard/dashboard-http.js';
+import { createDashboardSessions } from './dashboard/sessions.js';
+import { createExportApi } from './export/export-api.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
 import { createKeyRing } from './keys/key-ring.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
@@ -49,8 +52,8 @@ export interface CoreOptions {
   version?: string;
   /** Shows budget alerts on the desktop; none in tests unless given. */
   notifier?: Notifier | null;
-  /** Serves the dashboard's files in headless mode. */
-  dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
+  /** Serves the built dashboard (electron-vite's out/renderer) to browsers, behind a sign-in (headless mode). */
+  dashboard?: { root: string };
   /** Slow-loris limits (tests shorten them): time to receive headers, and the longest silence inside a body. */
   headersTimeoutMs?: number;
   bodyIdleTimeoutMs?: number;
@@ -81,6 +84,8 @@ export interface Core {
   readonly alerts: Alerts;
   settings(): Settings;
   flush(): boolean;
+  /** A one-time sign-in link for the browser dashboard (valid 10 minutes); null before start(). */
+  dashboardLoginUrl(): string | null;
 }
 
 /**
@@ -148,7 +153,8 @@ export function createCore(opts: CoreOptions): Core {
     onStatuses: (list) => events.emit('budgets.changed', list),
   });
   let admission: Admission = budgets.engine;
-  const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
+  const { token: adminToken, file: adminTokenFile } = loadOrCreateAdminToken(opts.dataDir);
+  const sessions = createDashboardSessions({ clock });
 
   let bound: { url: string; host: string; port: number } | null = null;
   let refused = 0;
@@ -189,6 +195,7 @@ export function createCore(opts: CoreOptions): Core {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
     ...budgets.api,
     ...usage.api,
+    ...createExportApi({ ledger, keys, dayKey }),
   };
   const forwarder = createForwarder({
     keys,
@@ -205,8 +212,10 @@ export function createCore(opts: CoreOptions): Core {
   const server = createHttpServer({
     registry: () => registry,
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
-    admin: createAdminHttp({ api, token: () => adminToken, events }),
-    dashboard: opts.dashboard,
+    admin: createAdminHttp({ api, token: () => adminToken, events, sessions }),
+    dashboard: opts.dashboard
+      ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
+      : undefined,
     bound: () => bound,
     refuseAdmin: (res, status, message) => sendJson(res, status, { ok: false, error: { code: 'forbidden', message } }),
     onRefused: (reason) => {
@@ -237,6 +246,7 @@ export function createCore(opts: CoreOptions): Core {
       admission = a;
     },
     flush: () => persistence.flush(),
+    dashboardLoginUrl: () => (bound ? `${bound.url}/login?code=${sessions.mintCode()}` : null),
     start() {
       return new Promise((resolve, reject) => {
         const host = opts.host ?? DEFAULT_HOST;

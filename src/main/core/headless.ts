@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createNodeNotifier } from './alerts/node-notifier.js';
 import { parseRunOptions, UsageError } from './cli-options.js';
 import { createCore } from './create-core.js';
+import { findDashboardRoot } from './dashboard/locate.js';
 import { createFileSecrets } from './secrets/file-secrets.js';
 import { createConfStore } from './store/conf-store.js';
 import { createConsoleLogger } from './util/log.js';
@@ -46,6 +47,8 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     env,
     notifier,
     version: env.npm_package_version,
+    // The renderer electron-vite builds (`npm run serve` builds first); without one, / says how to build it.
+    dashboard: { root: findDashboardRoot(path.dirname(fileURLToPath(import.meta.url))) ?? path.resolve('out/renderer') },
   });
   let bound;
   try {
@@ -60,6 +63,7 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   process.stdout.write(`Tollgate listening on ${bound.url}\n`);
   process.stdout.write(`  OpenAI:    ${bound.url}/openai/v1\n  Anthropic: ${bound.url}/anthropic\n  Gemini:    ${bound.url}/gemini\n`);
   process.stdout.write(`  Admin API: ${bound.url}/api/ (token in ${opts.dataDir}/admin-token)\n  Data:      ${opts.dataDir}\n`);
+  process.stdout.write(`  Dashboard: ${core.dashboardLoginUrl()}\n             (a one-time sign-in link, valid 10 minutes; later, sign in at ${bound.url}/login with the admin token)\n`);
 
   let stopping = false;
   const stop = (signal: string) => {
