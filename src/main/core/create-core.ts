@@ -146,7 +146,11 @@ export function createCore(opts: CoreOptions): Core {
     pricer,
     tokenizer: createLazyTokenizer((err) => log.warn('tokenizer failed to load; admission uses byte bounds', { error: String(err) })),
     ledger,
-    keyLabel: (id) => keys.get(id)?.label ?? id,
+    // Alerts and suggestions name keys the way people know them: "Claude Code (tg_…x1Yz)".
+    keyLabel: (id) => {
+      const k = keys.get(id);
+      return k ? (k.name ? `${k.name} (${k.label})` : k.label) : id;
+    },
     initial: stored.budgets,
     markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
     onAlert: (a) => events.emit('budget.alert', a),
