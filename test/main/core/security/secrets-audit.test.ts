@@ -11,7 +11,7 @@ import { waitFor } from '../../../support/wait.js';
 /**
  * Known secrets go through every path Tollgate has (wrapped keys, passthrough keys in headers and query strings,
  * subscription tokens, admin keys, upstream errors that echo keys back, aborted streams), then the whole data
- * folder, the process's output and every admin API answer are searched for them.
+ * folder, the process's output and every admin API answer (CSV exports included) are searched for them.
  */
 const SECRETS = {
   wrappedUpstream: 'sk-proj-AUDIT1wrappedupstreamkey000000000001',
@@ -87,6 +87,11 @@ describe('secrets never appear in plaintext', () => {
     for (const ch of ['status.get', 'keys.list', 'requests.recent', 'spend.query', 'settings.get', 'providers.list', 'audit.list', 'alerts.recent', 'usage.connections.list', 'usage.reported', 'usage.reconciliation', 'budgets.list']) {
       await admin(ch, {});
     }
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const range = { from: day(-2), to: day(2) };
+    const csv = (await admin('export.requests', range)).data as unknown as { rows: number };
+    expect(csv.rows).toBeGreaterThan(3);
+    await admin('export.rollups', range);
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGTERM');
     await exited;
