@@ -8,9 +8,22 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-          exclude: ['test/renderer/**', 'test/e2e/**', 'node_modules/**'],
+          exclude: ['test/renderer/**', 'test/e2e/**', 'test/hardening/**', 'node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // Crash, soak and disk-fault runs start real processes and load the machine: they run after everything
+        // else (groupOrder), one file at a time, so they neither disturb nor are disturbed by timing-sensitive tests.
+        test: {
+          name: 'hardening',
+          environment: 'node',
+          include: ['test/hardening/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],
