@@ -258,7 +258,8 @@ describe.skipIf(!canChangeUser)('a read-only data folder (a real Tollgate proces
     expect(said).toMatch(/could not save to .*tollgate\.json: EACCES/);
     expect(h.stderr()).toMatch(/ error could not save to .*EACCES/);
     const worst = Math.max(...latencies);
-    expect(worst).toBeLessThan(400);
+    // conf's writer busy-waited a second on EACCES, synchronously, at every flush; no request may wait on that.
+    expect(worst).toBeLessThan(700);
     fs.chmodSync(dir, 0o700);
     await waitFor(hasIds(dir, ids), 5000, 'everything saved once writable');
     await eventually(async () => !(await problems(h)).includes('could not save'), 5000, 'the problem cleared');
