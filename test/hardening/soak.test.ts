@@ -5,7 +5,7 @@
  * reservation left behind, memory flat, and the ledger's totals equal to the usage the upstream reported for
  * the calls it served.
  *
- * Four minutes under `npm run test:hardening` (TOLLGATE_HARDENING=full; TOLLGATE_SOAK_SECONDS overrides), 15 s in
+ * Four minutes under `npm run test:hardening` (TOLLGATE_HARDENING=full; TOLLGATE_SOAK_SECONDS overrides), 10 s in
  * the normal run.
  */
 import fs from 'node:fs';
@@ -22,7 +22,7 @@ import { fullRun, recordFigures } from './support/figures.js';
 import { startHeadless, type Headless } from './support/headless.js';
 import { build, faithful, forgetReceived, pick, PROVIDERS, randInt, send, tallyUpstream, type Built, type Outcome, type Provider, type SendOptions } from './support/load.js';
 
-const SECONDS = Number(process.env.TOLLGATE_SOAK_SECONDS ?? (fullRun() ? 240 : 15));
+const SECONDS = Number(process.env.TOLLGATE_SOAK_SECONDS ?? (fullRun() ? 240 : 10));
 const CLIENTS = 200;
 const IDLE_CONNECTIONS = fullRun() ? 2000 : 500;
 /** One call in this many is a fault. */

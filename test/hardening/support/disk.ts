@@ -1,5 +1,5 @@
 /** Real disk conditions for the disk-fault tests: a tiny tmpfs to fill, a read-only remount, another user. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,4 +63,18 @@ export function mountTmpfs(sizeKiB: number): Tmpfs | { skipped: string } {
 export function chownTree(dir: string, uid: number): void {
   fs.chownSync(dir, uid, uid);
   for (const n of fs.readdirSync(dir)) fs.chownSync(path.join(dir, n), uid, uid);
+}
+
+/**
+ * Who runs Tollgate in the read-only-folder tests. Root ignores folder permissions, so root runs it as nobody,
+ * which must be allowed (CAP_SETUID) and able to read the checkout; anyone else runs it as themselves.
+ */
+export function readOnlyRunner(files: string[]): { uid?: number; gid?: number } | { skipped: string } {
+  if (process.platform === 'win32') return { skipped: 'folder permissions work differently on Windows' };
+  if (!isRoot()) return {};
+  const probe = `const fs = require('node:fs'); for (const f of ${JSON.stringify(files)}) fs.accessSync(f, fs.constants.R_OK);`;
+  const r = spawnSync(process.execPath, ['-e', probe], { uid: NOBODY, gid: NOBODY, stdio: 'pipe' });
+  if (r.error) return { skipped: `running as nobody was refused here (${r.error.message})` };
+  if (r.status !== 0) return { skipped: `nobody cannot read the checkout (${String(r.stderr).split('\n').find((l) => l.startsWith('Error')) ?? 'access denied'})` };
+  return { uid: NOBODY, gid: NOBODY };
 }

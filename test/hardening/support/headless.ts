@@ -24,10 +24,11 @@ export interface Headless {
 
 export const STORE_FILE = 'tollgate.json';
 
-export function headlessEntry(): { args: string[]; what: string } {
+export function headlessEntry(): { args: string[]; what: string; file: string } {
   const bundle = process.env.TOLLGATE_HEADLESS;
-  if (bundle) return { args: [path.resolve(bundle)], what: bundle };
-  return { args: ['--import', 'tsx', path.resolve('src/main/core/headless.ts')], what: 'src/main/core/headless.ts (tsx)' };
+  if (bundle) return { args: [path.resolve(bundle)], what: bundle, file: path.resolve(bundle) };
+  const file = path.resolve('src/main/core/headless.ts');
+  return { args: ['--import', 'tsx', file], what: 'src/main/core/headless.ts (tsx)', file };
 }
 
 export async function startHeadless(opts: {
