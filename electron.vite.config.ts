@@ -24,6 +24,9 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+      // Headless mode serves this bundle to any browser, not only Electron's Chromium: minified, and no newer than ES2022.
+      minify: true,
+      target: 'es2022',
     },
     plugins: [react()],
   },

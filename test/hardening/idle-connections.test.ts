@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { startTollgate } from '../support/harness.js';
 import { fullRun } from './support/figures.js';
 
-const HEADERS_TIMEOUT_MS = 30_000; // server.ts
+const HEADERS_TIMEOUT_MS = 20_000; // server.ts
 
 describe('idle connections', () => {
   (fullRun() ? it.fails : it.skip)(

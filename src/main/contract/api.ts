@@ -5,17 +5,19 @@
  */
 import { BUDGET_CHANNELS, BUDGET_EVENTS, type BudgetApiSpec, type BudgetEvents } from './api-budgets.js';
 import { CORE_CHANNELS, CORE_EVENTS, type CoreApiSpec, type CoreEvents } from './api-core.js';
+import { EXPORT_CHANNELS, type ExportApiSpec } from './api-export.js';
 import { POLLING_CHANNELS, POLLING_EVENTS, type PollingApiSpec, type PollingEvents } from './api-polling.js';
 
 export type * from './api-core.js';
 export type * from './api-budgets.js';
 export type * from './api-polling.js';
+export type * from './api-export.js';
 
-export interface ApiSpec extends CoreApiSpec, BudgetApiSpec, PollingApiSpec {}
+export interface ApiSpec extends CoreApiSpec, BudgetApiSpec, PollingApiSpec, ExportApiSpec {}
 
 export type Channel = keyof ApiSpec;
 
-export const CHANNELS = [...CORE_CHANNELS, ...BUDGET_CHANNELS, ...POLLING_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = [...CORE_CHANNELS, ...BUDGET_CHANNELS, ...POLLING_CHANNELS, ...EXPORT_CHANNELS] as const satisfies readonly Channel[];
 
 // Compile-time: every channel of ApiSpec is listed, so the preload and the HTTP API cannot miss one.
 type Unlisted = Exclude<Channel, (typeof CHANNELS)[number]>;

@@ -45,6 +45,8 @@ export interface Settings {
   paused: boolean;
   /** What to do with calls to models without a known price. */
   unpricedPolicy: UnpricedPolicy;
+  /** Optional: budget alerts are also POSTed here as JSON with a Slack-compatible `text` field. */
+  alertWebhookUrl: string | null;
   /** Tiers new budgets get: notification thresholds in percent, and the hard stop (null: soft only). */
   defaultThresholds: number[];
   defaultHardStopPercent: number | null;

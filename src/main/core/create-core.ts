@@ -3,8 +3,13 @@ import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
 import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
-import { createAdminHttp } from './admin/admin-http.js';
+import { createAdminHttp, sendJson } from './admin/admin-http.js';
+import { createAlerts, type Alerts } from './alerts/alerts.js';
+import type { Notifier } from './alerts/notifier.js';
 import { createApiHandlers } from './admin/handlers.js';
+import { createDashboardHttp } from './dashboard/dashboard-http.js';
+import { createDashboardSessions } from './dashboard/sessions.js';
+import { createExportApi } from './export/export-api.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
 import { createKeyRing, type KeyRing } from './keys/key-ring.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
@@ -12,6 +17,7 @@ import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
 import type { Admission } from './proxy/admission.js';
 import { createForwarder } from './proxy/forward.js';
+import { isLoopback } from './proxy/request-gate.js';
 import { createHttpServer } from './proxy/server.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import type { Secrets } from './secrets/secrets.js';
@@ -44,9 +50,14 @@ export interface CoreOptions {
   /** How often dirty data is written (default 1 s). */
   flushIntervalMs?: number;
   version?: string;
-  /** Serves the dashboard's files in headless mode. */
-  dashboard?: Parameters<typeof createHttpServer>[0]['dashboard'];
-  /** Usage polling's HTTP client and timers (tests point them at fake admin APIs and a manual clock). */
+  /** Shows budget alerts on the desktop; none in tests unless given. */
+  notifier?: Notifier | null;
+  /** Serves the built dashboard (electron-vite's out/renderer) to browsers, behind a sign-in (headless mode). */
+  dashboard?: { root: string };
+  /** Slow-loris limits (tests shorten them): time to receive headers, and the longest silence inside a body. */
+  headersTimeoutMs?: number;
+  bodyIdleTimeoutMs?: number;
+  /** Usage polling's and the alert webhook's HTTP client, and polling's timers (tests point them at fakes). */
   fetch?: typeof fetch;
   timers?: Timers;
 }
@@ -70,8 +81,11 @@ export interface Core {
   /** Persisted sections other modules (budgets, pollers) register. */
   readonly persistence: ReturnType<typeof createPersistence>;
   readonly stored: Record<string, unknown>;
+  readonly alerts: Alerts;
   settings(): Settings;
   flush(): boolean;
+  /** A one-time sign-in link for the browser dashboard (valid 10 minutes); null before start(). */
+  dashboardLoginUrl(): string | null;
 }
 
 /**
@@ -133,6 +147,16 @@ export function createCore(opts: CoreOptions): Core {
     overrides: () => settings.priceOverrides,
     onError: (err) => log.warn('price database rejected a usage record', { error: (err as Error).message }),
   });
+  const alerts = createAlerts({
+    events,
+    notifier: opts.notifier ?? null,
+    persistence,
+    stored: stored.alerts,
+    clock,
+    log,
+    webhookUrl: () => settings.alertWebhookUrl,
+    fetch: opts.fetch ?? globalThis.fetch,
+  });
   const budgets: BudgetModule = fromStored('budgets', (initial) => createBudgetModule({
     dataDir: opts.dataDir,
     clock,
@@ -141,16 +165,22 @@ export function createCore(opts: CoreOptions): Core {
     pricer,
     tokenizer: createLazyTokenizer((err) => log.warn('tokenizer failed to load; admission uses byte bounds', { error: String(err) })),
     ledger,
-    keyLabel: (id) => keys.get(id)?.label ?? id,
+    // Alerts and suggestions name keys the way people know them: "Claude Code (tg_…x1Yz)".
+    keyLabel: (id) => {
+      const k = keys.get(id);
+      return k ? (k.name ? `${k.name} (${k.label})` : k.label) : id;
+    },
     initial,
     markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
     onAlert: (a) => events.emit('budget.alert', a),
     onStatuses: (list) => events.emit('budgets.changed', list),
   }));
   let admission: Admission = budgets.engine;
-  const { token: adminToken } = loadOrCreateAdminToken(opts.dataDir);
+  const { token: adminToken, file: adminTokenFile } = loadOrCreateAdminToken(opts.dataDir);
+  const sessions = createDashboardSessions({ clock });
 
   let bound: { url: string; host: string; port: number } | null = null;
+  let refused = 0;
   const startedAt = clock.now();
   const status = (): StatusDto => ({
     version: opts.version ?? '0.0.0',
@@ -188,6 +218,7 @@ export function createCore(opts: CoreOptions): Core {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
     ...budgets.api,
     ...usage.api,
+    ...createExportApi({ ledger, keys, dayKey }),
   };
   const forwarder = createForwarder({
     keys,
@@ -198,12 +229,24 @@ export function createCore(opts: CoreOptions): Core {
     nextId: createIdGenerator('req'),
     record: (r) => ledger.record(r),
     log,
+    requireTollgateKey: () => bound !== null && !isLoopback(bound.host),
+    bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs,
   });
   const server = createHttpServer({
     registry: () => registry,
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
-    admin: createAdminHttp({ api, token: () => adminToken, events }),
-    dashboard: opts.dashboard,
+    admin: createAdminHttp({ api, token: () => adminToken, events, sessions }),
+    dashboard: opts.dashboard
+      ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
+      : undefined,
+    bound: () => bound,
+    refuseAdmin: (res, status, message) => sendJson(res, status, { ok: false, error: { code: 'forbidden', message } }),
+    onRefused: (reason) => {
+      refused++;
+      // A page hammering Tollgate must not flood the log: the first refusals, then one line per thousand.
+      if (refused <= 20 || refused % 1000 === 0) log.warn('refused a request', { reason, total: refused });
+    },
+    headersTimeoutMs: opts.headersTimeoutMs,
   });
   for (const p of problems) log.warn(p);
 
@@ -217,6 +260,7 @@ export function createCore(opts: CoreOptions): Core {
     reportedSpend: usage.reportedSpend,
     persistence,
     stored,
+    alerts,
     settings: () => settings,
     get url() {
       return bound?.url ?? '';
@@ -225,6 +269,7 @@ export function createCore(opts: CoreOptions): Core {
       admission = a;
     },
     flush: () => persistence.flush(),
+    dashboardLoginUrl: () => (bound ? `${bound.url}/login?code=${sessions.mintCode()}` : null),
     start() {
       return new Promise((resolve, reject) => {
         const host = opts.host ?? DEFAULT_HOST;
@@ -235,6 +280,7 @@ export function createCore(opts: CoreOptions): Core {
           const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
+          alerts.start();
           budgets.start();
           usage.start();
           resolve(bound);
@@ -243,6 +289,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     stop() {
       return new Promise((resolve) => {
+        alerts.stop();
         usage.stop();
         budgets.stop();
         persistence.stop();

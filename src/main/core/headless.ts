@@ -3,11 +3,24 @@
  * A stray import of electron anywhere under this entry fails at once here, which is the point.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createNodeNotifier } from './alerts/node-notifier.js';
 import { parseRunOptions, UsageError } from './cli-options.js';
 import { createCore } from './create-core.js';
+import { findDashboardRoot } from './dashboard/locate.js';
 import { createFileSecrets } from './secrets/file-secrets.js';
 import { createConfStore } from './store/conf-store.js';
 import { createConsoleLogger } from './util/log.js';
+
+/** resources/ sits at the project root: three folders up from the sources, two from the built out/main/. */
+function findResource(name: string): string | null {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'resources', name);
+    if (fs.existsSync(file)) return file;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
 
 export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   let opts;
@@ -22,6 +35,8 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   }
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const log = createConsoleLogger();
+  // TOLLGATE_NOTIFY=0 for servers where nobody watches a desktop (budget alerts still reach the log and the webhook).
+  const notifier = env.TOLLGATE_NOTIFY === '0' ? null : createNodeNotifier({ icon: findResource('icon.png') });
   const core = createCore({
     dataDir: opts.dataDir,
     store: createConfStore(opts.dataDir),
@@ -30,7 +45,10 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     port: opts.port,
     log,
     env,
+    notifier,
     version: env.npm_package_version,
+    // The renderer electron-vite builds (`npm run serve` builds first); without one, / says how to build it.
+    dashboard: { root: findDashboardRoot(path.dirname(fileURLToPath(import.meta.url))) ?? path.resolve('out/renderer') },
   });
   let bound;
   try {
@@ -45,6 +63,7 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   process.stdout.write(`Tollgate listening on ${bound.url}\n`);
   process.stdout.write(`  OpenAI:    ${bound.url}/openai/v1\n  Anthropic: ${bound.url}/anthropic\n  Gemini:    ${bound.url}/gemini\n`);
   process.stdout.write(`  Admin API: ${bound.url}/api/ (token in ${opts.dataDir}/admin-token)\n  Data:      ${opts.dataDir}\n`);
+  process.stdout.write(`  Dashboard: ${core.dashboardLoginUrl()}\n             (a one-time sign-in link, valid 10 minutes; later, sign in at ${bound.url}/login with the admin token)\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHANNELS, EVENT_NAMES, type ApiEvents, type Channel, type TollgateApi } from '../../contract/api.js';
+import { checkCookieAuth } from '../dashboard/browser-auth.js';
+import type { DashboardSessions } from '../dashboard/sessions.js';
 import type { Emitter } from '../util/events.js';
 import { readBody } from '../proxy/body.js';
 import { toApiError } from './errors.js';
@@ -8,7 +10,7 @@ import { tokenMatches } from './token.js';
 const CHANNEL_SET = new Set<string>(CHANNELS);
 const ADMIN_BODY_LIMIT = 1024 * 1024;
 
-function sendJson(res: ServerResponse, status: number, payload: unknown) {
+export function sendJson(res: ServerResponse, status: number, payload: unknown) {
   const body = JSON.stringify(payload);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
@@ -24,14 +26,27 @@ export function bearerToken(req: IncomingMessage): string | null {
 /**
  * The admin API: POST /api/<channel> with the channel's input as JSON (GET works for channels without input),
  * answered in the same { ok, data | error } envelope IPC uses. GET /api/events streams core events as SSE.
+ * Callers authenticate with the bearer token, or (the dashboard in a browser) with a session cookie, which is
+ * honoured only for POSTs from the dashboard's own origin and for reading the event stream.
  */
-export function createAdminHttp(deps: { api: TollgateApi; token: () => string; events: Emitter<ApiEvents & Record<string, unknown>> }) {
+export function createAdminHttp(deps: {
+  api: TollgateApi;
+  token: () => string;
+  events: Emitter<ApiEvents & Record<string, unknown>>;
+  sessions?: DashboardSessions;
+}) {
   return function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): void {
-    if (!tokenMatches(bearerToken(req), deps.token())) {
-      res.setHeader('www-authenticate', 'Bearer');
-      return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'Missing or wrong admin token: send "Authorization: Bearer <token>"; the token is in the data folder\'s admin-token file.' } });
-    }
     const name = path.slice('/api/'.length);
+    if (!tokenMatches(bearerToken(req), deps.token())) {
+      const cookie = deps.sessions ? checkCookieAuth(req, deps.sessions, name === 'events' ? 'read' : 'call') : 'no-session';
+      if (cookie === 'foreign-origin') {
+        return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'Browser calls to the admin API must be POSTs from the dashboard\'s own page.' } });
+      }
+      if (cookie !== 'ok') {
+        res.setHeader('www-authenticate', 'Bearer');
+        return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'Missing or wrong admin token: send "Authorization: Bearer <token>"; the token is in the data folder\'s admin-token file.' } });
+      }
+    }
     if (name === 'events' && req.method === 'GET') return streamEvents(req, res);
     if (!CHANNEL_SET.has(name)) return sendJson(res, 404, { ok: false, error: { code: 'not_found', message: `No API method "${name}". Methods: ${CHANNELS.join(', ')}` } });
     if (req.method !== 'POST' && req.method !== 'GET') return sendJson(res, 405, { ok: false, error: { code: 'method', message: 'Use POST (or GET for methods without input).' } });

@@ -14,26 +14,8 @@ import { addSpend, counterKey, fromStored, newCounter, rollTo, toStored, type Co
 import { tokens as fmtTokens, usd, when } from './format.js';
 import { describePeriod, periodAt } from './periods.js';
 import { describeScope, inScope, matchesPattern, type CallFacts } from './scope.js';
+import type { ReportedSpendSource } from '../usage/reported-spend.js';
 import { validateBudget } from './validate.js';
-
-/** Spend a provider reported (usage polling), as the engine reads it. */
-export interface ReportedRow {
-  provider: string;
-  keyId: string;
-  model: string | null;
-  project: string | null;
-  start: number;
-  end: number;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  asOf: number;
-}
-
-export interface ReportedSource {
-  rows(fromMs: number, toMs: number): ReportedRow[];
-  onChange(listener: () => void): () => void;
-}
 
 export interface BudgetsSnapshot {
   version: 1;
@@ -100,7 +82,7 @@ export interface BudgetEngine extends Admission {
   replaceFileBudgets(list: Budget[]): void;
   /** Releases stale reservations, expires overrides, re-checks thresholds. Called by a timer and by tests. */
   sweep(): void;
-  setReportedSource(src: ReportedSource | null): void;
+  setReportedSource(src: ReportedSpendSource | null): void;
   /** Seeds a new budget's counter from spend already recorded in its period. */
   seed(budget: Budget, usdSoFar: number, tokensSoFar: number): void;
   snapshot(): BudgetsSnapshot;
@@ -119,7 +101,7 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
   const alerts: BudgetAlert[] = snap?.alerts ?? [];
   const warnedOverrides = new Set(snap?.warnedOverrides ?? []);
   const tickets = new Map<string, { reservations: Reservation[]; at: number; worst: Worst; target: PricingTarget; model: string; input: AdmissionInput }>();
-  let reported: ReportedSource | null = null;
+  let reported: ReportedSpendSource | null = null;
   let offReported: (() => void) | null = null;
   const reportedCache = new Map<string, { stamp: string; usd: number; tokens: number; asOf: number | null }>();
   let reportedVersion = 0;

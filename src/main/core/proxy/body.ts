@@ -6,8 +6,17 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+export class BodyTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`the request body stalled for ${Math.round(ms / 1000)} s`);
+  }
+}
+
+/** A body that sends nothing for this long is given up on (slow-loris uploads). */
+export const BODY_IDLE_MS = 15_000;
+
 /** Reads a request body up to a limit. The request is the client's, so an oversize one is refused early. */
-export function readBody(req: IncomingMessage, limit: number, done: (err: Error | null, body: Buffer) => void): void {
+export function readBody(req: IncomingMessage, limit: number, done: (err: Error | null, body: Buffer) => void, idleMs = BODY_IDLE_MS): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     done(new BodyTooLargeError(limit), Buffer.alloc(0));
@@ -16,13 +25,20 @@ export function readBody(req: IncomingMessage, limit: number, done: (err: Error 
   const chunks: Buffer[] = [];
   let size = 0;
   let finished = false;
+  let idle: NodeJS.Timeout | null = null;
+  const arm = () => {
+    if (idle) idle.refresh();
+    else idle = setTimeout(() => finish(new BodyTimeoutError(idleMs)), idleMs);
+  };
   const finish = (err: Error | null) => {
     if (finished) return;
     finished = true;
+    if (idle) clearTimeout(idle);
     req.removeListener('data', onData);
     done(err, err ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
   };
   const onData = (c: Buffer) => {
+    arm();
     size += c.length;
     if (size > limit) {
       finish(new BodyTooLargeError(limit));
@@ -30,6 +46,7 @@ export function readBody(req: IncomingMessage, limit: number, done: (err: Error 
     }
     chunks.push(c);
   };
+  arm();
   req.on('data', onData);
   req.once('end', () => finish(null));
   req.once('error', (e) => finish(e));

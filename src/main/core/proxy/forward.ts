@@ -11,7 +11,7 @@ import type { Clock } from '../util/clock.js';
 import { isObject, type JsonObject } from '../util/json.js';
 import type { Logger } from '../util/log.js';
 import type { Admission, AdmissionTicket } from './admission.js';
-import { BodyTooLargeError, readBody } from './body.js';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
 import { clientResponseHeaders, singleHeader, upstreamRequestHeaders } from './headers.js';
 import { priceUsage, settleUsage } from './outcome.js';
 import { sendProviderError } from './respond.js';
@@ -26,6 +26,9 @@ export interface ProxyDeps {
   nextId: () => string;
   record: (r: RequestRecord) => void;
   log: Logger;
+  /** Bound beyond loopback: only wrapped Tollgate keys may use the proxy. */
+  requireTollgateKey: () => boolean;
+  bodyIdleTimeoutMs?: number;
 }
 
 interface Identity {
@@ -39,6 +42,20 @@ interface Identity {
 }
 
 const ANONYMOUS: Identity = { id: 'anonymous', label: 'no key', project: null, owner: null, subscription: false, secret: null };
+
+/** A request as it arrived, before its body is read. */
+interface Incoming {
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: ProviderRoute;
+  rest: string;
+  query: URLSearchParams;
+  rawQuery: string;
+  ident: Identity;
+  id: string;
+  started: number;
+  t0: number;
+}
 
 /** Everything one metered call carries from admission to its ledger record. */
 interface Call {
@@ -129,6 +146,9 @@ export function createForwarder(deps: ProxyDeps) {
       }
       ident = identityOf(k);
     }
+    if (ident.secret === null && deps.requireTollgateKey()) {
+      return fail(res, provider, 401, 'authentication', 'This Tollgate listens beyond loopback, so every request must present a Tollgate key (tg_…) instead of a provider key.', id);
+    }
 
     const op = provider.operation(method, rest);
     if (!op || !op.metered) return passThrough(req, res, route, rest, query, rawQuery, ident, id);
@@ -140,6 +160,10 @@ export function createForwarder(deps: ProxyDeps) {
           // Tell the client to stop sending; reading the rest of an oversize body only wastes time.
           res.setHeader('connection', 'close');
           return fail(res, provider, 413, 'too_large', `The request body is larger than Tollgate's limit of ${settings.bodyLimitBytes} bytes (setting bodyLimitBytes).`, id);
+        }
+        if (err instanceof BodyTimeoutError) {
+          res.setHeader('connection', 'close');
+          return fail(res, provider, 408, 'invalid_request', `The request body stopped arriving (${err.message}).`, id);
         }
         return res.destroy();
       }
@@ -155,26 +179,12 @@ export function createForwarder(deps: ProxyDeps) {
       }
       const info = op.inspect(json, rest, query);
       if (!info.model) return fail(res, provider, 400, 'invalid_request', 'The request does not name a model ("model" is missing).', id);
-      metered(req, res, route, rest, query, rawQuery, ident, id, started, t0, op, json, body, info);
-    });
+      metered({ req, res, route, rest, query, rawQuery, ident, id, started, t0 }, op, json, body, info);
+    }, deps.bodyIdleTimeoutMs);
   }
 
-  function metered(
-    req: IncomingMessage,
-    res: ServerResponse,
-    route: ProviderRoute,
-    rest: string,
-    query: URLSearchParams,
-    rawQuery: string,
-    ident: Identity,
-    id: string,
-    started: number,
-    t0: number,
-    op: Operation,
-    json: JsonObject | null,
-    body: Buffer,
-    info: CallInfo,
-  ) {
+  function metered(p: Incoming, op: Operation, json: JsonObject | null, body: Buffer, info: CallInfo) {
+    const { req, res, route, rest, query, rawQuery, ident, id, started, t0 } = p;
     const { provider } = route;
     const prepared = op.prepare(json, info, query);
     let changed = prepared.changed;
@@ -273,7 +283,7 @@ export function createForwarder(deps: ProxyDeps) {
       upRes.on('error', () => {}); // 'close' with complete=false carries the failure
       const ct = upRes.headers['content-type'] ?? '';
       if (ct.includes('text/event-stream')) streamSse(call, res, upReq, upRes);
-      else if (info.stream && call.status < 400) streamOther(call, res, upReq, upRes);
+      else if (info.stream && call.status < 400) streamOther(call, res, upRes);
       else buffered(call, res, upRes);
     });
     upReq.on('error', (err) => {
@@ -384,7 +394,7 @@ export function createForwarder(deps: ProxyDeps) {
   }
 
   /** A stream that is not SSE (Gemini without alt=sse sends one JSON array): passed through, read at the end. */
-  function streamOther(call: Call, res: ServerResponse, _upReq: http.ClientRequest, upRes: IncomingMessage) {
+  function streamOther(call: Call, res: ServerResponse, upRes: IncomingMessage) {
     const headers = clientResponseHeaders(upRes.headers);
     Object.assign(headers, call.extraHeaders);
     res.writeHead(call.status, headers);

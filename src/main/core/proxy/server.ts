@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { checkRequest, type Bound } from './request-gate.js';
 import { GENERIC_ERRORS, sendProviderError } from './respond.js';
 
 export interface HttpRoutes {
@@ -8,6 +9,13 @@ export interface HttpRoutes {
   admin: (req: IncomingMessage, res: ServerResponse, path: string) => void;
   /** The dashboard's static files (headless mode); returns false when it has nothing for the path. */
   dashboard?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /** Where the server is bound, once it is: the request gate pins Host and Origin to it. */
+  bound: () => Bound | null;
+  /** Refusals in the admin API's shape. */
+  refuseAdmin: (res: ServerResponse, status: number, message: string) => void;
+  /** Counts refusals, for the hardening figures. */
+  onRefused?: (reason: string) => void;
+  headersTimeoutMs?: number;
 }
 
 /**
@@ -15,12 +23,22 @@ export interface HttpRoutes {
  * caller, so tests and both entry points share it.
  */
 export function createHttpServer(routes: HttpRoutes): http.Server {
-  const server = http.createServer((req, res) => {
+  const headersTimeout = routes.headersTimeoutMs ?? 20_000;
+  // Node enforces header and request timeouts on this sweep; its 30 s default would let a slow client linger.
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(5000, Math.max(250, headersTimeout / 4)) }, (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     const match = routes.registry().match(path);
+    const verdict = checkRequest(req, routes.bound());
+    if (!verdict.ok) {
+      routes.onRefused?.(verdict.reason);
+      res.setHeader('connection', 'close');
+      if (match) return sendProviderError(res, match.route.provider, verdict.status, verdict.status === 400 ? 'invalid_request' : 'permission', verdict.reason);
+      if (path.startsWith('/api/')) return routes.refuseAdmin(res, verdict.status, verdict.reason);
+      return sendProviderError(res, GENERIC_ERRORS, verdict.status, 'permission', verdict.reason);
+    }
     if (match) return routes.forward(req, res, match, rawQuery);
     if (path.startsWith('/api/')) return routes.admin(req, res, path);
     if (routes.dashboard?.(req, res, path)) return;
@@ -32,9 +50,10 @@ export function createHttpServer(routes: HttpRoutes): http.Server {
       `No route for ${path}. Point your client at /openai/v1, /anthropic, /gemini or /custom/<id>.`,
     );
   });
-  // Streams can be quiet for a long time while a model thinks; idle upstreams are timed out per request instead.
-  server.requestTimeout = 0;
-  server.headersTimeout = 30_000;
+  // Slow-loris: headers must arrive within 20 s and a whole request (not its answer: streams may run for
+  // minutes) within 2 min; a body that stalls is cut off sooner by readBody's idle timer.
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = 120_000;
   server.keepAliveTimeout = 65_000;
   return server;
 }

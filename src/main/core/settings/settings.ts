@@ -28,6 +28,7 @@ export function defaultSettings(): Settings {
     hardStopEnforcement: true,
     paused: false,
     unpricedPolicy: 'allow',
+    alertWebhookUrl: null,
     defaultThresholds: [50, 80, 100],
     defaultHardStopPercent: 120,
     degradeMap: {
@@ -106,6 +107,21 @@ export function validatePriceOverride(v: unknown, field: string): PriceOverride 
   return out;
 }
 
+/** null or "" turns the webhook off. Unlike upstreams, a query is kept: some services put their token there. */
+export function validateWebhookUrl(v: unknown, field: string): string | null {
+  if (v === null || v === '') return null;
+  const s = requireString(v, field, { max: 2000 });
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    throw new ValidationError(field, 'must be a URL such as https://hooks.slack.com/services/…');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ValidationError(field, 'must start with http:// or https://');
+  if (u.username || u.password) throw new ValidationError(field, 'must not carry a user name or password');
+  return s;
+}
+
 /** Validates a partial update against the current settings; returns the whole new settings or throws naming the field. */
 export function applySettingsPatch(current: Settings, patch: unknown): Settings {
   const p = requireObject(patch, 'settings');
@@ -158,6 +174,9 @@ export function applySettingsPatch(current: Settings, patch: unknown): Settings 
         break;
       case 'unpricedPolicy':
         next.unpricedPolicy = requireOneOf(v, k, ['allow', 'block'] as const);
+        break;
+      case 'alertWebhookUrl':
+        next.alertWebhookUrl = validateWebhookUrl(v, k);
         break;
       case 'defaultThresholds':
       case 'defaultHardStopPercent': {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BudgetAlert, BudgetStatus, BudgetSuggestion } from '../../../../src/main/contract/budgets.js';
 import type { RollupRow } from '../../../../src/main/contract/usage.js';
 import { suggestBudgets } from '../../../../src/main/core/budgets/suggestions.js';
+import { emptyRollup } from '../../../../src/main/core/ledger/rollups.js';
 import { startFakeUpstream, type FakeUpstream } from '../../../support/fake-upstream.js';
 import { startTollgate, tempDir } from '../../../support/harness.js';
 
@@ -84,24 +85,7 @@ describe('thresholds across a restart of the whole app', () => {
 
 describe('baseline and suggestions', () => {
   const days = Array.from({ length: 21 }, (_, i) => `2026-11-${String(8 + i).padStart(2, '0')}`);
-  const row = (day: string, keyId: string, costUsd: number, project: string | null = null): RollupRow => ({
-    day,
-    provider: 'openai',
-    keyId,
-    model: 'gpt-4o',
-    project,
-    requests: 1,
-    errors: 0,
-    partial: 0,
-    unpricedRequests: 0,
-    inputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    costUsd,
-  });
+  const row = (day: string, keyId: string, costUsd: number, project: string | null = null): RollupRow => ({ ...emptyRollup(day, 'openai', keyId, 'gpt-4o', project), requests: 1, costUsd });
 
   it('computes daily average, peak, weekly trend, forecast, and the suggested monthly budget and guardrail', () => {
     // $2/day for two weeks, then $3/day for the last week; project "web" on the same key.

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { BudgetAlert } from '../../../../src/main/contract/budgets.js';
 import type { Settings } from '../../../../src/main/contract/settings.js';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
-import { createBudgetEngine, type ReportedRow } from '../../../../src/main/core/budgets/engine.js';
+import { createBudgetEngine } from '../../../../src/main/core/budgets/engine.js';
+import type { ReportedSpendRow } from '../../../../src/main/core/usage/reported-spend.js';
 import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
 import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
 import type { AdmissionInput } from '../../../../src/main/core/proxy/admission.js';
@@ -249,10 +250,10 @@ describe('provider-reported spend', () => {
   it('a key known only from provider usage data counts toward a budget and fires its thresholds', () => {
     const { clock, engine, alerts } = setup('UTC', Date.UTC(2026, 0, 10, 12));
     const b = engine.create({ name: 'teammate', scope: { keyId: 'openai:key_abc' }, period: { kind: 'month' }, limitUsd: 20 });
-    let rows: ReportedRow[] = [];
+    let rows: ReportedSpendRow[] = [];
     const listeners: (() => void)[] = [];
     engine.setReportedSource({ rows: () => rows, onChange: (l) => (listeners.push(l), () => {}) });
-    rows = [{ provider: 'openai', keyId: 'openai:key_abc', model: 'gpt-4o', project: null, start: Date.UTC(2026, 0, 9), end: Date.UTC(2026, 0, 9, 1), costUsd: 11, inputTokens: 1, outputTokens: 1, asOf: clock.now() - 60_000 }];
+    rows = [{ provider: 'openai', keyId: 'openai:key_abc', providerKeyId: 'key_abc', model: 'gpt-4o', project: null, start: Date.UTC(2026, 0, 9), end: Date.UTC(2026, 0, 9, 1), costUsd: 11, inputTokens: 1, outputTokens: 1, asOf: clock.now() - 60_000 }];
     for (const l of listeners) l();
     const s = engine.list().find((x) => x.budget.id === b.id)!;
     expect(s.spentUsd).toBe(11);
@@ -269,10 +270,49 @@ describe('provider-reported spend', () => {
     const { engine, spend } = setup('UTC', Date.UTC(2026, 0, 10, 12));
     engine.create({ name: 'max', scope: { keyId: 'k1' }, period: { kind: 'month' }, limitUsd: 100 });
     engine.create({ name: 'observed', scope: { keyId: 'k1' }, period: { kind: 'month' }, limitUsd: 100, counts: 'observed' });
-    engine.setReportedSource({ rows: () => [{ provider: 'openai', keyId: 'k1', model: null, project: null, start: Date.UTC(2026, 0, 10), end: Date.UTC(2026, 0, 10, 1), costUsd: 5, inputTokens: 0, outputTokens: 0, asOf: 0 }], onChange: () => () => {} });
+    engine.setReportedSource({ rows: () => [{ provider: 'openai', keyId: 'k1', providerKeyId: null, model: null, project: null, start: Date.UTC(2026, 0, 10), end: Date.UTC(2026, 0, 10, 1), costUsd: 5, inputTokens: 0, outputTokens: 0, asOf: 0 }], onChange: () => () => {} });
     spend(2);
     expect(engine.list().map((s) => s.spentUsd)).toEqual([5, 2]);
     spend(4);
     expect(engine.list().map((s) => s.spentUsd)).toEqual([6, 6]);
+  });
+});
+
+describe('worst-case estimates near a limit', () => {
+  it('use the byte bound far from limits and the tokenizer close to one, once it has loaded', async () => {
+    const { createLazyTokenizer } = await import('../../../../src/main/core/tokens/tokenizer.js');
+    const tokenizer = createLazyTokenizer();
+    const clock = createManualClock(Date.UTC(2026, 0, 10, 12));
+    const settings = defaultSettings();
+    const make = (tok: typeof tokenizer | typeof noTokenizer) =>
+      createBudgetEngine({ clock, settings: () => settings, pricer, tokenizer: tok, keyLabel: (id) => id, onChange: () => {}, onAlert: () => {} });
+    const prompt = 'hello '.repeat(1000);
+    const body = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: prompt }] });
+    const input: AdmissionInput = {
+      requestId: 'near',
+      ts: clock.now(),
+      provider: 'openai',
+      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
+      operation: 'chat.completions',
+      model: 'gpt-4o-mini',
+      keyId: 'k',
+      project: null,
+      user: null,
+      run: null,
+      call: { model: 'gpt-4o-mini', stream: false, maxOutputTokens: 10, promptText: () => prompt },
+      bodyBytes: Buffer.byteLength(body),
+    };
+    // gpt-4o-mini input is $0.15/M: the byte bound (~6,070 tokens) reserves ~$0.00091; the prompt is ~1,000 tokens.
+    const limit = { name: 'near', period: { kind: 'day' }, limitUsd: 0.0005, hardStopPercent: 100 };
+    const withoutTokenizer = make(noTokenizer);
+    withoutTokenizer.create(limit);
+    expect(withoutTokenizer.admit(input).ok).toBe(false);
+    const withTokenizer = make(tokenizer);
+    withTokenizer.create(limit);
+    await tokenizer.ready();
+    const d = withTokenizer.admit(input);
+    expect(d.ok).toBe(true);
+    expect(withTokenizer.list()[0]!.reservedUsd).toBeLessThan(0.0005);
+    expect(withTokenizer.list()[0]!.reservedUsd).toBeGreaterThan((1000 * 0.15) / 1e6);
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * Builds the dashboard (electron-vite build → out/renderer) when it is missing or older than its sources, so
+ * `npm run serve` always serves what the source says without paying for a build on every start.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const INPUTS = ['src/renderer', 'src/main/contract', 'src/preload', 'electron.vite.config.ts', 'package-lock.json'];
+const OUTPUT = 'out/renderer/index.html';
+
+function newestMtime(p: string): number {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const e of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
+  return newest;
+}
+
+export function dashboardStale(root = ROOT): string | null {
+  let built: number;
+  try {
+    built = fs.statSync(path.join(root, OUTPUT)).mtimeMs;
+  } catch {
+    return 'not built yet';
+  }
+  for (const input of INPUTS) if (newestMtime(path.join(root, input)) > built) return `${input} changed since the last build`;
+  return null;
+}
+
+/** Returns true when it built. Throws when the build fails. */
+export function ensureDashboard(root = ROOT, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): boolean {
+  const why = dashboardStale(root);
+  if (!why) return false;
+  log(`Building the dashboard (${why})…`);
+  const bin = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
+  const r = spawnSync(bin, ['build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  if (r.status !== 0) throw new Error(`electron-vite build failed (${r.error?.message ?? `exit ${r.status}`})`);
+  return true;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    ensureDashboard();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,169 @@
+import type { ApiPart, Dimension, ExportApiSpec, ExportRange } from '../../contract/api.js';
+import type { KeyDto } from '../../contract/keys.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { groupRollups } from '../ledger/rollups.js';
+import { requireObject, requireOneOf, requireString, ValidationError } from '../settings/validation.js';
+import { toCsv, type Cell } from './csv.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DIMENSIONS: readonly Dimension[] = ['day', 'provider', 'keyId', 'model', 'project'];
+/** A year and a bit: enough for any export someone asks for, and a bound on the work one call can cause. */
+const MAX_DAYS = 400;
+
+export interface ExportDeps {
+  ledger: Ledger;
+  keys: { list(): KeyDto[] };
+  /** Day key of an instant in the configured zone. */
+  dayKey: (ms: number) => string;
+}
+
+function range(raw: unknown): ExportRange {
+  const o = requireObject(raw ?? {}, 'range');
+  const from = requireString(o.from, 'from', { pattern: DAY, hint: 'must be a day like 2026-11-01' });
+  const to = requireString(o.to, 'to', { pattern: DAY, hint: 'must be a day like 2026-11-30' });
+  if (from > to) throw new ValidationError('from', 'must not be after "to"');
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (!Number.isFinite(days)) throw new ValidationError('from', 'is not a calendar day');
+  if (days > MAX_DAYS) throw new ValidationError('to', `the range may span at most ${MAX_DAYS} days`);
+  return { from, to };
+}
+
+const name = (kind: string, r: ExportRange) => `tollgate-${kind}-${r.from}${r.from === r.to ? '' : `-to-${r.to}`}.csv`;
+
+/** The export channels: CSV text travels in the same envelope as every answer, so both transports can save it. */
+export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
+  const keyNames = () => new Map(d.keys.list().map((k) => [k.id, k.name ?? k.label]));
+
+  return {
+    'export.rollups': async (raw) => {
+      const r = range(raw);
+      const o = raw as { groupBy?: unknown };
+      let groupBy = DIMENSIONS;
+      if (o.groupBy !== undefined) {
+        if (!Array.isArray(o.groupBy) || o.groupBy.length === 0) throw new ValidationError('groupBy', `must be a list of ${DIMENSIONS.join(', ')}`);
+        // Kept in the canonical order, so the columns read the same whatever order was asked for.
+        const asked = new Set(o.groupBy.map((g, i) => requireOneOf(g, `groupBy[${i}]`, DIMENSIONS)));
+        groupBy = DIMENSIONS.filter((g) => asked.has(g));
+      }
+      const groups = groupRollups(d.ledger.rollups(r.from, r.to), groupBy);
+      const names = keyNames();
+      const dims = groupBy.flatMap((g) => (g === 'keyId' ? ['key_id', 'key_name'] : g === 'day' ? ['day'] : [g]));
+      const header = [
+        ...dims,
+        'requests',
+        'errors',
+        'partial',
+        'unpriced_requests',
+        'input_tokens',
+        'cache_read_tokens',
+        'cache_write_5m_tokens',
+        'cache_write_1h_tokens',
+        'output_tokens',
+        'reasoning_tokens',
+        'cost_usd',
+      ];
+      const sortKey = (g: (typeof groups)[number]) => groupBy.map((k) => g[k] ?? '').join('\u0000');
+      groups.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+      const rows = groups.map((g): Cell[] => [
+        ...groupBy.flatMap((k): Cell[] => (k === 'keyId' ? [g.keyId, names.get(g.keyId ?? '') ?? null] : [g[k] ?? null])),
+        g.requests,
+        g.errors,
+        g.partial,
+        g.unpricedRequests,
+        g.inputTokens,
+        g.cacheReadTokens,
+        g.cacheWrite5mTokens,
+        g.cacheWrite1hTokens,
+        g.outputTokens,
+        g.reasoningTokens,
+        roundUsd(g.costUsd),
+      ]);
+      return { filename: name('rollups', r), csv: toCsv(header, rows), rows: rows.length, missing: 0, note: null };
+    },
+
+    'export.requests': async (raw) => {
+      const r = range(raw);
+      const names = keyNames();
+      const inRange = d.ledger
+        .recent({ limit: Number.POSITIVE_INFINITY })
+        .map((rec) => ({ rec, day: d.dayKey(rec.ts) }))
+        .filter((x) => x.day >= r.from && x.day <= r.to)
+        .reverse();
+      // Rollups count every request ever made; the ring only the latest ones. The difference is what the file lacks.
+      let counted = 0;
+      for (const row of d.ledger.rollups(r.from, r.to)) counted += row.requests;
+      const missing = Math.max(0, counted - inRange.length);
+      const header = [
+        'id',
+        'time_utc',
+        'day',
+        'provider',
+        'operation',
+        'model',
+        'response_model',
+        'key_id',
+        'key_name',
+        'project',
+        'user',
+        'run',
+        'status',
+        'stream',
+        'duration_ms',
+        'ttfb_ms',
+        'input_tokens',
+        'cache_read_tokens',
+        'cache_write_5m_tokens',
+        'cache_write_1h_tokens',
+        'output_tokens',
+        'reasoning_tokens',
+        'cost_usd',
+        'priced_model',
+        'price_source',
+        'flags',
+        'note',
+      ];
+      const rows = inRange.map(({ rec, day }): Cell[] => [
+        rec.id,
+        new Date(rec.ts).toISOString(),
+        day,
+        rec.provider,
+        rec.operation,
+        rec.model,
+        rec.responseModel,
+        rec.keyId,
+        names.get(rec.keyId) ?? rec.keyLabel,
+        rec.project,
+        rec.user,
+        rec.run,
+        rec.status,
+        rec.stream,
+        rec.durationMs,
+        rec.ttfbMs,
+        rec.usage.inputTokens,
+        rec.usage.cacheReadTokens,
+        rec.usage.cacheWrite5mTokens,
+        rec.usage.cacheWrite1hTokens,
+        rec.usage.outputTokens,
+        rec.usage.reasoningTokens,
+        rec.costUsd === null ? null : roundUsd(rec.costUsd),
+        rec.pricedModel,
+        rec.priceSource,
+        rec.flags.join(';'),
+        rec.note ?? null,
+      ]);
+      const note =
+        missing === 0
+          ? null
+          : `${missing} of the ${counted} requests in this range are not in the file: Tollgate keeps only the most recent requests in full (Settings → recent requests kept). The rollup export has every day's totals.`;
+      return { filename: name('requests', r), csv: toCsv(header, rows), rows: rows.length, missing, note };
+    },
+  };
+}
+
+/**
+ * Float sums carry noise like 0.30000000000000004. Ten decimals strip it and keep what matters: a cheap call costs
+ * a few hundred-millionths of a dollar per token, and rows must still add up to the totals.
+ */
+function roundUsd(v: number): number {
+  return Math.round(v * 1e10) / 1e10;
+}

@@ -1,0 +1,224 @@
+/**
+ * The tray as a pure function of Tollgate's state: which icon, what tooltip, which menu items. The Electron side
+ * only draws this, so every state and edge is tested in plain Node (test/main/core/tray/).
+ */
+import type { SpendRowDto, SpendTotalsDto } from '../../contract/api-core.js';
+import type { BudgetStatus } from '../../contract/budgets.js';
+import type { KeyDto } from '../../contract/keys.js';
+import { formatLimitUsd, formatPercent, formatTokens, formatUsd } from '../util/money.js';
+import type { SetupSnippet } from './setup-snippets.js';
+
+/** In order of severity: the icon shows the worst one. */
+export const ICON_STATES = ['normal', 'notice', 'warning', 'exceeded', 'stopped', 'paused'] as const;
+export type IconState = (typeof ICON_STATES)[number];
+
+export type TrayAction =
+  | { type: 'open-dashboard'; budgetId?: string }
+  | { type: 'set-hard-stop'; value: boolean }
+  | { type: 'set-paused'; value: boolean }
+  | { type: 'copy'; what: string; text: string }
+  | { type: 'set-open-at-login'; value: boolean }
+  | { type: 'quit' };
+
+export type MenuItemModel =
+  | { kind: 'label'; label: string; action?: TrayAction }
+  | { kind: 'checkbox'; label: string; checked: boolean; action: TrayAction }
+  | { kind: 'separator' }
+  | { kind: 'submenu'; label: string; items: MenuItemModel[] };
+
+export interface TrayModel {
+  icon: IconState;
+  tooltip: string;
+  menu: MenuItemModel[];
+}
+
+export interface TrayState {
+  /** null when the budget engine is not available in this build. */
+  budgets: BudgetStatus[] | null;
+  keys: KeyDto[];
+  today: SpendTotalsDto;
+  month: SpendTotalsDto;
+  /** This month's spend by key and by model. */
+  monthByKey: SpendRowDto[];
+  monthByModel: SpendRowDto[];
+  /** "November" */
+  monthName: string;
+  hardStopEnforcement: boolean;
+  paused: boolean;
+  /** null where the platform offers no login item. */
+  openAtLogin: boolean | null;
+  setups: SetupSnippet[];
+}
+
+export const MAX_BUDGET_ITEMS = 8;
+export const MAX_KEY_ITEMS = 5;
+export const MAX_MODEL_ITEMS = 3;
+const LABEL_NAME_MAX = 40;
+
+const shorten = (s: string, max = LABEL_NAME_MAX) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
+
+function levelFromPercent(p: number): IconState {
+  if (p >= 100) return 'exceeded';
+  if (p >= 80) return 'warning';
+  if (p >= 50) return 'notice';
+  return 'normal';
+}
+
+const severity = (s: IconState) => ICON_STATES.indexOf(s);
+const worse = (a: IconState, b: IconState) => (severity(b) > severity(a) ? b : a);
+
+/** One budget's own icon state. A "stopped" budget shows as merely over its limit while hard stops are off. */
+export function budgetIconState(b: BudgetStatus, hardStopEnforcement: boolean): IconState {
+  let s = levelFromPercent(b.percent);
+  if (b.guardrail) s = worse(s, levelFromPercent(b.guardrail.percent));
+  switch (b.state) {
+    case 'notice':
+      s = worse(s, 'notice');
+      break;
+    case 'warning':
+      s = worse(s, 'warning');
+      break;
+    case 'exceeded':
+      s = worse(s, 'exceeded');
+      break;
+    case 'stopped':
+      s = worse(s, hardStopEnforcement ? 'stopped' : 'exceeded');
+      break;
+  }
+  return s;
+}
+
+export function trayIconState(state: Pick<TrayState, 'budgets' | 'paused' | 'hardStopEnforcement'>): IconState {
+  if (state.paused) return 'paused';
+  let s: IconState = 'normal';
+  for (const b of state.budgets ?? []) {
+    if (b.budget.enabled === false) continue;
+    s = worse(s, budgetIconState(b, state.hardStopEnforcement));
+  }
+  return s;
+}
+
+const unpricedNote = (n: number) => (n > 0 ? ` (+${n} unpriced)` : '');
+
+/** "$41.20 of $60 (69%)", "1.2M of 2M tokens (60%)", or plain spend when there is no limit. */
+function utilization(b: BudgetStatus): string {
+  if (b.effectiveLimitUsd !== null) return `${formatUsd(b.spentUsd)} of ${formatLimitUsd(b.effectiveLimitUsd)} (${formatPercent(b.percent)})`;
+  if (b.effectiveLimitTokens !== null) return `${formatTokens(b.spentTokens)} of ${formatTokens(b.effectiveLimitTokens)} tokens (${formatPercent(b.percent)})`;
+  return formatUsd(b.spentUsd);
+}
+
+const STATE_SUFFIX: Partial<Record<IconState, string>> = { exceeded: ' · over limit', stopped: ' · blocking' };
+
+export function budgetLabel(b: BudgetStatus, hardStopEnforcement: boolean): string {
+  const name = shorten(b.run ? `${b.budget.name} · run ${b.run}` : b.budget.name);
+  const suffix = STATE_SUFFIX[budgetIconState(b, hardStopEnforcement)] ?? '';
+  return `${name} — ${utilization(b)}${unpricedNote(b.unpricedRequests)}${suffix}`;
+}
+
+/** The budget that speaks for a key: one scoped to exactly that key, the fullest if there are several. */
+function keyBudget(keyId: string, budgets: BudgetStatus[]): BudgetStatus | null {
+  let best: BudgetStatus | null = null;
+  for (const b of budgets) {
+    const s = b.budget.scope;
+    const onlyKey = s.keyId === keyId && Object.entries(s).every(([k, v]) => k === 'keyId' || v === undefined || v === null);
+    if (!onlyKey || b.budget.enabled === false || b.run) continue;
+    if (!best || b.percent > best.percent) best = b;
+  }
+  return best;
+}
+
+function keyName(id: string, keys: KeyDto[]): string {
+  const k = keys.find((x) => x.id === id);
+  if (!k) return id;
+  return k.name ?? `${k.provider} ${k.label}`;
+}
+
+function spendText(row: Pick<SpendTotalsDto, 'costUsd' | 'unpricedRequests' | 'requests'>): string {
+  if (row.costUsd === 0 && row.unpricedRequests > 0) return `${row.unpricedRequests} call${row.unpricedRequests === 1 ? '' : 's'} unpriced`;
+  return formatUsd(row.costUsd) + unpricedNote(row.unpricedRequests);
+}
+
+function totalsText(label: string, t: SpendTotalsDto): string {
+  return `${label} ${spendText(t)}`;
+}
+
+function budgetItems(state: TrayState): MenuItemModel[] {
+  if (state.budgets === null) return [{ kind: 'label', label: 'Budgets are not available in this build' }];
+  const live = state.budgets.filter((b) => b.budget.enabled !== false);
+  if (live.length === 0) return [{ kind: 'label', label: 'No budgets yet: set one up…', action: { type: 'open-dashboard' } }];
+  const sorted = [...live].sort((a, b) => b.percent - a.percent || a.budget.name.localeCompare(b.budget.name));
+  const items: MenuItemModel[] = sorted.slice(0, MAX_BUDGET_ITEMS).map((b) => ({
+    kind: 'label',
+    label: budgetLabel(b, state.hardStopEnforcement),
+    action: { type: 'open-dashboard', budgetId: b.budget.id },
+  }));
+  if (sorted.length > MAX_BUDGET_ITEMS) {
+    items.push({ kind: 'label', label: `${sorted.length - MAX_BUDGET_ITEMS} more budgets…`, action: { type: 'open-dashboard' } });
+  }
+  return items;
+}
+
+function keyItems(state: TrayState): MenuItemModel[] {
+  const budgets = state.budgets ?? [];
+  const rows = state.monthByKey.filter((r) => r.keyId && (r.requests > 0 || r.costUsd > 0));
+  const ids = new Set(rows.map((r) => r.keyId as string));
+  // Keys with a budget of their own are worth a line even before their first call this month.
+  for (const k of state.keys) if (k.revokedAt === null && keyBudget(k.id, budgets)) ids.add(k.id);
+  const entries = [...ids].map((id) => {
+    const row = rows.find((r) => r.keyId === id);
+    return { id, row, budget: keyBudget(id, budgets), cost: row?.costUsd ?? 0 };
+  });
+  entries.sort((a, b) => (b.budget?.percent ?? -1) - (a.budget?.percent ?? -1) || b.cost - a.cost || a.id.localeCompare(b.id));
+  const items: MenuItemModel[] = entries.slice(0, MAX_KEY_ITEMS).map((e) => {
+    const name = shorten(keyName(e.id, state.keys));
+    if (e.budget) {
+      return { kind: 'label', label: `${name} — ${utilization(e.budget)}${unpricedNote(e.budget.unpricedRequests)}`, action: { type: 'open-dashboard', budgetId: e.budget.budget.id } };
+    }
+    return { kind: 'label', label: `${name} — ${e.row ? spendText(e.row) : formatUsd(0)}` };
+  });
+  if (entries.length > MAX_KEY_ITEMS) items.push({ kind: 'label', label: `${entries.length - MAX_KEY_ITEMS} more keys…`, action: { type: 'open-dashboard' } });
+  return items;
+}
+
+function modelItems(state: TrayState): MenuItemModel[] {
+  const rows = state.monthByModel.filter((r) => r.model && (r.costUsd > 0 || r.unpricedRequests > 0));
+  rows.sort((a, b) => b.costUsd - a.costUsd || b.unpricedRequests - a.unpricedRequests || String(a.model).localeCompare(String(b.model)));
+  return rows.slice(0, MAX_MODEL_ITEMS).map((r) => ({ kind: 'label', label: `${shorten(String(r.model))} — ${spendText(r)}` }));
+}
+
+export function trayTooltip(state: TrayState): string {
+  const head = state.paused ? 'Tollgate — paused' : 'Tollgate';
+  return `${head}\n${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}`;
+}
+
+export function buildTrayModel(state: TrayState): TrayModel {
+  const menu: MenuItemModel[] = [{ kind: 'label', label: `${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}` }];
+  if (state.paused) menu.push({ kind: 'label', label: 'All AI traffic is paused', action: { type: 'set-paused', value: false } });
+  menu.push({ kind: 'separator' }, { kind: 'label', label: 'Budgets' }, ...budgetItems(state));
+
+  const keys = keyItems(state);
+  if (keys.length) menu.push({ kind: 'separator' }, { kind: 'label', label: `Keys in ${state.monthName}` }, ...keys);
+  const models = modelItems(state);
+  if (models.length) menu.push({ kind: 'separator' }, { kind: 'label', label: `Top models in ${state.monthName}` }, ...models);
+
+  menu.push(
+    { kind: 'separator' },
+    { kind: 'checkbox', label: 'Hard stop enforcement', checked: state.hardStopEnforcement, action: { type: 'set-hard-stop', value: !state.hardStopEnforcement } },
+    { kind: 'checkbox', label: 'Pause all AI traffic', checked: state.paused, action: { type: 'set-paused', value: !state.paused } },
+    { kind: 'separator' },
+    { kind: 'label', label: 'Open dashboard', action: { type: 'open-dashboard' } },
+  );
+  if (state.setups.length) {
+    menu.push({
+      kind: 'submenu',
+      label: 'Copy setup for…',
+      items: state.setups.map((s) => ({ kind: 'label', label: s.label, action: { type: 'copy', what: s.label, text: s.text } })),
+    });
+  }
+  menu.push({ kind: 'separator' });
+  if (state.openAtLogin !== null) {
+    menu.push({ kind: 'checkbox', label: 'Start at login', checked: state.openAtLogin, action: { type: 'set-open-at-login', value: !state.openAtLogin } });
+  }
+  menu.push({ kind: 'label', label: 'Quit Tollgate', action: { type: 'quit' } });
+  return { icon: trayIconState(state), tooltip: trayTooltip(state), menu };
+}

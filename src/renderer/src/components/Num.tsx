@@ -1,0 +1,14 @@
+import { formatPercent, formatTokens, formatUsd } from '../lib/format';
+
+/** Numbers in tabular figures, so live updates never shift a column. */
+export function Money({ value, precise, className }: { value: number | null | undefined; precise?: boolean; className?: string }) {
+  return <span className={`num${className ? ` ${className}` : ''}`}>{formatUsd(value, { precise })}</span>;
+}
+
+export function Tokens({ value }: { value: number | null | undefined }) {
+  return <span className="num">{formatTokens(value)}</span>;
+}
+
+export function Pct({ value }: { value: number | null | undefined }) {
+  return <span className="num">{formatPercent(value)}</span>;
+}

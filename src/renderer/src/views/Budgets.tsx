@@ -1,0 +1,171 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { BudgetStatus } from '../../../main/contract/budgets';
+import { errorText } from '../api/errors';
+import { ConfirmButton } from '../components/ConfirmButton';
+import { Meter } from '../components/Meter';
+import { Money } from '../components/Num';
+import { Empty, ErrorNote, Loading, Note } from '../components/States';
+import { budgetToForm, emptyBudgetForm, suggestionToForm, type BudgetFormValues } from '../lib/budget-form';
+import { formatDateTime, formatPercent, formatRelative } from '../lib/format';
+import { href, useRoute } from '../lib/route';
+import { useActions, useDash } from '../store/context';
+import { zoneOf } from '../store/store';
+import { BudgetForm } from './BudgetForm';
+import { OverrideForm } from './OverrideForm';
+
+type Editing = { mode: 'new'; values: BudgetFormValues } | { mode: 'edit'; id: string; values: BudgetFormValues } | null;
+
+function BudgetCard({ s, now, tz, focused, onEdit }: { s: BudgetStatus; now: number; tz: string; focused: boolean; onEdit: () => void }) {
+  const actions = useActions();
+  const [raising, setRaising] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <article className={`card budget${focused ? ' focused' : ''}`} id={`budget-${s.budget.id}`} tabIndex={focused ? -1 : undefined} aria-label={s.budget.name}>
+      <Meter s={s} now={now} tz={tz} link={false} />
+      {error && <ErrorNote>{error}</ErrorNote>}
+      {s.overrides.length > 0 && (
+        <ul className="overrides">
+          {s.overrides.map((o) => (
+            <li key={o.id}>
+              <span>
+                +{o.addUsd !== null ? <Money value={o.addUsd} /> : formatPercent(o.addPercent)} until {formatDateTime(o.expiresAt, tz)} ({formatRelative(o.expiresAt, now)}): {o.reason}
+              </span>
+              <button type="button" className="link" onClick={() => actions.cancelOverride(o.id).catch((e) => setError(errorText(e)))}>
+                End now
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {s.budget.source === 'file' && <p className="hint">Declared in budgets.json in the data folder: edit it there.</p>}
+      {raising ? (
+        <OverrideForm s={s} onDone={() => setRaising(false)} />
+      ) : (
+        <div className="actions">
+          <button type="button" onClick={onEdit} disabled={s.budget.source === 'file'}>
+            Edit
+          </button>
+          <button type="button" onClick={() => setRaising(true)}>
+            Raise temporarily
+          </button>
+          <ConfirmButton label="Delete" confirmLabel="Really delete?" disabled={s.budget.source === 'file'} onConfirm={() => actions.deleteBudget(s.budget.id).catch((e) => setError(errorText(e)))} />
+        </div>
+      )}
+    </article>
+  );
+}
+
+export function Budgets() {
+  const budgets = useDash((s) => s.budgets);
+  const suggestions = useDash((s) => s.suggestions);
+  const keys = useDash((s) => s.keys.data);
+  const providers = useDash((s) => s.providers.data);
+  const defaultThresholds = useDash((s) => s.settings.data?.defaultThresholds);
+  const defaultHardStop = useDash((s) => s.settings.data?.defaultHardStopPercent);
+  const now = useDash((s) => s.now);
+  const tz = useDash(zoneOf);
+  const actions = useActions();
+  const route = useRoute();
+  const [editing, setEditing] = useState<Editing>(null);
+  const blank = () => emptyBudgetForm(defaultThresholds && defaultHardStop !== undefined ? { thresholds: defaultThresholds, hardStopPercent: defaultHardStop } : undefined);
+
+  useEffect(() => {
+    void actions.refreshSuggestions();
+  }, [actions]);
+
+  // "#/budgets/new" opens the form; "#/budgets/<id>" (from a notification) scrolls to that budget.
+  const loaded = budgets.data !== null;
+  useEffect(() => {
+    if (route.param === 'new') setEditing({ mode: 'new', values: blank() });
+    else if (route.param) {
+      const el = document.getElementById(`budget-${route.param}`);
+      el?.scrollIntoView?.({ block: 'center' });
+      el?.focus();
+    }
+  }, [route.param, loaded]);
+
+  const byBudget = useMemo(() => {
+    // Run-scoped budgets have a row per run; the card shows the budget once, with its busiest run.
+    const m = new Map<string, BudgetStatus>();
+    for (const s of budgets.data ?? []) {
+      const prev = m.get(s.budget.id);
+      if (!prev || s.percent > prev.percent) m.set(s.budget.id, s);
+    }
+    return [...m.values()];
+  }, [budgets.data]);
+
+  const close = () => {
+    setEditing(null);
+    if (route.param === 'new') window.location.hash = href('budgets');
+  };
+
+  const unavailable = budgets.error !== null && budgets.data === null;
+  return (
+    <div className="view">
+      <div className="view-head">
+        <h1>Budgets</h1>
+        <button type="button" className="primary" disabled={unavailable} onClick={() => setEditing({ mode: 'new', values: blank() })}>
+          New budget
+        </button>
+      </div>
+      {unavailable && <Note tone="warn">Budgets are not available: {budgets.error}</Note>}
+
+      {editing && (
+        <BudgetForm
+          key={editing.mode === 'edit' ? editing.id : 'new'}
+          initial={editing.values}
+          editing={editing.mode === 'edit'}
+          keys={keys ?? []}
+          providers={providers ?? []}
+          onCancel={close}
+          onSave={async (input) => {
+            await actions.saveBudget(input, editing.mode === 'edit' ? editing.id : undefined);
+            actions.toast({ kind: 'info', title: editing.mode === 'edit' ? `Saved “${input.name}”.` : `Created “${input.name}”.` });
+            close();
+          }}
+        />
+      )}
+
+      {!unavailable && (
+        <section className="card" aria-labelledby="suggestions-title">
+          <h2 id="suggestions-title">Suggestions</h2>
+          {suggestions.data === null && suggestions.error === null && <Loading lines={1} />}
+          {suggestions.error && <Note>{suggestions.error}</Note>}
+          {suggestions.data?.length === 0 && <p className="muted">Suggestions appear after a few days of traffic: they come from your daily average and peak.</p>}
+          <ul className="suggestions">
+            {suggestions.data?.map((sg, i) => (
+              <li key={`${sg.label}-${i}`}>
+                <span>{sg.text}</span>
+                <button type="button" onClick={() => setEditing({ mode: 'new', values: suggestionToForm(sg) })}>
+                  Use this
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {budgets.data === null && budgets.error === null && <Loading lines={4} />}
+      {budgets.data !== null && byBudget.length === 0 && (
+        <Empty title="No budgets yet.">
+          <p>Start with one for all traffic, say $50 a month; add per-key or per-model ones as you learn where the money goes.</p>
+        </Empty>
+      )}
+      <div className="budget-list">
+        {byBudget.map((s) => (
+          <BudgetCard
+            key={s.budget.id}
+            s={s}
+            now={now}
+            tz={tz}
+            focused={route.param === s.budget.id}
+            onEdit={() => {
+              setEditing({ mode: 'edit', id: s.budget.id, values: budgetToForm(s.budget) });
+              window.scrollTo?.({ top: 0 });
+            }}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

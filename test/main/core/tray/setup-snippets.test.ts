@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { setupSnippets } from '../../../../src/main/core/tray/setup-snippets.js';
+import { key } from '../../../support/fixtures.js';
+
+const providers = [
+  { id: 'openai', proxyUrl: 'http://127.0.0.1:5151/openai/v1' },
+  { id: 'anthropic', proxyUrl: 'http://127.0.0.1:5151/anthropic' },
+  { id: 'gemini', proxyUrl: 'http://127.0.0.1:5151/gemini' },
+];
+
+describe('setup snippets', () => {
+  it('point each tool at the port Tollgate really listens on, in the form that tool reads', () => {
+    const s = Object.fromEntries(setupSnippets(providers, [], 'linux').map((x) => [x.id, x.text]));
+    expect(Object.keys(s)).toEqual(['claude-code', 'codex-cli', 'openai-sdk', 'anthropic-sdk']);
+    // Claude Code appends /v1/messages itself: the root, no /v1 (PROVIDER-APIS.md B5).
+    expect(s['claude-code']).toMatch(/^export ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:5151\/anthropic$/m);
+    expect(s['codex-cli']).toMatch(/^openai_base_url = "http:\/\/127\.0\.0\.1:5151\/openai\/v1"$/m);
+    expect(s['openai-sdk']).toMatch(/^export OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:5151\/openai\/v1$/m);
+    expect(s['anthropic-sdk']).toMatch(/^export ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:5151\/anthropic$/m);
+    // Every non-comment line is something a shell (or config.toml) accepts as is.
+    for (const text of Object.values(s)) for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^(export [A-Z_]+=\S+|[a-z_]+ = ".*")$/);
+  });
+
+  it('uses PowerShell syntax on Windows', () => {
+    const s = setupSnippets(providers, [], 'win32').find((x) => x.id === 'openai-sdk')!;
+    expect(s.text).toContain('$env:OPENAI_BASE_URL = "http://127.0.0.1:5151/openai/v1"');
+  });
+
+  it('names the live Tollgate keys of the right provider, never a revoked one or another provider\'s', () => {
+    const keys = [
+      key({ id: 'key_a', name: 'Claude Code', provider: 'anthropic', label: 'tg_…aaaa' }),
+      key({ id: 'key_r', name: 'Old', provider: 'anthropic', label: 'tg_…rrrr', revokedAt: 5 }),
+      key({ id: 'key_o', name: 'Scripts', provider: 'openai', label: 'tg_…oooo' }),
+      key({ id: 'fp_1', kind: 'passthrough', name: null, provider: 'anthropic', label: 'sk-ant-…zzzz' }),
+    ];
+    const s = Object.fromEntries(setupSnippets(providers, keys, 'linux').map((x) => [x.id, x.text]));
+    expect(s['claude-code']).toContain('#   ANTHROPIC_API_KEY=tg_…aaaa   (Claude Code)');
+    expect(s['claude-code']).not.toContain('tg_…rrrr');
+    expect(s['claude-code']).not.toContain('tg_…oooo');
+    expect(s['claude-code']).not.toContain('sk-ant-');
+    expect(s['openai-sdk']).toContain('#   OPENAI_API_KEY=tg_…oooo   (Scripts)');
+  });
+
+  it('leaves out tools whose provider is not routed', () => {
+    expect(setupSnippets([providers[0]!], [], 'linux').map((x) => x.id)).toEqual(['codex-cli', 'openai-sdk']);
+  });
+});

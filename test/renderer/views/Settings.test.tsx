@@ -1,0 +1,76 @@
+import { cleanup, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Settings as SettingsDto } from '../../../src/main/contract/settings';
+import { Settings } from '../../../src/renderer/src/views/Settings';
+import { createFakeTransport } from '../support/fake-transport';
+import { PROVIDERS, settings, status, T0 } from '../support/fixtures';
+import { renderWithStore } from '../support/render';
+
+let done: (() => void) | null = null;
+afterEach(() => {
+  done?.();
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+function core(s: SettingsDto) {
+  return createFakeTransport({
+    'status.get': () => status(),
+    'settings.get': () => s,
+    'keys.list': () => [],
+    'providers.list': () => PROVIDERS,
+    'requests.recent': () => [],
+    'settings.update': (patch) => {
+      if (patch.timezone === 'Mars/Olympus') throw new Error('timezone: "Mars/Olympus" is not a time zone; use "local", "UTC" or a name like "Europe/Berlin"');
+      Object.assign(s, patch);
+      return { ...s };
+    },
+    'export.requests': (r) => ({ filename: `tollgate-requests-${r.from}-to-${r.to}.csv`, csv: 'id\r\nreq_1\r\n', rows: 1, missing: 4, note: '4 of the 5 requests in this range are not in the file: …' }),
+  });
+}
+
+describe('settings', () => {
+  it('switches hard stop enforcement off through the core', async () => {
+    const s = settings();
+    done = (await renderWithStore(<Settings />, core(s), T0)).unmount;
+    const sw = screen.getByRole('switch', { name: /Hard stop enforcement/ }) as HTMLInputElement;
+    expect(sw.checked).toBe(true);
+    await userEvent.setup().click(sw);
+    expect(s.hardStopEnforcement).toBe(false);
+    expect(((await screen.findByRole('switch', { name: /Hard stop enforcement/ })) as HTMLInputElement).checked).toBe(false);
+  });
+
+  it('shows a bad time zone on its field', async () => {
+    done = (await renderWithStore(<Settings />, core(settings()), T0)).unmount;
+    const user = userEvent.setup();
+    await user.clear(screen.getByLabelText('Time zone'));
+    await user.type(screen.getByLabelText('Time zone'), 'Mars/Olympus');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('"Mars/Olympus" is not a time zone; use "local", "UTC" or a name like "Europe/Berlin"')).toBeTruthy();
+    expect(screen.getByLabelText('Time zone').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('exports requests as a file and says what the ring left out', async () => {
+    const created: Blob[] = [];
+    URL.createObjectURL = vi.fn((b: Blob) => {
+      created.push(b);
+      return 'blob:test';
+    });
+    URL.revokeObjectURL = vi.fn();
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    done = (await renderWithStore(<Settings />, core(settings()), T0)).unmount;
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Export requests (CSV)' }));
+    expect(await screen.findByText('tollgate-requests-2026-11-01-to-2026-11-28.csv')).toBeTruthy();
+    expect(click).toHaveBeenCalledOnce();
+    const text = await new Promise<string>((resolve) => {
+      const r = new FileReader();
+      r.onload = () => resolve(r.result as string);
+      r.readAsText(created[0]!);
+    });
+    // FileReader drops the BOM as it decodes; the CSV itself arrives whole.
+    expect(text.replace(/^\ufeff/, '')).toBe('id\r\nreq_1\r\n');
+    expect(created[0]!.size).toBe(3 + 'id\r\nreq_1\r\n'.length);
+    expect(screen.getByText(/4 of the 5 requests/)).toBeTruthy();
+  });
+});
