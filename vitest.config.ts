@@ -36,8 +36,9 @@ export default defineConfig({
         },
       },
       {
-        // Crash, soak and disk-fault runs start real processes and load the machine: they run after everything
-        // else (groupOrder), one file at a time, so they neither disturb nor are disturbed by timing-sensitive tests.
+        // Crash, soak and disk-fault runs start real processes and load the machine: they run in a group of their
+        // own (groupOrder; vitest runs groups one after another), one file at a time, so they neither disturb nor
+        // are disturbed by timing-sensitive tests.
         test: {
           name: 'hardening',
           environment: 'node',

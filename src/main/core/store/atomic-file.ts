@@ -28,13 +28,14 @@ let seq = 0;
 
 /**
  * Replaces a whole file atomically: a temporary sibling, fsync, rename. The version it replaces stays behind as
- * `<file>.bak` (a hard link, so no data is copied), which start-up restores when the file is missing or unreadable.
+ * `<file>.bak` (a hard link, so no data is copied), which start-up restores when the file is missing or unreadable;
+ * `backup: false` leaves the old backup alone (the file being replaced is not one worth keeping).
  *
  * conf's own writer (the `atomically` package) retries EACCES and EPERM in a synchronous busy loop for up to a
  * second, which froze the proxy on every flush while the data folder was read-only. This one never retries: it
  * throws at once, and persistence keeps the data dirty and tries again on its next flush.
  */
-export function writeFileAtomic(file: string, data: string, mode: number): FileStamp {
+export function writeFileAtomic(file: string, data: string, mode: number, opts: { backup?: boolean } = {}): FileStamp {
   const tmp = `${file}${TEMP_MARK}${process.pid}-${++seq}`;
   let fd: number | null = null;
   try {
@@ -51,7 +52,7 @@ export function writeFileAtomic(file: string, data: string, mode: number): FileS
     const st = fs.fstatSync(fd);
     fs.closeSync(fd);
     fd = null;
-    keepPrevious(file);
+    if (opts.backup !== false) keepPrevious(file);
     fs.renameSync(tmp, file);
     return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
   } catch (err) {

@@ -66,7 +66,10 @@ export function wrapConf(conf: ConfLike, problems: string[], now: () => number =
     load: () => structuredClone(load()),
     write(sections) {
       doc = { ...(doc ?? load()), ...sections };
-      written = writeFileAtomic(conf.path, JSON.stringify(doc, null, '\t'), FILE_MODE);
+      // Only a file this store wrote becomes the backup: never one something else damaged or replaced.
+      const current = safeStamp(conf.path);
+      const ours = written !== null && current !== null && sameStamp(current, written);
+      written = writeFileAtomic(conf.path, JSON.stringify(doc, null, '\t'), FILE_MODE, { backup: ours });
     },
     checkFile() {
       if (written === null) return null; // absent at open and not written since: nothing to compare

@@ -93,3 +93,21 @@ describe('quarantineIfCorrupt restores the previous save', () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 });
+
+describe('the backup only ever holds a version Tollgate wrote', () => {
+  it('a damaged file that is rewritten in place does not become the backup', () => {
+    const dir = tempDir();
+    const store = createConfStore(dir);
+    const file = store.path!;
+    store.load();
+    store.write({ v: 1 });
+    store.write({ v: 2 });
+    expect(JSON.parse(fs.readFileSync(`${file}.bak`, 'utf8'))).toEqual({ v: 1 });
+    fs.writeFileSync(file, ''); // emptied: not kept aside, rewritten over
+    store.write({ v: 3 });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ v: 3 });
+    expect(JSON.parse(fs.readFileSync(`${file}.bak`, 'utf8'))).toEqual({ v: 1 });
+    store.write({ v: 4 });
+    expect(JSON.parse(fs.readFileSync(`${file}.bak`, 'utf8'))).toEqual({ v: 3 });
+  });
+});
