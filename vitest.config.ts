@@ -9,8 +9,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-          // test/e2e runs in its own project below, one file at a time.
-          exclude: ['test/renderer/**', 'test/e2e/**', 'node_modules/**'],
+          // test/e2e and test/hardening run in their own projects below, one file at a time.
+          exclude: ['test/renderer/**', 'test/e2e/**', 'test/hardening/**', 'node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -33,6 +33,20 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // Crash, soak and disk-fault runs start real processes and load the machine: they run in a group of their
+        // own (groupOrder; vitest runs groups one after another), one file at a time, so they neither disturb nor
+        // are disturbed by timing-sensitive tests.
+        test: {
+          name: 'hardening',
+          environment: 'node',
+          include: ['test/hardening/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -22,3 +22,14 @@ export async function records(core: Core, n: number, timeoutMs = 5000): Promise<
     `${n} ledger records`,
   );
 }
+
+/** waitFor for probes that must await (an admin call, a file read through a child). */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

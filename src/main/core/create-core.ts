@@ -11,7 +11,7 @@ import { createDashboardHttp } from './dashboard/dashboard-http.js';
 import { createDashboardSessions } from './dashboard/sessions.js';
 import { createExportApi } from './export/export-api.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
-import { createKeyRing } from './keys/key-ring.js';
+import { createKeyRing, type KeyRing } from './keys/key-ring.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
@@ -27,7 +27,7 @@ import { createPersistence } from './store/persistence.js';
 import { USAGE_SOURCES } from './providers/usage-sources.js';
 import type { ReportedSpendSource } from './usage/reported-spend.js';
 import type { Timers } from './usage/timers.js';
-import { createUsagePolling } from './usage/usage-polling.js';
+import { createUsagePolling, type UsagePolling } from './usage/usage-polling.js';
 import { createDayKeyer, resolveZone } from './time/zoned.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { createEmitter, type Emitter } from './util/events.js';
@@ -104,8 +104,24 @@ export function createCore(opts: CoreOptions): Core {
     log,
     clock,
     intervalMs: opts.flushIntervalMs,
-    onError: () => events.emit('status.changed', status()),
+    onProblems: () => events.emit('status.changed', status()),
   });
+
+  // A section of the wrong shape (a hand edit, another version's file) must not stop Tollgate from starting: that
+  // module starts empty, the file as it was is copied aside first (the next save overwrites it), and it is reported.
+  let keptCopy: string | null | undefined;
+  const storedProblem = (name: string, what: string) => {
+    if (keptCopy === undefined) keptCopy = opts.store.keepCopy?.('unreadable') ?? null;
+    problems.push(`the stored ${name} could not be read in full (${what})${keptCopy ? `; a copy of the file was kept as ${keptCopy}` : ''}`);
+  };
+  function fromStored<T>(name: string, build: (initial: unknown) => T): T {
+    try {
+      return build(stored[name]);
+    } catch (err) {
+      storedProblem(name, `${(err as Error).message}; it started empty`);
+      return build(undefined);
+    }
+  }
 
   let settings = loadSettings(stored.settings, problems);
   const markSettings = persistence.section('settings', () => settings);
@@ -113,15 +129,18 @@ export function createCore(opts: CoreOptions): Core {
   const agents = createAgents();
   let registry: ProviderRegistry = createProviderRegistry(settings, envUpstreams, agents);
 
-  const keys = createKeyRing({ secrets: opts.secrets, clock, initial: stored.keys, onChange: persistence.section('keys', () => keys.snapshot()) });
+  const keys: KeyRing = fromStored('keys', (initial) => createKeyRing({ secrets: opts.secrets, clock, initial, onChange: persistence.section('keys', () => keys.snapshot()) }));
   const dayKey = createDayKeyer(() => settings.timezone);
-  const ledger: Ledger = createLedger({
-    dayKey,
-    recentLimit: () => settings.recentLimit,
-    initial: stored.ledger,
-    onChange: persistence.section('ledger', () => ledger.snapshot()),
-    onRecord: (r: RequestRecord) => events.emit('request.recorded', r),
-  });
+  const ledger: Ledger = fromStored('ledger', (initial) =>
+    createLedger({
+      dayKey,
+      recentLimit: () => settings.recentLimit,
+      initial,
+      onChange: persistence.section('ledger', () => ledger.snapshot()),
+      onRecord: (r: RequestRecord) => events.emit('request.recorded', r),
+      onDropped: (n) => storedProblem('ledger', `${n} malformed entries were left out`),
+    }),
+  );
   const db = createPriceDatabase();
   const pricer = createPricer({
     db,
@@ -138,7 +157,7 @@ export function createCore(opts: CoreOptions): Core {
     webhookUrl: () => settings.alertWebhookUrl,
     fetch: opts.fetch ?? globalThis.fetch,
   });
-  const budgets: BudgetModule = createBudgetModule({
+  const budgets: BudgetModule = fromStored('budgets', (initial) => createBudgetModule({
     dataDir: opts.dataDir,
     clock,
     log,
@@ -151,11 +170,11 @@ export function createCore(opts: CoreOptions): Core {
       const k = keys.get(id);
       return k ? (k.name ? `${k.name} (${k.label})` : k.label) : id;
     },
-    initial: stored.budgets,
+    initial,
     markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
     onAlert: (a) => events.emit('budget.alert', a),
     onStatuses: (list) => events.emit('budgets.changed', list),
-  });
+  }));
   let admission: Admission = budgets.engine;
   const { token: adminToken, file: adminTokenFile } = loadOrCreateAdminToken(opts.dataDir);
   const sessions = createDashboardSessions({ clock });
@@ -170,7 +189,7 @@ export function createCore(opts: CoreOptions): Core {
     port: bound?.port ?? opts.port ?? DEFAULT_PORT,
     dataDir: opts.dataDir,
     storePath: opts.store.path,
-    problems: [...problems, ...budgets.problems(), ...(persistence.lastError ? [persistence.lastError] : [])],
+    problems: [...problems, ...budgets.problems(), ...persistence.problems()],
     priceSource: db.source,
     startedAt,
     timezone: resolveZone(settings.timezone),
@@ -189,11 +208,11 @@ export function createCore(opts: CoreOptions): Core {
     events.emit('status.changed', status());
   };
 
-  const usage = createUsagePolling({
+  const usage: UsagePolling = fromStored('usage', (initial) => createUsagePolling({
     sources: USAGE_SOURCES, fetch: opts.fetch ?? globalThis.fetch, timers: opts.timers, env, clock, secrets: opts.secrets, log, pricer, dayKey, events,
     observed: (from, to) => ledger.rollups(from, to), tollgateKeys: () => keys.list(), timezone: () => resolveZone(settings.timezone),
-    initial: stored.usage, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
-  });
+    initial, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
+  }));
   budgets.engine.setReportedSource(usage.reportedSpend);
   const api: TollgateApi = {
     ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),

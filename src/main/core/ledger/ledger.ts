@@ -36,16 +36,27 @@ export function createLedger(deps: {
   initial?: unknown;
   onChange: () => void;
   onRecord?: (r: RequestRecord) => void;
+  /** Stored entries of the wrong shape were left out at load (a hand-edited or damaged file). */
+  onDropped?: (count: number) => void;
 }): Ledger {
   let ring: RequestRecord[] = [];
   let head = 0; // next write position once the ring is full
   const rollups = new Map<string, RollupRow>();
 
   const snap = deps.initial as Partial<LedgerSnapshot> | undefined;
-  if (snap && Array.isArray(snap.recent)) ring = snap.recent.slice(-deps.recentLimit());
-  if (snap && Array.isArray(snap.rollups)) {
-    for (const row of snap.rollups) rollups.set(rollupKey(row.day, row.provider, row.keyId, row.model, row.project), row);
+  let dropped = 0;
+  if (snap && Array.isArray(snap.recent)) {
+    const good = snap.recent.filter(isRecord);
+    dropped += snap.recent.length - good.length;
+    ring = good.slice(-deps.recentLimit());
   }
+  if (snap && Array.isArray(snap.rollups)) {
+    for (const row of snap.rollups) {
+      if (isRollupRow(row)) rollups.set(rollupKey(row.day, row.provider, row.keyId, row.model, row.project), row);
+      else dropped++;
+    }
+  }
+  if (dropped > 0) deps.onDropped?.(dropped);
 
   function ordered(): RequestRecord[] {
     return head === 0 ? ring.slice() : ring.slice(head).concat(ring.slice(0, head));
@@ -105,4 +116,26 @@ export function createLedger(deps: {
 
 function rollupKey(day: string, provider: string, keyId: string, model: string, project: string | null): string {
   return `${day}\u0000${provider}\u0000${keyId}\u0000${model}\u0000${project ?? ''}`;
+}
+
+const NUMBERS = ['requests', 'errors', 'partial', 'unpricedRequests', 'inputTokens', 'cacheReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'outputTokens', 'reasoningTokens', 'costUsd'] as const;
+
+/** Enough of a record's shape that listing, filtering and totals cannot throw or turn into NaN. */
+function isRecord(r: unknown): r is RequestRecord {
+  if (typeof r !== 'object' || r === null) return false;
+  const o = r as Record<string, unknown>;
+  return typeof o.id === 'string' && Number.isFinite(o.ts) && typeof o.provider === 'string' && typeof o.model === 'string' && Array.isArray(o.flags) && typeof o.usage === 'object' && o.usage !== null;
+}
+
+function isRollupRow(r: unknown): r is RollupRow {
+  if (typeof r !== 'object' || r === null) return false;
+  const o = r as Record<string, unknown>;
+  return (
+    typeof o.day === 'string' &&
+    typeof o.provider === 'string' &&
+    typeof o.keyId === 'string' &&
+    typeof o.model === 'string' &&
+    (o.project === null || typeof o.project === 'string') &&
+    NUMBERS.every((k) => Number.isFinite(o[k]))
+  );
 }

@@ -1,9 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
+import { sameStamp, stampOf, writeFileAtomic, type FileStamp } from './atomic-file.js';
 import { createMemoryStore, type DocumentStore } from './document-store.js';
 import { quarantineIfCorrupt } from './open-safely.js';
 
 export const STORE_NAME = 'tollgate';
+/** The ledger names keys, projects and spend: readable by the user only. */
+const FILE_MODE = 0o600;
 
 /** The headless and test store: conf, the Node core of electron-store, in the data folder. */
 export function createConfStore(dataDir: string, now = Date.now()): DocumentStore {
@@ -17,8 +21,7 @@ export function createConfStore(dataDir: string, now = Date.now()): DocumentStor
       cwd: dataDir,
       configName: STORE_NAME,
       accessPropertiesByDotNotation: false,
-      // The ledger names keys, projects and spend: readable by the user only.
-      configFileMode: 0o600,
+      configFileMode: FILE_MODE,
       clearInvalidConfig: true,
     });
   } catch (err) {
@@ -34,8 +37,20 @@ export interface ConfLike {
   store: Record<string, unknown>;
 }
 
-export function wrapConf(conf: ConfLike, problems: string[]): DocumentStore {
+/** How many changed files one run keeps aside: a tool that rewrites the file in a loop must not fill the disk. */
+const KEEP_CHANGED = 3;
+
+const stamp = (now: number) => new Date(now).toISOString().replace(/[:.]/g, '-');
+
+/**
+ * conf (or electron-store) opens and reads the file; writes go through writeFileAtomic with the whole document
+ * held here. conf's setter would re-read and re-parse the file on every write, and its writer busy-waits on
+ * EACCES (see atomic-file.ts). The file keeps conf's format (tab-indented JSON), so either can open it again.
+ */
+export function wrapConf(conf: ConfLike, problems: string[], now: () => number = Date.now): DocumentStore {
   let doc: Record<string, unknown> | null = null;
+  let written: FileStamp | null = safeStamp(conf.path);
+  let kept = 0;
   const load = () => {
     try {
       doc = { ...conf.store };
@@ -50,10 +65,55 @@ export function wrapConf(conf: ConfLike, problems: string[]): DocumentStore {
     problems,
     load: () => structuredClone(load()),
     write(sections) {
-      // Assigning the whole document is one atomic write (temp file + rename) and skips conf's
-      // read-modify-write of set(), which would re-parse a file we already hold in memory.
       doc = { ...(doc ?? load()), ...sections };
-      conf.store = doc;
+      // Only a file this store wrote becomes the backup: never one something else damaged or replaced.
+      const current = safeStamp(conf.path);
+      const ours = written !== null && current !== null && sameStamp(current, written);
+      written = writeFileAtomic(conf.path, JSON.stringify(doc, null, '\t'), FILE_MODE, { backup: ours });
+    },
+    checkFile() {
+      if (written === null) return null; // absent at open and not written since: nothing to compare
+      let current: FileStamp | null;
+      try {
+        current = stampOf(conf.path);
+      } catch {
+        return null; // cannot tell (a permission problem shows up when the next write fails)
+      }
+      if (current === null) {
+        written = null;
+        return { change: 'removed', keptAs: null };
+      }
+      if (sameStamp(current, written)) return null;
+      let keptAs: string | null = null;
+      if (current.size > 0 && kept < KEEP_CHANGED) {
+        try {
+          keptAs = `${conf.path}.changed-${stamp(now())}`;
+          fs.renameSync(conf.path, keptAs);
+          kept++;
+        } catch {
+          keptAs = null;
+        }
+      }
+      // Report each change once: a file moved aside is now absent until the rewrite; one left in place is the new baseline.
+      written = keptAs ? null : current;
+      return { change: 'changed', keptAs };
+    },
+    keepCopy(tag) {
+      const to = `${conf.path}.${tag}-${stamp(now())}`;
+      try {
+        fs.copyFileSync(conf.path, to);
+        return to;
+      } catch {
+        return null;
+      }
     },
   };
+}
+
+function safeStamp(file: string): FileStamp | null {
+  try {
+    return stampOf(file);
+  } catch {
+    return null;
+  }
 }

@@ -11,6 +11,20 @@ export interface DocumentStore {
   readonly path: string | null;
   /** Problems found while opening (a corrupt file moved aside, …), in words. */
   readonly problems: string[];
+  /**
+   * Whether the file is still what this store last wrote. When something else removed or changed it, says so
+   * (once per change; a changed file is moved aside and its new name given) so the caller can rewrite it
+   * from memory. Absent for stores without a file.
+   */
+  checkFile?(): FileChange | null;
+  /** Copies the file as it is now beside it, tagged; returns the copy's path (null when there is nothing to copy). */
+  keepCopy?(tag: string): string | null;
+}
+
+export interface FileChange {
+  change: 'removed' | 'changed';
+  /** Where the changed file was moved, or null when it was not kept. */
+  keptAs: string | null;
 }
 
 /** Used when the data folder cannot be opened at all: Tollgate keeps serving and says so. */

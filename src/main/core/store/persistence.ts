@@ -1,6 +1,6 @@
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import type { DocumentStore } from './document-store.js';
+import type { DocumentStore, FileChange } from './document-store.js';
 
 export interface Persistence {
   /** Register a section: its snapshot is taken only when it is dirty and a flush runs. */
@@ -11,26 +11,39 @@ export interface Persistence {
   stop(): void;
   /** The last write error in words, or null. */
   readonly lastError: string | null;
+  /** What the status screen should say about the data file: the last write error, and a file changed behind our back. */
+  problems(): string[];
   readonly writes: number;
 }
 
 /**
  * Coalesces writes: modules mark their section dirty on every change, and one timer writes all dirty sections
  * at most every `intervalMs`. No write ever happens on a request's path; a crash loses at most one interval.
+ *
+ * The in-memory copy is authoritative. Every `checkMs` (and before each flush) the file is compared with what
+ * was last written; a file removed, truncated or overwritten by something else is rewritten from memory at
+ * once, and reported, rather than left for the next change to repair (or for a crash to make permanent).
  */
 export function createPersistence(deps: {
   store: DocumentStore;
   log: Logger;
   clock: Clock;
   intervalMs?: number;
-  onError?: (message: string | null) => void;
+  checkMs?: number;
+  /** Called whenever problems() changes. */
+  onProblems?: () => void;
 }): Persistence {
   const intervalMs = deps.intervalMs ?? 1000;
+  const checkMs = deps.checkMs ?? intervalMs;
   const sections = new Map<string, () => unknown>();
   const dirty = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
+  let checker: NodeJS.Timeout | null = null;
   let running = false;
   let lastError: string | null = null;
+  let notice: string | null = null;
+  /** The file must be rewritten whole, even with nothing dirty. */
+  let rewrite = false;
   let writes = 0;
 
   const schedule = () => {
@@ -43,28 +56,54 @@ export function createPersistence(deps: {
     timer.unref();
   };
 
+  function describe(c: FileChange): string {
+    const at = new Date(deps.clock.now()).toISOString();
+    const what = c.change === 'removed' ? 'was removed' : 'was changed by another program';
+    const kept = c.keptAs ? ` (the changed file was kept as ${c.keptAs})` : '';
+    return `the data file ${deps.store.path} ${what} while Tollgate was running (noticed ${at}); it was rewritten from memory${kept}`;
+  }
+
+  function check(): void {
+    let c: FileChange | null = null;
+    try {
+      c = deps.store.checkFile?.() ?? null;
+    } catch {
+      c = null;
+    }
+    if (!c) return;
+    notice = describe(c);
+    deps.log.warn(notice);
+    rewrite = true;
+    deps.onProblems?.();
+  }
+
   function flush(): boolean {
-    if (dirty.size === 0) return true;
+    check();
+    if (dirty.size === 0 && !rewrite) return true;
     const names = [...dirty];
     dirty.clear();
     const out: Record<string, unknown> = {};
     for (const n of names) out[n] = sections.get(n)?.();
     try {
+      // The store writes the whole document it holds, so an empty set of sections still rewrites the file.
       deps.store.write(out);
       writes++;
+      rewrite = false;
       if (lastError) {
         lastError = null;
-        deps.onError?.(null);
         deps.log.info('data file writable again', { path: deps.store.path });
+        deps.onProblems?.();
       }
       return true;
     } catch (err) {
       // Keep the sections dirty so the next flush retries; the in-memory copy stays authoritative.
       for (const n of names) dirty.add(n);
       const message = `could not save to ${deps.store.path ?? 'memory'}: ${(err as Error).message}`;
-      if (message !== lastError) deps.log.error(message);
-      lastError = message;
-      deps.onError?.(message);
+      if (message !== lastError) {
+        deps.log.error(message);
+        lastError = message;
+        deps.onProblems?.();
+      }
       schedule();
       return false;
     }
@@ -82,15 +121,27 @@ export function createPersistence(deps: {
     start() {
       running = true;
       if (dirty.size) schedule();
+      if (deps.store.checkFile && !checker) {
+        checker = setInterval(() => {
+          check();
+          if (rewrite) flush();
+        }, checkMs);
+        checker.unref();
+      }
     },
     stop() {
       running = false;
       if (timer) clearTimeout(timer);
+      if (checker) clearInterval(checker);
       timer = null;
+      checker = null;
       flush();
     },
     get lastError() {
       return lastError;
+    },
+    problems() {
+      return [...(lastError ? [lastError] : []), ...(notice ? [notice] : [])];
     },
     get writes() {
       return writes;

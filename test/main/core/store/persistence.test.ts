@@ -41,7 +41,7 @@ describe('persistence', () => {
     let fail = true;
     const errors: (string | null)[] = [];
     const flaky = { ...store, path: '/x', write: (s: Record<string, unknown>) => (fail ? (() => { throw new Error('ENOSPC: no space left on device'); })() : store.write(s)) };
-    const p = createPersistence({ store: flaky, log: createSilentLogger(), clock: systemClock, intervalMs: 20, onError: (e) => errors.push(e) });
+    const p = createPersistence({ store: flaky, log: createSilentLogger(), clock: systemClock, intervalMs: 20, onProblems: () => errors.push(p.lastError) });
     const mark = p.section('ledger', () => ({ v: 1 }));
     p.start();
     mark();
