@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_CHROMIUM, launchChromium } from '../support/chromium.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { startTollgate, type Tollgate } from '../support/harness.js';
+import { recordFigures } from '../hardening/support/figures.js';
+
+const figures = recordFigures('security-browser');
 
 /**
  * Web pages in the user's own browser must not be able to spend through Tollgate or read it. A real Chromium
@@ -43,6 +46,7 @@ describe.skipIf(!HAS_CHROMIUM)(`hostile web pages in a real browser${HAS_CHROMIU
     evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}/`;
   });
   afterAll(async () => {
+    figures.save();
     await tg?.stop();
     await fake?.close();
     await new Promise((r) => evil?.close(r));
@@ -59,6 +63,7 @@ describe.skipIf(!HAS_CHROMIUM)(`hostile web pages in a real browser${HAS_CHROMIU
       expect(fake.received).toHaveLength(0);
       expect(results.join('\n')).not.toMatch(/"ok":true|fake upstream|chatcmpl|tga_/);
       expect(tg.core.ledger.recent()).toHaveLength(0);
+      figures.add({ section: 'attacks', what: 'hostile page in Chromium (fetch, no-cors, form, image, admin reads)', tried: results.length, ok: results.length, detail: 'nothing reached the provider, nothing readable came back' });
     } finally {
       await browser.close();
     }
@@ -77,6 +82,7 @@ describe.skipIf(!HAS_CHROMIUM)(`hostile web pages in a real browser${HAS_CHROMIU
       const admin = (await page.evaluate(`fetch('/api/status.get', { headers: { authorization: 'Bearer ${tg.core.adminToken}' } }).then(r => r.status)`)) as number;
       expect(admin).toBe(403);
       expect(fake.received).toHaveLength(0);
+      figures.add({ section: 'attacks', what: 'DNS rebinding in Chromium (navigation, same-origin fetch, admin)', tried: 3, ok: 3, detail: '403 each' });
     } finally {
       await browser.close();
     }

@@ -176,7 +176,8 @@ export function createCore(opts: CoreOptions): Core {
     onStatuses: (list) => events.emit('budgets.changed', list),
   }));
   let admission: Admission = budgets.engine;
-  const { token: adminToken, file: adminTokenFile } = loadOrCreateAdminToken(opts.dataDir);
+  const { token: adminToken, file: adminTokenFile, problem: tokenProblem } = loadOrCreateAdminToken(opts.dataDir);
+  if (tokenProblem) problems.push(tokenProblem);
   const sessions = createDashboardSessions({ clock });
 
   let bound: { url: string; host: string; port: number } | null = null;

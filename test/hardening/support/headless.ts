@@ -66,7 +66,11 @@ export async function startHeadless(opts: {
     opts.timeoutMs ?? 20_000,
     `Tollgate (${entry.what}) to listen`,
   );
-  const token = fs.readFileSync(path.join(opts.dataDir, 'admin-token'), 'utf8').trim();
+  // A folder that cannot be written has no token file: Tollgate then keeps its token in memory.
+  let token = '';
+  try {
+    token = fs.readFileSync(path.join(opts.dataDir, 'admin-token'), 'utf8').trim();
+  } catch {}
   return {
     url,
     pid: child.pid!,

@@ -53,6 +53,15 @@ export function createHttpServer(routes: HttpRoutes): http.Server {
   // Slow-loris: headers must arrive within 20 s and a whole request (not its answer: streams may run for
   // minutes) within 2 min; a body that stalls is cut off sooner by readBody's idle timer.
   server.headersTimeout = headersTimeout;
+  // Node's header timeout starts at a connection's first byte, so a socket that never sends one would be held
+  // for ever; thousands of them exhaust file descriptors. Such a socket gets the same deadline.
+  server.on('connection', (socket) => {
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, headersTimeout);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
   server.requestTimeout = 120_000;
   server.keepAliveTimeout = 65_000;
   return server;

@@ -4,6 +4,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../../support/fake-upstream.js';
 import { startTollgate, type Tollgate } from '../../../support/harness.js';
+import { recordFigures } from '../../../hardening/support/figures.js';
+
+const figures = recordFigures('security-gate');
 
 let fake: FakeUpstream;
 let tg: Tollgate;
@@ -17,6 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await tg.stop();
   await fake.close();
+  figures.save();
 });
 
 /** A raw request with exactly the headers given (fetch would not let us set Host or Origin). */
@@ -44,6 +48,7 @@ describe('a local proxy nobody else can use', () => {
       expect(JSON.parse(a.body).ok).toBe(false);
     }
     expect(fake.received.length).toBe(n);
+    figures.add({ section: 'attacks', what: 'DNS rebinding (foreign Host) on proxy and admin routes', tried: 8, ok: 8, detail: '403, nothing forwarded' });
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
       expect((await raw('/openai/v1/chat/completions', { host, authorization: 'Bearer sk-x' })).status, host).toBe(200);
     }
@@ -63,6 +68,7 @@ describe('a local proxy nobody else can use', () => {
     expect(preflight.status).toBe(403);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     expect(fake.received.length).toBe(n);
+    figures.add({ section: 'attacks', what: 'browser cross-origin requests (Origin, Sec-Fetch-Site, preflight)', tried: 10, ok: 10, detail: '403, no CORS headers, nothing forwarded' });
     // Tollgate's own dashboard origin is allowed.
     expect((await raw('/api/status.get', { origin: `http://127.0.0.1:${port}`, authorization: `Bearer ${tg.core.adminToken}` }, '')).status).toBe(200);
   });
@@ -80,6 +86,7 @@ describe('a local proxy nobody else can use', () => {
     const ms = await closed;
     clearInterval(drip);
     expect(ms).toBeLessThan(4000);
+    figures.add({ section: 'attacks', what: 'slow-loris headers', tried: 1, ok: 1, detail: `closed after ${ms} ms (1 s limit in this test, 20 s by default)` });
   });
 
   it('answers 408 to a body that stops arriving, and forwards nothing', async () => {
@@ -93,6 +100,7 @@ describe('a local proxy nobody else can use', () => {
     expect(text).toMatch(/^HTTP\/1\.1 408/);
     expect(text).toMatch(/stopped arriving/);
     expect(fake.received.length).toBe(n);
+    figures.add({ section: 'attacks', what: 'slow-loris body (stalls mid-upload)', tried: 1, ok: 1, detail: '408, nothing forwarded' });
   });
 
   it('keeps serving with two thousand idle connections open', async () => {
@@ -128,6 +136,7 @@ describe('bound beyond loopback', () => {
       expect(ok.status).toBe(200);
       // The admin API still wants its token.
       expect((await fetch(`${url}/api/status.get`)).status).toBe(401);
+      figures.add({ section: 'attacks', what: 'bound beyond loopback: provider key, no key, no admin token', tried: 3, ok: 3, detail: '401 each; a Tollgate key works' });
     } finally {
       await wide.stop();
     }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../../support/fake-upstream.js';
 import { tempDir } from '../../../support/harness.js';
 import { waitFor } from '../../../support/wait.js';
+import { recordFigures } from '../../../hardening/support/figures.js';
 
 /**
  * Known secrets go through every path Tollgate has (wrapped keys, passthrough keys in headers and query strings,
@@ -113,5 +114,9 @@ describe('secrets never appear in plaintext', () => {
     expect(answers.join('\n')).toContain('sk-…0002');
     expect(echoed).toBeGreaterThan(0);
     expect(answers.join('\n')).toMatch(/bad key Bearer \[admin key\]/);
+    const figures = recordFigures('security-secrets');
+    const searched = haystacks.length * (Object.keys(SECRETS).length + 1);
+    figures.add({ section: 'attacks', what: 'known secrets searched for in data folder, output, API answers, exports', tried: searched, ok: searched, detail: `${Object.keys(SECRETS).length + 1} secrets × ${haystacks.length} places: none found` });
+    figures.save();
   });
 });
