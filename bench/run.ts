@@ -4,19 +4,29 @@
  * budgets. A benchmark, not a test: on a shared 2-core machine the absolute numbers are noisy, so the tables
  * put the figures side by side from one run and as ratios.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import os from 'node:os';
 import { median, once, percentile, run, stream } from './load.js';
 import { hasWrk, wrk } from './wrk.js';
 import { benchAdmission } from './admission.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-const ROUNDS = 3;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = 5;
 const children: ChildProcess[] = [];
 
+/**
+ * On a machine with two cores or more, the servers share one core and the load generators get the other, so a
+ * proxy's throughput is bounded by its own CPU per request (plus the upstream's, the same for every path), not
+ * by how the scheduler happens to share cores with the load generator.
+ */
+const PIN = os.cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+if (PIN) spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)]);
+
 function start(kind: string, ...args: string[]): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/servers.ts', kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const cmd = PIN ? 'taskset' : process.execPath;
+  const argv = [...(PIN ? ['-c', '1', process.execPath] : []), '--import', 'tsx', 'bench/servers.ts', kind, ...args];
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -48,7 +58,7 @@ async function main() {
 
   const gen = hasWrk() ? 'wrk' : 'a Node client (install wrk for steadier figures)';
   console.log(`\nNon-streamed chat completion, loopback, keep-alive, load from ${gen}; ${ROUNDS} rounds of ${SECONDS / ROUNDS} s per cell, round-robin`);
-  console.log(`(${process.arch}, Node ${process.version}, ${os.cpus().length} cores)\n`);
+  console.log(`(${process.arch}, Node ${process.version}, ${os.cpus().length} cores${PIN ? '; servers pinned to core 1, load generators to core 0' : ''})\n`);
   type Cell = { p50: number[]; p99: number[]; requests: number; seconds: number; errors: number };
   const cells: Record<string, Record<number, Cell>> = {};
   for (const conc of [1, 16]) {

@@ -31,6 +31,7 @@ export function wrk(url: string, body: string, headers: Record<string, string>, 
   const lines = ['wrk.method = "POST"', `wrk.body = ${JSON.stringify(body)}`, 'wrk.headers["Content-Type"] = "application/json"'];
   for (const [k, v] of Object.entries(headers)) lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
   fs.writeFileSync(script, lines.join('\n') + '\n');
+  // The bench process is pinned to the load core; wrk inherits that affinity.
   const r = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
   fs.rmSync(script, { force: true });
   const out = r.stdout;

@@ -103,7 +103,7 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
   const tickets = new Map<string, { reservations: Reservation[]; at: number; worst: Worst; target: PricingTarget; model: string; input: AdmissionInput }>();
   let reported: ReportedSpendSource | null = null;
   let offReported: (() => void) | null = null;
-  const reportedCache = new Map<string, { stamp: string; usd: number; tokens: number; asOf: number | null }>();
+  const reportedCache = new Map<string, { periodKey: string; version: number; hour: number; value: { usd: number; tokens: number; asOf: number | null } | null }>();
   let reportedVersion = 0;
   const tz = () => deps.settings().timezone;
   const dayKeyOf = createDayKeyer(tz);
@@ -144,7 +144,9 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
     for (const c of runs.slice(0, runs.length - RUNS_PER_BUDGET)) if (c.reservedUsd === 0 && c.reservedTokens === 0) counters.delete(counterKey(c.budgetId, c.run));
   }
 
+  const NONE: BudgetOverride[] = [];
   function activeOverrides(budgetId: string, now: number): BudgetOverride[] {
+    if (overrides.length === 0) return NONE;
     return overrides.filter((o) => o.budgetId === budgetId && o.expiresAt > now);
   }
 
@@ -158,11 +160,16 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
     return { usd: usdLimit, tokens: tokLimit };
   }
 
+  /**
+   * The provider-reported spend in the budget's current period, or null when nothing has been reported for it
+   * (a budget then counts what the proxy saw). Cached per budget until the period, the reports or (for rolling
+   * windows) the hour change: this runs for every applicable budget on every request.
+   */
   function reportedFor(b: Budget, c: Counter, now: number): { usd: number; tokens: number; asOf: number | null } | null {
     if (!reported || b.counts === 'observed' || b.scope.user || b.scope.run) return null;
-    const stamp = `${c.periodKey}|${reportedVersion}|${b.period.kind === 'rolling' ? Math.floor(now / 3_600_000) : ''}`;
+    const hour = b.period.kind === 'rolling' ? Math.floor(now / 3_600_000) : 0;
     const cached = reportedCache.get(b.id);
-    if (cached && cached.stamp === stamp) return cached;
+    if (cached && cached.periodKey === c.periodKey && cached.version === reportedVersion && cached.hour === hour) return cached.value;
     const from = c.periodStart;
     let usdSum = 0;
     let tok = 0;
@@ -175,9 +182,9 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
       tok += r.inputTokens + r.outputTokens;
       asOf = asOf === null ? r.asOf : Math.min(asOf, r.asOf);
     }
-    const v = { stamp, usd: usdSum, tokens: tok, asOf };
-    reportedCache.set(b.id, v);
-    return v;
+    const value = asOf === null ? null : { usd: usdSum, tokens: tok, asOf };
+    reportedCache.set(b.id, { periodKey: c.periodKey, version: reportedVersion, hour, value });
+    return value;
   }
 
   /** What a budget counts: the proxy's records, the provider's reports, or the larger (default). */
@@ -328,8 +335,13 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
     return { usd: q.costUsd, tokens: inputTokens + out, inputTokens, outputTokens: out, bound };
   }
 
-  function evaluate(applicable: Budget[], facts: CallFacts, worst: Worst, now: number): Violation[] {
+  /**
+   * Checks a call's worst case against every applicable budget. Also names the fullest budget past its first
+   * tier, for the warning header, so admission computes each budget's limits and spend once.
+   */
+  function evaluate(applicable: Budget[], facts: CallFacts, worst: Worst, now: number): { violations: Violation[]; warning: string | null } {
     const out: Violation[] = [];
+    let warning: string | null = null;
     for (const b of applicable) {
       const c = counterFor(b, b.scope.run ? facts.run : null, now);
       if (b.runLimits.maxIterations && c.iterations >= b.runLimits.maxIterations) {
@@ -341,9 +353,9 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
         });
         continue;
       }
+      const lim = limitsOf(b, now);
+      const spent = spentOf(b, c, now);
       if (b.hardStopPercent !== null) {
-        const lim = limitsOf(b, now);
-        const spent = spentOf(b, c, now);
         const overUsd = lim.usd !== null && worst.usd !== null && spent.usd + c.reservedUsd + worst.usd > (lim.usd * b.hardStopPercent) / 100;
         const overTok = lim.tokens !== null && spent.tokens + c.reservedTokens + worst.tokens > (lim.tokens * b.hardStopPercent) / 100;
         if (overUsd || overTok) {
@@ -363,9 +375,14 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
           kind: 'guardrail',
           message: `Tollgate blocked this request: budget "${b.name}" (${scopeWords(b)}) reached its daily guardrail: ${usd(c.guardSpentUsd)} of ${usd(b.dailyGuardrailUsd)} today. It resets at ${when(nextDayStart(now), tz())}. ${HOW_TO_RAISE}`,
         });
+        continue;
+      }
+      if (warning === null) {
+        const pct = percentOf(b, spent, lim);
+        if (pct >= (b.thresholds[0] ?? 100)) warning = `budget "${b.name}" at ${Math.floor(pct)}%`;
       }
     }
-    return out;
+    return { violations: out, warning };
   }
 
   function degradeTarget(b: Budget, provider: string, model: string): string | null {
@@ -487,13 +504,13 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
       if (applicable.some((b) => b.limitUsd !== null)) headers['x-tollgate-budget-warning'] = `model "${input.model}" has no known price: counted in tokens only against dollar budgets`;
     }
 
-    let violations = evaluate(applicable, facts, worst, now);
+    let { violations, warning } = evaluate(applicable, facts, worst, now);
     if (violations.some((v) => v.kind !== 'iterations') && worst.bound) {
       // Close to a limit: the byte bound is too coarse; count the prompt's tokens (once the tokenizer is loaded).
       const refined = worstCase(input, model, input.pricing, effectiveClamp, true);
       if (!refined.bound) {
         worst = refined;
-        violations = evaluate(applicable, facts, worst, now);
+        ({ violations, warning } = evaluate(applicable, facts, worst, now));
       }
     }
 
@@ -533,12 +550,8 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
       if (run !== null) c.iterations++;
       c.lastActivity = now;
       reservations.push(r);
-      const lim = limitsOf(b, now);
-      const pct = percentOf(b, spentOf(b, c, now), lim);
-      if (pct >= (b.thresholds[0] ?? 100) && !headers['x-tollgate-budget-warning']) {
-        headers['x-tollgate-budget-warning'] = `budget "${b.name}" at ${Math.floor(pct)}%`;
-      }
     }
+    if (warning && !headers['x-tollgate-budget-warning']) headers['x-tollgate-budget-warning'] = warning;
     if (reservations.some((r) => r.budget.scope.run)) deps.onChange();
     return {
       ok: true,

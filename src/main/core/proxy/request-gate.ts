@@ -18,6 +18,11 @@ export type GateVerdict = { ok: true } | { ok: false; status: number; reason: st
 
 const OK: GateVerdict = { ok: true };
 
+interface OwnNames {
+  set: Set<string>;
+  loopbackOnly: boolean;
+}
+
 /**
  * What keeps web pages in the user's own browser from spending through Tollgate or reading it:
  * - DNS rebinding: a page on evil.example that resolves to 127.0.0.1 still sends "Host: evil.example", so only
@@ -26,18 +31,30 @@ const OK: GateVerdict = { ok: true };
  *   origin passes. Tollgate sends no CORS headers, so nothing cross-origin can read an answer either.
  * Bound to another address, Host cannot be pinned, so every proxied request must carry a Tollgate key instead.
  */
-export function checkRequest(req: IncomingMessage, bound: Bound | null): GateVerdict {
-  if (!bound) return OK;
-  const loopbackOnly = isLoopback(bound.host);
+export function createRequestGate(): (req: IncomingMessage, bound: Bound | null) => GateVerdict {
+  let cachedFor: Bound | null = null;
+  let cachedNames: OwnNames = { set: new Set(), loopbackOnly: true };
+  // The names Tollgate answers to, computed once per bound address rather than per request.
+  const ownNames = (bound: Bound): OwnNames => {
+    if (cachedFor !== bound) {
+      cachedFor = bound;
+      cachedNames = { set: new Set([`127.0.0.1:${bound.port}`, `localhost:${bound.port}`, `[::1]:${bound.port}`]), loopbackOnly: isLoopback(bound.host) };
+    }
+    return cachedNames;
+  };
+  return (req, bound) => (bound ? check(req, bound, ownNames(bound)) : OK);
+}
+
+function check(req: IncomingMessage, bound: Bound, names: OwnNames): GateVerdict {
   const host = req.headers.host;
-  const own = new Set([`127.0.0.1:${bound.port}`, `localhost:${bound.port}`, `[::1]:${bound.port}`]);
-  if (loopbackOnly) {
+  let own = names.set;
+  if (names.loopbackOnly) {
     if (!host) return { ok: false, status: 400, reason: 'A Host header is required.' };
-    if (!own.has(host.toLowerCase())) {
+    if (!own.has(host) && !own.has(host.toLowerCase())) {
       return { ok: false, status: 403, reason: `Host "${host.slice(0, 100)}" is not this Tollgate (use 127.0.0.1:${bound.port} or localhost:${bound.port}).` };
     }
   } else if (host) {
-    own.add(host.toLowerCase());
+    own = new Set([...own, host.toLowerCase()]);
   }
   const origin = req.headers.origin;
   if (origin !== undefined) {

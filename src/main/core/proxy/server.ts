@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { checkRequest, type Bound } from './request-gate.js';
+import { createRequestGate, type Bound } from './request-gate.js';
 import { GENERIC_ERRORS, sendProviderError } from './respond.js';
 
 export interface HttpRoutes {
@@ -24,6 +24,7 @@ export interface HttpRoutes {
  */
 export function createHttpServer(routes: HttpRoutes): http.Server {
   const headersTimeout = routes.headersTimeoutMs ?? 20_000;
+  const checkRequest = createRequestGate();
   // Node enforces header and request timeouts on this sweep; its 30 s default would let a slow client linger.
   const server = http.createServer({ connectionsCheckingInterval: Math.min(5000, Math.max(250, headersTimeout / 4)) }, (req, res) => {
     const url = req.url ?? '/';

@@ -222,6 +222,8 @@ describe('budgets that hold', () => {
     const s = await status(b.id);
     expect(s.fired).toEqual([50, 80, 100]);
     expect(s.state).toBe('exceeded');
+    const next = await post('/openai/v1/chat/completions', { model: 'gpt-4o-mini', messages: [] }, { authorization: 'Bearer sk-tiers' });
+    expect(next.headers.get('x-tollgate-budget-warning')).toMatch(/^budget "tiers" at 15\d%$/);
   });
 
   it('an override raises the limit for a while and is audited', async () => {
