@@ -1,4 +1,5 @@
 import type { SpendRowDto, SpendTotalsDto } from '../../src/main/contract/api-core.js';
+import { emptyTotals } from '../../src/main/core/ledger/rollups.js';
 import type { Budget, BudgetAlert, BudgetStatus } from '../../src/main/contract/budgets.js';
 import type { KeyDto } from '../../src/main/contract/keys.js';
 
@@ -51,20 +52,7 @@ export function budgetStatus(o: Partial<Omit<BudgetStatus, 'budget'>> & { budget
 }
 
 export function totals(o: Partial<SpendTotalsDto> = {}): SpendTotalsDto {
-  return {
-    requests: 0,
-    errors: 0,
-    partial: 0,
-    unpricedRequests: 0,
-    inputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0,
-    ...o,
-  };
+  return { ...emptyTotals(), ...o };
 }
 
 export const row = (o: Partial<SpendRowDto>): SpendRowDto => ({ ...totals(o), ...o });

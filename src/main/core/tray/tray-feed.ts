@@ -1,5 +1,5 @@
 import type { ApiEvents, TollgateApi } from '../../contract/api.js';
-import type { SpendTotalsDto } from '../../contract/api-core.js';
+import { emptyTotals } from '../ledger/rollups.js';
 import { dayKey, resolveZone, zonedParts } from '../time/zoned.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/events.js';
@@ -23,19 +23,6 @@ export interface TrayFeed {
   readonly stats: { refreshes: number; published: number; requests: number };
 }
 
-const ZERO: SpendTotalsDto = {
-  requests: 0,
-  errors: 0,
-  partial: 0,
-  unpricedRequests: 0,
-  inputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  costUsd: 0,
-};
 
 /**
  * Reads what the tray shows through the same API the dashboard uses, and republishes the tray model when it
@@ -87,8 +74,8 @@ export function createTrayFeed(deps: {
     return {
       budgets,
       keys,
-      today: todaySpend.totals ?? ZERO,
-      month: byKey.totals ?? ZERO,
+      today: todaySpend.totals ?? emptyTotals(),
+      month: byKey.totals ?? emptyTotals(),
       monthByKey: byKey.rows,
       monthByModel: byModel.rows,
       monthName: new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: zone }).format(now),
