@@ -14,29 +14,35 @@ const db = createPriceDatabase();
 const pricer = createPricer({ db, overrides: () => [] });
 const noTokenizer = { count: () => null, ready: async () => {} };
 
+/** One call as admission sees it: an OpenAI chat call on `model`, with the given output cap and body size. */
+function admission(o: { id: string; ts: number; model?: string; maxOutputTokens?: number; bodyBytes?: number; prompt?: string } & Partial<AdmissionInput>): AdmissionInput {
+  const { id, ts, model = 'gpt-4o-mini', maxOutputTokens = 1, bodyBytes = 1, prompt = '', ...rest } = o;
+  return {
+    requestId: id,
+    ts,
+    provider: 'openai',
+    pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
+    operation: 'chat.completions',
+    model,
+    keyId: 'k1',
+    project: null,
+    user: null,
+    run: null,
+    call: { model, stream: false, maxOutputTokens, promptText: () => prompt },
+    bodyBytes,
+    ...rest,
+  };
+}
+
 function setup(tz = 'Europe/Berlin', start = Date.UTC(2026, 2, 28, 12), initial?: unknown) {
   const clock = createManualClock(start);
   const settings: Settings = { ...defaultSettings(), timezone: tz };
   const alerts: BudgetAlert[] = [];
   const engine = createBudgetEngine({ clock, settings: () => settings, pricer, tokenizer: noTokenizer, keyLabel: (id) => id, initial, onChange: () => {}, onAlert: (a) => alerts.push(a) });
   let n = 0;
-  /** Admits and settles one call that cost `usd` (an override prices "m" at $1 per input token… via reported cost). */
+  /** Admits and settles one call whose recorded cost is `usd`. */
   const spend = (usd: number, extra: Partial<AdmissionInput> = {}) => {
-    const input: AdmissionInput = {
-      requestId: `r${++n}`,
-      ts: clock.now(),
-      provider: 'openai',
-      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
-      operation: 'chat.completions',
-      model: 'gpt-4o-mini',
-      keyId: 'k1',
-      project: null,
-      user: null,
-      run: null,
-      call: { model: 'gpt-4o-mini', stream: false, maxOutputTokens: 1, promptText: () => '' },
-      bodyBytes: 1,
-      ...extra,
-    };
+    const input = admission({ id: `r${++n}`, ts: clock.now(), ...extra });
     const d = engine.admit(input);
     if (!d.ok) return d;
     const rec = { id: input.requestId, ts: input.ts, usage: { inputTokens: 10, outputTokens: 10, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 }, costUsd: usd, flags: [], run: input.run } as unknown as RequestRecord;
@@ -198,20 +204,7 @@ describe('overrides and reservations', () => {
   it('reservations never leak: released on error, and after a timeout when a request never completes', () => {
     const { clock, engine } = setup('UTC', Date.UTC(2026, 0, 10, 12));
     engine.create({ name: 'r', period: { kind: 'month' }, limitUsd: 10 });
-    const input = (id: string): AdmissionInput => ({
-      requestId: id,
-      ts: clock.now(),
-      provider: 'openai',
-      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
-      operation: 'chat.completions',
-      model: 'gpt-4o',
-      keyId: 'k',
-      project: null,
-      user: null,
-      run: null,
-      call: { model: 'gpt-4o', stream: false, maxOutputTokens: 1000, promptText: () => '' },
-      bodyBytes: 1000,
-    });
+    const input = (id: string) => admission({ id, ts: clock.now(), model: 'gpt-4o', maxOutputTokens: 1000, bodyBytes: 1000 });
     const a = engine.admit(input('a'));
     const b = engine.admit(input('b'));
     expect(a.ok && b.ok).toBe(true);
@@ -227,20 +220,7 @@ describe('overrides and reservations', () => {
   it('reservations are not persisted: a restart starts with none', () => {
     const { engine, clock } = setup('UTC', Date.UTC(2026, 0, 10, 12));
     engine.create({ name: 'r', period: { kind: 'month' }, limitUsd: 10 });
-    engine.admit({
-      requestId: 'x',
-      ts: clock.now(),
-      provider: 'openai',
-      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
-      operation: 'chat.completions',
-      model: 'gpt-4o',
-      keyId: 'k',
-      project: null,
-      user: null,
-      run: null,
-      call: { model: 'gpt-4o', stream: false, maxOutputTokens: 100_000, promptText: () => '' },
-      bodyBytes: 1000,
-    });
+    engine.admit(admission({ id: 'x', ts: clock.now(), model: 'gpt-4o', maxOutputTokens: 100_000, bodyBytes: 1000 }));
     const restarted = setup('UTC', clock.now(), JSON.parse(JSON.stringify(engine.snapshot())));
     expect(restarted.engine.list()[0]!.reservedUsd).toBe(0);
   });
@@ -288,20 +268,7 @@ describe('worst-case estimates near a limit', () => {
       createBudgetEngine({ clock, settings: () => settings, pricer, tokenizer: tok, keyLabel: (id) => id, onChange: () => {}, onAlert: () => {} });
     const prompt = 'hello '.repeat(1000);
     const body = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: prompt }] });
-    const input: AdmissionInput = {
-      requestId: 'near',
-      ts: clock.now(),
-      provider: 'openai',
-      pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
-      operation: 'chat.completions',
-      model: 'gpt-4o-mini',
-      keyId: 'k',
-      project: null,
-      user: null,
-      run: null,
-      call: { model: 'gpt-4o-mini', stream: false, maxOutputTokens: 10, promptText: () => prompt },
-      bodyBytes: Buffer.byteLength(body),
-    };
+    const input = admission({ id: 'near', ts: clock.now(), maxOutputTokens: 10, prompt, bodyBytes: Buffer.byteLength(body) });
     // gpt-4o-mini input is $0.15/M: the byte bound (~6,070 tokens) reserves ~$0.00091; the prompt is ~1,000 tokens.
     const limit = { name: 'near', period: { kind: 'day' }, limitUsd: 0.0005, hardStopPercent: 100 };
     const withoutTokenizer = make(noTokenizer);
