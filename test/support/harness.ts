@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/create-core.js';
 import { createFileSecrets } from '../../src/main/core/secrets/file-secrets.js';
 import { createConfStore } from '../../src/main/core/store/conf-store.js';
 import { createSilentLogger } from '../../src/main/core/util/log.js';
+import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 
 export interface Tollgate {
   core: Core;
@@ -53,4 +55,21 @@ export async function startTollgate(opts: { upstream?: string; dataDir?: string;
     },
     stop: () => core.stop(),
   };
+}
+
+/**
+ * The usual setup of a proxy test file: a fake upstream and a Tollgate pointed at it for the whole file.
+ * Read `.fake` and `.tg` inside tests (they are set in beforeAll).
+ */
+export function useProxyFixture(): { readonly fake: FakeUpstream; readonly tg: Tollgate } {
+  const state = {} as { fake: FakeUpstream; tg: Tollgate };
+  beforeAll(async () => {
+    state.fake = await startFakeUpstream();
+    state.tg = await startTollgate({ upstream: state.fake.url });
+  });
+  afterAll(async () => {
+    await state.tg.stop();
+    await state.fake.close();
+  });
+  return state;
 }

@@ -1,34 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../../../support/fake-upstream.js';
-import { startTollgate, type Tollgate } from '../../../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useProxyFixture } from '../../../support/harness.js';
 import { records } from '../../../support/wait.js';
 
-let fake: FakeUpstream;
-let tg: Tollgate;
-
-beforeAll(async () => {
-  fake = await startFakeUpstream();
-  tg = await startTollgate({ upstream: fake.url });
-});
-afterAll(async () => {
-  await tg.stop();
-  await fake.close();
-});
+const env = useProxyFixture();
 
 describe('admin API', () => {
   it('refuses requests without the right token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${tg.core.adminToken}x` }] as Record<string, string>[]) {
-      const res = await fetch(`${tg.url}/api/status.get`, { headers });
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${env.tg.core.adminToken}x` }] as Record<string, string>[]) {
+      const res = await fetch(`${env.tg.url}/api/status.get`, { headers });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
     }
-    const ok = await fetch(`${tg.url}/api/status.get`, { headers: { authorization: `Bearer ${tg.core.adminToken}` } });
+    const ok = await fetch(`${env.tg.url}/api/status.get`, { headers: { authorization: `Bearer ${env.tg.core.adminToken}` } });
     expect(ok.status).toBe(200);
   });
 
   it('answers spend by key, model, project and day', async () => {
     const send = (project: string, model: string) =>
-      fetch(`${tg.url}/openai/v1/chat/completions`, {
+      fetch(`${env.tg.url}/openai/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: 'Bearer sk-spend-000000000001', 'content-type': 'application/json', 'x-tollgate-project': project },
         body: JSON.stringify({ model, messages: [] }),
@@ -36,8 +25,8 @@ describe('admin API', () => {
     await send('a', 'gpt-4o-mini');
     await send('a', 'gpt-4o');
     await send('b', 'gpt-4o');
-    await records(tg.core, 3);
-    const byProject = await tg.admin<{ rows: { project: string; requests: number; costUsd: number }[]; totals: { requests: number; costUsd: number } }>('spend.query', {
+    await records(env.tg.core, 3);
+    const byProject = await env.tg.admin<{ rows: { project: string; requests: number; costUsd: number }[]; totals: { requests: number; costUsd: number } }>('spend.query', {
       groupBy: ['project'],
     });
     const rows = byProject.body.data!.rows.sort((x, y) => x.project.localeCompare(y.project));
@@ -47,10 +36,10 @@ describe('admin API', () => {
     ]);
     expect(byProject.body.data!.totals.requests).toBe(3);
     expect(byProject.body.data!.totals.costUsd).toBeCloseTo(rows[0]!.costUsd + rows[1]!.costUsd, 12);
-    const byDayModel = await tg.admin<{ rows: { day: string; model: string }[] }>('spend.query', { groupBy: ['day', 'model'], model: 'gpt-4o' });
+    const byDayModel = await env.tg.admin<{ rows: { day: string; model: string }[] }>('spend.query', { groupBy: ['day', 'model'], model: 'gpt-4o' });
     expect(byDayModel.body.data!.rows).toHaveLength(1);
     expect(byDayModel.body.data!.rows[0]!.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const recent = await tg.admin<unknown[]>('requests.recent', { limit: 2 });
+    const recent = await env.tg.admin<unknown[]>('requests.recent', { limit: 2 });
     expect(recent.body.data).toHaveLength(2);
   });
 
@@ -66,26 +55,26 @@ describe('admin API', () => {
       ['prices.lookup', { provider: 'openai' }, 'model'],
     ];
     for (const [channel, input, field] of cases) {
-      const r = await tg.admin(channel, input);
+      const r = await env.tg.admin(channel, input);
       expect(r.status, channel).toBe(400);
       expect(r.body.error?.field, `${channel} ${JSON.stringify(input)}`).toBe(field);
       expect(r.body.error?.message).toContain(field);
     }
-    const bad = await fetch(`${tg.url}/api/settings.update`, { method: 'POST', headers: { authorization: `Bearer ${tg.core.adminToken}` }, body: '{oops' });
+    const bad = await fetch(`${env.tg.url}/api/settings.update`, { method: 'POST', headers: { authorization: `Bearer ${env.tg.core.adminToken}` }, body: '{oops' });
     expect(bad.status).toBe(400);
-    const unknown = await tg.admin('nope.nope');
+    const unknown = await env.tg.admin('nope.nope');
     expect(unknown.status).toBe(404);
   });
 
   it('keeps the last good settings when an update is invalid', async () => {
-    await tg.admin('settings.update', { timezone: 'Europe/Berlin' });
-    await tg.admin('settings.update', { timezone: 'Europe/Berlin', recentLimit: -5 });
-    const s = await tg.admin<{ timezone: string; recentLimit: number }>('settings.get');
+    await env.tg.admin('settings.update', { timezone: 'Europe/Berlin' });
+    await env.tg.admin('settings.update', { timezone: 'Europe/Berlin', recentLimit: -5 });
+    const s = await env.tg.admin<{ timezone: string; recentLimit: number }>('settings.get');
     expect(s.body.data).toMatchObject({ timezone: 'Europe/Berlin', recentLimit: 500 });
   });
 
   it('looks up prices per million tokens, and applies overrides', async () => {
-    const p = await tg.admin<{ priced: boolean; inputPerMTok: number; outputPerMTok: number; cacheReadPerMTok: number; cacheWrite1hPerMTok: number }>('prices.lookup', {
+    const p = await env.tg.admin<{ priced: boolean; inputPerMTok: number; outputPerMTok: number; cacheReadPerMTok: number; cacheWrite1hPerMTok: number }>('prices.lookup', {
       provider: 'anthropic',
       model: 'claude-sonnet-4-5',
     });
@@ -94,18 +83,18 @@ describe('admin API', () => {
     expect(p.body.data!.outputPerMTok).toBeCloseTo(15, 9);
     expect(p.body.data!.cacheReadPerMTok).toBeCloseTo(0.3, 9);
     expect(p.body.data!.cacheWrite1hPerMTok).toBeCloseTo(6, 9);
-    await tg.admin('settings.update', { priceOverrides: [{ provider: 'openai', model: 'my-finetune', inputPerMTok: 4, outputPerMTok: 8 }] });
-    const o = await tg.admin<{ priced: boolean; source: string; outputPerMTok: number }>('prices.lookup', { provider: 'openai', model: 'my-finetune' });
+    await env.tg.admin('settings.update', { priceOverrides: [{ provider: 'openai', model: 'my-finetune', inputPerMTok: 4, outputPerMTok: 8 }] });
+    const o = await env.tg.admin<{ priced: boolean; source: string; outputPerMTok: number }>('prices.lookup', { provider: 'openai', model: 'my-finetune' });
     expect(o.body.data).toMatchObject({ priced: true, source: 'override', outputPerMTok: 8 });
-    const u = await tg.admin<{ priced: boolean }>('prices.lookup', { provider: 'openai', model: 'who-knows' });
+    const u = await env.tg.admin<{ priced: boolean }>('prices.lookup', { provider: 'openai', model: 'who-knows' });
     expect(u.body.data!.priced).toBe(false);
   });
 
   it('streams events as SSE', async () => {
     const ctl = new AbortController();
-    const res = await fetch(`${tg.url}/api/events`, { headers: { authorization: `Bearer ${tg.core.adminToken}` }, signal: ctl.signal });
+    const res = await fetch(`${env.tg.url}/api/events`, { headers: { authorization: `Bearer ${env.tg.core.adminToken}` }, signal: ctl.signal });
     const reader = res.body!.getReader();
-    await fetch(`${tg.url}/openai/v1/chat/completions`, {
+    await fetch(`${env.tg.url}/openai/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: 'Bearer sk-events', 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-4o-mini', messages: [] }),

@@ -1,19 +1,8 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../../../support/fake-upstream.js';
-import { startTollgate, type Tollgate } from '../../../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useProxyFixture } from '../../../support/harness.js';
 
-let fake: FakeUpstream;
-let tg: Tollgate;
-
-beforeAll(async () => {
-  fake = await startFakeUpstream();
-  tg = await startTollgate({ upstream: fake.url });
-});
-afterAll(async () => {
-  await tg.stop();
-  await fake.close();
-});
+const env = useProxyFixture();
 
 /** A raw HTTP POST that records each chunk as it arrives, with its arrival time. */
 function post(url: string, body: object, headers: Record<string, string>): Promise<{ status: number; chunks: { at: number; data: Buffer }[]; body: Buffer; headers: http.IncomingHttpHeaders }> {
@@ -42,8 +31,8 @@ const routes: [string, string, string, object, Record<string, string>][] = [
 describe('the client receives the upstream bytes unchanged', () => {
   for (const [name, prefix, path, body, headers] of routes) {
     it(name, async () => {
-      const direct = await post(fake.url + path, body, headers);
-      const proxied = await post(tg.url + prefix + path, body, headers);
+      const direct = await post(env.fake.url + path, body, headers);
+      const proxied = await post(env.tg.url + prefix + path, body, headers);
       expect(proxied.status).toBe(direct.status);
       expect(proxied.body.equals(direct.body)).toBe(true);
       expect(proxied.headers['content-type']).toBe(direct.headers['content-type']);
@@ -52,18 +41,18 @@ describe('the client receives the upstream bytes unchanged', () => {
 
   it('a client that did not ask for stream usage gets exactly what the upstream sends such a client', async () => {
     const body = { model: 'gpt-4o-mini', stream: true, messages: [] };
-    const direct = await post(fake.url + '/v1/chat/completions', body, { authorization: 'Bearer sk-x' });
-    const proxied = await post(tg.url + '/openai/v1/chat/completions', body, { authorization: 'Bearer sk-x' });
+    const direct = await post(env.fake.url + '/v1/chat/completions', body, { authorization: 'Bearer sk-x' });
+    const proxied = await post(env.tg.url + '/openai/v1/chat/completions', body, { authorization: 'Bearer sk-x' });
     expect(proxied.body.toString()).toBe(direct.body.toString());
     // …while upstream was asked for (and sent) the usage chunk.
-    expect((fake.received.at(-1)!.body as Record<string, unknown>).stream_options).toEqual({ include_usage: true });
+    expect((env.fake.received.at(-1)!.body as Record<string, unknown>).stream_options).toEqual({ include_usage: true });
   });
 });
 
 describe('streams are not buffered', () => {
   it('each chunk reaches the client while the upstream is still sending', async () => {
     const body = { model: 'claude-sonnet-4-5', stream: true, max_tokens: 5, messages: [] };
-    const res = await post(tg.url + '/anthropic/v1/messages', body, { 'x-api-key': 'sk-ant-x', 'x-fake': JSON.stringify({ chunks: 5, chunkDelayMs: 60 }) });
+    const res = await post(env.tg.url + '/anthropic/v1/messages', body, { 'x-api-key': 'sk-ant-x', 'x-fake': JSON.stringify({ chunks: 5, chunkDelayMs: 60 }) });
     const deltas = res.chunks.filter((c) => c.data.toString().includes('content_block_delta'));
     expect(deltas.length).toBeGreaterThanOrEqual(4);
     // 60 ms between upstream chunks must show up as gaps on the client side, not one burst at the end.
@@ -73,7 +62,7 @@ describe('streams are not buffered', () => {
 
   it('in filter mode too (usage injected), frames arrive as they are produced', async () => {
     const body = { model: 'gpt-4o-mini', stream: true, messages: [] };
-    const res = await post(tg.url + '/openai/v1/chat/completions', body, { authorization: 'Bearer sk-x', 'x-fake': JSON.stringify({ chunks: 5, chunkDelayMs: 60 }) });
+    const res = await post(env.tg.url + '/openai/v1/chat/completions', body, { authorization: 'Bearer sk-x', 'x-fake': JSON.stringify({ chunks: 5, chunkDelayMs: 60 }) });
     const withContent = res.chunks.filter((c) => c.data.toString().includes('"content"'));
     expect(withContent.length).toBeGreaterThanOrEqual(4);
     expect(withContent.at(-1)!.at - withContent[0]!.at).toBeGreaterThan(150);
