@@ -1,4 +1,4 @@
-import type { Timers } from '../../src/main/core/usage/timers.js';
+import type { Timers } from '../../src/main/core/polling/timers.js';
 
 interface Task {
   id: number;

@@ -8,7 +8,7 @@ import { createPricer } from '../../src/main/core/pricing/pricer.js';
 import { USAGE_SOURCES } from '../../src/main/core/providers/usage-sources.js';
 import { createFileSecrets } from '../../src/main/core/secrets/file-secrets.js';
 import { createDayKeyer } from '../../src/main/core/time/zoned.js';
-import { createUsagePolling, type UsagePolling } from '../../src/main/core/usage/usage-polling.js';
+import { createUsagePolling, type UsagePolling } from '../../src/main/core/polling/polling.js';
 import { createManualClock } from '../../src/main/core/util/clock.js';
 import { createSilentLogger } from '../../src/main/core/util/log.js';
 import { startFakeAdminApis, type FakeAdminApis } from './fake-admin-apis.js';

@@ -14,7 +14,7 @@ import { addSpend, counterKey, fromStored, newCounter, rollTo, toStored, type Co
 import { tokens as fmtTokens, usd, when } from './format.js';
 import { describePeriod, periodAt } from './periods.js';
 import { describeScope, inScope, matchesPattern, type CallFacts } from './scope.js';
-import type { ReportedSpendSource } from '../usage/reported-spend.js';
+import type { ReportedSpendSource } from './reported-spend.js';
 import { validateBudget } from './validate.js';
 
 export interface BudgetsSnapshot {

@@ -1,4 +1,4 @@
-import type { UsageSource } from '../usage/types.js';
+import type { UsageSource } from '../polling/types.js';
 import { anthropicUsageSource } from './anthropic/usage-api.js';
 import { openaiUsageSource } from './openai/usage-api.js';
 import { openrouterUsageSource } from './openrouter/usage-api.js';

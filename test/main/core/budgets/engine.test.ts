@@ -3,7 +3,7 @@ import type { BudgetAlert } from '../../../../src/main/contract/budgets.js';
 import type { Settings } from '../../../../src/main/contract/settings.js';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
 import { createBudgetEngine } from '../../../../src/main/core/budgets/engine.js';
-import type { ReportedSpendRow } from '../../../../src/main/core/usage/reported-spend.js';
+import type { ReportedSpendRow } from '../../../../src/main/core/budgets/reported-spend.js';
 import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
 import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
 import type { AdmissionInput } from '../../../../src/main/core/proxy/admission.js';

@@ -3,9 +3,9 @@
  * anthropic-version, RFC 3339 windows, cursor pages (`has_more` / `next_page`), `group_by[]` with brackets.
  * Cost report amounts are decimal strings in cents.
  */
-import { ceilTo, DAY_MS, floorTo, HOUR_MS } from '../../usage/buckets.js';
-import { buildUrl, followPages, requireDataList, UsageApiError } from '../../usage/http.js';
-import type { BilledBucket, ProviderKeyInfo, SourceContext, TimeWindow, UsageBucket, UsageSource } from '../../usage/types.js';
+import { ceilTo, DAY_MS, floorTo, HOUR_MS } from '../../polling/buckets.js';
+import { buildUrl, followPages, requireDataList, UsageApiError } from '../../polling/provider-client.js';
+import type { BilledBucket, ProviderKeyInfo, SourceContext, TimeWindow, UsageBucket, UsageSource } from '../../polling/types.js';
 import { isObject, num, str } from '../../util/json.js';
 
 export const ANTHROPIC_ADMIN_DEFAULT_BASE_URL = 'https://api.anthropic.com';

@@ -2,9 +2,9 @@
  * OpenAI's organization Usage and Costs API (../shared/PROVIDER-APIS.md §B1): admin key as a Bearer token, cursor
  * pages (`has_more` / `next_page`) of time buckets, `group_by` repeated as a plain key.
  */
-import { ceilTo, DAY_MS, floorTo, HOUR_MS } from '../../usage/buckets.js';
-import { buildUrl, followPages, requireDataList, UsageApiError } from '../../usage/http.js';
-import type { BilledBucket, ProviderKeyInfo, SourceContext, TimeWindow, UsageBucket, UsageSource } from '../../usage/types.js';
+import { ceilTo, DAY_MS, floorTo, HOUR_MS } from '../../polling/buckets.js';
+import { buildUrl, followPages, requireDataList, UsageApiError } from '../../polling/provider-client.js';
+import type { BilledBucket, ProviderKeyInfo, SourceContext, TimeWindow, UsageBucket, UsageSource } from '../../polling/types.js';
 import { isObject, num, str } from '../../util/json.js';
 
 export const OPENAI_ADMIN_DEFAULT_BASE_URL = 'https://api.openai.com';

@@ -7,9 +7,9 @@
  * "openrouter"), so only this file knows about it.
  */
 import { fingerprint } from '../../keys/fingerprint.js';
-import { DAY_MS, emptyUsage, floorTo } from '../../usage/buckets.js';
-import { buildUrl, UsageApiError } from '../../usage/http.js';
-import type { ProviderKeyInfo, ProviderLimits, SourceContext, TimeWindow, UsageSource } from '../../usage/types.js';
+import { DAY_MS, emptyUsage, floorTo } from '../../polling/buckets.js';
+import { buildUrl, UsageApiError } from '../../polling/provider-client.js';
+import type { ProviderKeyInfo, ProviderLimits, SourceContext, TimeWindow, UsageSource } from '../../polling/types.js';
 import { isObject, str } from '../../util/json.js';
 
 export const OPENROUTER_DEFAULT_BASE_URL = 'https://openrouter.ai';

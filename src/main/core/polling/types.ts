@@ -1,11 +1,11 @@
 import type { TokenUsage } from '../../contract/usage.js';
-import type { AdminHttp } from './http.js';
+import type { ProviderClient } from './provider-client.js';
 
 /** What a source needs for one call: where, with which key, and a client that maps failures to UsageApiError. */
 export interface SourceContext {
   baseUrl: string;
   secret: string;
-  http: AdminHttp;
+  http: ProviderClient;
   now: number;
 }
 

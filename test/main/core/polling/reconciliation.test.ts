@@ -3,7 +3,7 @@
  * reports, with the difference called out as spend Tollgate did not see.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { comparableModel } from '../../../../src/main/core/usage/reconciliation.js';
+import { comparableModel } from '../../../../src/main/core/polling/reconciliation.js';
 import { createUsageFixture, DAY, HOUR, NOW, type UsageFixture } from '../../../support/usage-fixture.js';
 
 let fx: UsageFixture;

@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../../src/main/core/keys/fingerprint.js';
-import { matchKeys, parseRedacted, redactedCompatible } from '../../../../src/main/core/usage/key-matching.js';
+import { matchKeys, parseRedacted, redactedCompatible } from '../../../../src/main/core/polling/key-matching.js';
 import { createUsageFixture, DAY, HOUR, NOW, type UsageFixture } from '../../../support/usage-fixture.js';
 
 let fx: UsageFixture;

@@ -10,7 +10,7 @@ import {
   ValidationError,
 } from '../settings/validation.js';
 import { DEFAULT_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES } from './backoff.js';
-import type { UsageErrorKind } from './http.js';
+import type { UsageErrorKind } from './provider-client.js';
 import type { ProviderKeyInfo, ProviderLimits, UsageSource } from './types.js';
 
 export interface StoredConnection {

@@ -2,7 +2,7 @@ import type { KeyDto } from '../../contract/keys.js';
 import type { Clock } from '../util/clock.js';
 import type { StoredConnection } from './connections.js';
 import { matchKeys, unmatchedKeyId, type KeyMatchResult } from './key-matching.js';
-import type { ReportedSpendRow } from './reported-spend.js';
+import type { ReportedSpendRow } from '../budgets/reported-spend.js';
 import type { UsageSource } from './types.js';
 import type { StoredUsage, UsageStore } from './usage-store.js';
 

@@ -7,13 +7,13 @@ import { anthropicUsageSource } from '../../../../src/main/core/providers/anthro
 import { openaiUsageSource } from '../../../../src/main/core/providers/openai/usage-api.js';
 import { openrouterUsageSource } from '../../../../src/main/core/providers/openrouter/usage-api.js';
 import { fingerprint } from '../../../../src/main/core/keys/fingerprint.js';
-import { createAdminHttp, UsageApiError } from '../../../../src/main/core/usage/http.js';
-import type { SourceContext } from '../../../../src/main/core/usage/types.js';
+import { createProviderClient, UsageApiError } from '../../../../src/main/core/polling/provider-client.js';
+import type { SourceContext } from '../../../../src/main/core/polling/types.js';
 import { startFakeAdminApis, type FakeAdminApis } from '../../../support/fake-admin-apis.js';
 import { DAY, HOUR, NOW } from '../../../support/usage-fixture.js';
 
 let fake: FakeAdminApis;
-const http = createAdminHttp({ fetch: globalThis.fetch, now: () => NOW });
+const http = createProviderClient({ fetch: globalThis.fetch, now: () => NOW });
 const ctx = (secret: string): SourceContext => ({ baseUrl: fake.url, secret, http, now: NOW });
 const month = { fromMs: NOW - 32 * DAY, toMs: NOW };
 

@@ -1,4 +1,4 @@
-import type { UsageErrorKind } from './http.js';
+import type { UsageErrorKind } from './provider-client.js';
 import { DAY_MS, MINUTE_MS } from './buckets.js';
 
 /** Never poll a connection more often than once a minute: Anthropic documents that as its sustained rate. */

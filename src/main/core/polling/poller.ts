@@ -6,7 +6,7 @@ import type { Logger } from '../util/log.js';
 import { retryDelayMs, MIN_INTERVAL_MS } from './backoff.js';
 import { DAY_MS, floorTo, HOUR_MS, isEmptyUsage, MINUTE_MS } from './buckets.js';
 import { connectionDto, type StoredConnection } from './connections.js';
-import { UsageApiError, type AdminHttp } from './http.js';
+import { UsageApiError, type ProviderClient } from './provider-client.js';
 import { priceBucket } from './pricing.js';
 import type { Timers } from './timers.js';
 import type { ProviderKeyInfo, SourceContext, UsageSource } from './types.js';
@@ -27,7 +27,7 @@ export interface PollerDeps {
   connections: () => StoredConnection[];
   sourceOf: (provider: string) => UsageSource;
   baseUrlOf: (c: StoredConnection) => string;
-  http: AdminHttp;
+  http: ProviderClient;
   secrets: Secrets;
   pricer: Pricer;
   clock: Clock;

@@ -27,7 +27,7 @@ export class UsageApiError extends Error {
   }
 }
 
-export interface AdminHttp {
+export interface ProviderClient {
   /** GET a JSON document; anything but a 2xx JSON answer throws UsageApiError. */
   getJson(url: string, headers: Record<string, string>): Promise<unknown>;
 }
@@ -55,7 +55,7 @@ function errorMessage(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-export function createAdminHttp(deps: { fetch: typeof fetch; now: () => number; timeoutMs?: number }): AdminHttp {
+export function createProviderClient(deps: { fetch: typeof fetch; now: () => number; timeoutMs?: number }): ProviderClient {
   return {
     async getJson(url, headers) {
       let res: Response;

@@ -13,10 +13,10 @@ import type { Logger } from '../util/log.js';
 import { randomToken } from '../util/ids.js';
 import { DAY_MS } from './buckets.js';
 import { checkKey, formatTime, freshPollState, newConnection, validateSave, type StoredConnection } from './connections.js';
-import { createAdminHttp, UsageApiError } from './http.js';
+import { createProviderClient, UsageApiError } from './provider-client.js';
 import { createPoller, scrub } from './poller.js';
 import { reconcile } from './reconciliation.js';
-import type { ReportedSpendSource } from './reported-spend.js';
+import type { ReportedSpendSource } from '../budgets/reported-spend.js';
 import { buildReported } from './reported.js';
 import { systemTimers, type Timers } from './timers.js';
 import type { SourceContext, UsageSource } from './types.js';
@@ -99,7 +99,7 @@ export function createUsagePolling(deps: UsagePollingDeps): UsagePolling {
   const baseUrlOf = (c: StoredConnection) => baseUrlFor(c.provider, c.baseUrl);
 
   const view = createUsageView({ store, connections: () => connections, sourceOf: (p) => sources.get(p), tollgateKeys: deps.tollgateKeys, clock: deps.clock });
-  const http = createAdminHttp({ fetch: deps.fetch, now: () => deps.clock.now(), timeoutMs: deps.httpTimeoutMs });
+  const http = createProviderClient({ fetch: deps.fetch, now: () => deps.clock.now(), timeoutMs: deps.httpTimeoutMs });
   const notify = () => {
     for (const l of listeners) {
       try {
