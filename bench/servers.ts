@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startFakeUpstream } from '../test/support/fake-upstream.js';
 import { tempDir } from '../test/support/harness.js';
+import { createBenchBudgets } from './budgets.js';
 
 const [kind, ...args] = process.argv.slice(2);
 
@@ -32,6 +33,8 @@ async function main() {
       req.pipe(up);
     });
     server.keepAliveTimeout = 65_000;
+    // An orderly exit, so a profiled run (`node --cpu-prof`, bench/profile.ts) writes its profile.
+    process.on('SIGTERM', () => process.exit(0));
     server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
     return;
   }
@@ -41,7 +44,7 @@ async function main() {
     const budgets = Number(args[1] ?? 0);
     const dir = tempDir('tollgate-bench-');
     const child = spawn(process.execPath, ['out/main/headless.js', '--port', '0', '--data-dir', dir], {
-      env: { ...process.env, TOLLGATE_OPENAI_BASE_URL: upstream, TOLLGATE_ANTHROPIC_BASE_URL: upstream },
+      env: { ...process.env, TOLLGATE_OPENAI_BASE_URL: upstream, TOLLGATE_ANTHROPIC_BASE_URL: upstream, TOLLGATE_NOTIFY: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
@@ -55,16 +58,7 @@ async function main() {
       });
     });
     const token = fs.readFileSync(path.join(dir, 'admin-token'), 'utf8').trim();
-    // Budgets none of which stop the benchmark's traffic, but all of which are checked: 100 scopes of all kinds.
-    for (let i = 0; i < budgets; i++) {
-      const scope = [{}, { provider: 'openai' }, { keyId: `fp_${i}` }, { project: `p${i}` }, { model: 'gpt-4o*' }][i % 5];
-      const res = await fetch(`${url}/api/budgets.create`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `b${i}`, scope, period: { kind: ['day', 'week', 'month'][i % 3] }, limitUsd: 1e6 }),
-      });
-      if (!res.ok) throw new Error(`budget ${i}: ${await res.text()}`);
-    }
+    await createBenchBudgets(url, token, budgets);
     console.log(url);
     return;
   }
