@@ -128,7 +128,7 @@ function rollWindow(c: Counter, days: number, now: number, timezone: string): bo
     }
     c.prefixUsd = usd;
     c.prefixTokens = tok;
-    c.prefixCount = Math.max(0, n - 1);
+    c.prefixCount = n - 1;
   }
   const last = c.hourly[n - 1];
   c.spentUsd = last ? c.prefixUsd + last[1] : c.prefixUsd;

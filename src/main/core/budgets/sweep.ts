@@ -47,12 +47,10 @@ export function createSweep(state: BudgetState, deps: Deps): () => void {
         deps.audit.record('override-expired', `Override on "${state.budgets.get(o.budgetId)?.name ?? o.budgetId}" (${o.reason}) expired.`, o.budgetId);
       }
     }
-    for (const b of state.budgets.values()) {
-      if (!b.enabled) continue;
-      for (const c of state.counters.values()) {
-        if (c.budgetId !== b.id) continue;
-        if (rollTo(c, b, now, s.timezone)) deps.onChange();
-      }
+    // Each counter rolls on its own: one pass over the counters, not one per budget.
+    for (const c of state.counters.values()) {
+      const b = state.budgets.get(c.budgetId);
+      if (b?.enabled && rollTo(c, b, now, s.timezone)) deps.onChange();
     }
   };
 }
