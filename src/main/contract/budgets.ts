@@ -13,17 +13,21 @@ export interface BudgetScope {
   run?: string;
 }
 
-export type PeriodKind = 'day' | 'week' | 'month' | 'rolling' | 'total';
+/** Every period kind, in the order forms list them; validation accepts exactly these. */
+export const PERIOD_KINDS = ['day', 'week', 'month', 'rolling', 'total'] as const;
 
-export interface BudgetPeriod {
-  kind: PeriodKind;
-  /** month: the day of the month the period starts on (1-28). Default 1. */
-  billingDay?: number;
-  /** rolling: the window's length in days. */
-  days?: number;
-  /** week: 1 = Monday (default), 0 = Sunday. */
-  weekStartsOn?: 0 | 1;
-}
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+
+/** A budget's period; each kind carries only the fields it uses. */
+export type BudgetPeriod =
+  | { kind: 'day' }
+  /** 1 = Monday (default), 0 = Sunday. */
+  | { kind: 'week'; weekStartsOn?: 0 | 1 }
+  /** The day of the month the period starts on (1-28). Default 1. */
+  | { kind: 'month'; billingDay?: number }
+  /** A window of the last `days` days, sliding hour by hour. */
+  | { kind: 'rolling'; days: number }
+  | { kind: 'total' };
 
 export type HardStopAction = 'block' | 'degrade';
 

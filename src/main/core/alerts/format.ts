@@ -88,21 +88,38 @@ function composeBody(a: BudgetAlert): string {
  */
 export function connectionFailureAlert(e: ConnectionFailedEvent, now: number): BudgetAlert {
   const c = e.connection;
-  return {
+  return plainAlert({
     id: `usage-failed|${c.id}|${c.asOf ?? c.createdAt}|${e.rejected ? 'rejected' : 'failing'}`,
     kind: 'polling-failed',
     budgetId: null,
     budgetName: c.name,
+    resetsAt: null,
+    title: e.rejected ? `${c.providerName} usage: admin key rejected` : `${c.providerName} usage polling is failing`,
+    body: e.message,
+    at: now,
+  });
+}
+
+/**
+ * An alert about something other than a spending tier (a failing connection, an override about to end): the
+ * tier, spend, limit and period fields do not apply and are null. The one place such alerts get their shape.
+ */
+export function plainAlert(a: Pick<BudgetAlert, 'id' | 'kind' | 'budgetId' | 'budgetName' | 'resetsAt' | 'title' | 'body' | 'at'>): BudgetAlert {
+  return {
+    id: a.id,
+    kind: a.kind,
+    budgetId: a.budgetId,
+    budgetName: a.budgetName,
     tier: null,
     spentUsd: null,
     limitUsd: null,
     spentTokens: null,
     limitTokens: null,
     periodKey: null,
-    resetsAt: null,
-    title: e.rejected ? `${c.providerName} usage: admin key rejected` : `${c.providerName} usage polling is failing`,
-    body: e.message,
-    at: now,
+    resetsAt: a.resetsAt,
+    title: a.title,
+    body: a.body,
+    at: a.at,
   };
 }
 

@@ -1,7 +1,9 @@
 import type { Budget } from '../../contract/budgets.js';
+import { resolveZone, startOfZonedDay } from '../time/zoned.js';
 import { periodAt, type PeriodWindow } from './periods.js';
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 /**
  * Spend of one budget (or one run of a run budget) in its current period. Reservations are what in-flight
@@ -28,9 +30,24 @@ export interface Counter {
   reservedUsd: number;
   reservedTokens: number;
   guardReservedUsd: number;
+  /**
+   * Rolling budgets, kept in memory only: the zone and bounds of the day `periodKey` names (NaN until known),
+   * so a roll check is two comparisons instead of a calendar computation.
+   */
+  keyZone: string;
+  keyStart: number;
+  keyEnd: number;
+  /** Rolling budgets: the sum of every hourly bucket but the last, and how many buckets it covers (-1: stale). */
+  prefixUsd: number;
+  prefixTokens: number;
+  prefixCount: number;
 }
 
-export type StoredCounter = Omit<Counter, 'reservedUsd' | 'reservedTokens' | 'guardReservedUsd'>;
+type RuntimeField = 'reservedUsd' | 'reservedTokens' | 'guardReservedUsd' | 'keyZone' | 'keyStart' | 'keyEnd' | 'prefixUsd' | 'prefixTokens' | 'prefixCount';
+
+export type StoredCounter = Omit<Counter, RuntimeField>;
+
+const RUNTIME: Pick<Counter, RuntimeField> = { reservedUsd: 0, reservedTokens: 0, guardReservedUsd: 0, keyZone: '', keyStart: NaN, keyEnd: NaN, prefixUsd: 0, prefixTokens: 0, prefixCount: -1 };
 
 export function counterKey(budgetId: string, run: string | null): string {
   return run === null ? budgetId : `${budgetId}#${run}`;
@@ -52,18 +69,16 @@ export function newCounter(budgetId: string, run: string | null, w: PeriodWindow
     guardDay: '',
     guardSpentUsd: 0,
     lastActivity: now,
-    reservedUsd: 0,
-    reservedTokens: 0,
-    guardReservedUsd: 0,
+    ...RUNTIME,
   };
 }
 
 export function fromStored(s: StoredCounter): Counter {
-  return { ...s, reservedUsd: 0, reservedTokens: 0, guardReservedUsd: 0 };
+  return { ...s, ...RUNTIME };
 }
 
 export function toStored(c: Counter): StoredCounter {
-  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, ...rest } = c;
+  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, ...rest } = c;
   return rest;
 }
 
@@ -72,27 +87,7 @@ export function toStored(c: Counter): StoredCounter {
  * because the requests holding them are still in flight.
  */
 export function rollTo(c: Counter, budget: Budget, now: number, timezone: string): boolean {
-  if (budget.period.kind === 'rolling') {
-    const w = periodAt(budget.period, now, timezone);
-    const cutoff = now - (budget.period.days ?? 1) * 86_400_000;
-    while (c.hourly.length && c.hourly[0]![0] + HOUR <= cutoff) c.hourly.shift();
-    let usd = 0;
-    let tok = 0;
-    for (const [, u, t] of c.hourly) {
-      usd += u;
-      tok += t;
-    }
-    c.spentUsd = usd;
-    c.spentTokens = tok;
-    c.periodStart = w.start;
-    if (c.periodKey !== w.key) {
-      c.periodKey = w.key;
-      c.periodEnd = w.end;
-      c.fired = [];
-      return true;
-    }
-    return false;
-  }
+  if (budget.period.kind === 'rolling') return rollWindow(c, budget.period.days, now, timezone);
   if (c.periodEnd !== null && now < c.periodEnd && now >= c.periodStart) return false;
   const w = periodAt(budget.period, now, timezone);
   if (w.key === c.periodKey) {
@@ -106,6 +101,48 @@ export function rollTo(c: Counter, budget: Budget, now: number, timezone: string
   c.spentTokens = 0;
   c.unpriced = 0;
   c.iterations = 0;
+  c.fired = [];
+  return true;
+}
+
+/**
+ * A rolling window drops the hours that slid out and sums the rest. The sum is the running total of every
+ * bucket but the last plus the last, which is the same left-to-right sum a fresh loop gives, so figures do not
+ * drift; the prefix is recomputed only when a bucket is added or drops out (at most hourly). The day key
+ * (alerts re-arm daily) is recomputed only once `now` leaves the cached day or the zone changes.
+ */
+function rollWindow(c: Counter, days: number, now: number, timezone: string): boolean {
+  const cutoff = now - days * DAY;
+  let dropped = false;
+  while (c.hourly.length && c.hourly[0]![0] + HOUR <= cutoff) {
+    c.hourly.shift();
+    dropped = true;
+  }
+  const n = c.hourly.length;
+  if (dropped || c.prefixCount !== n - 1) {
+    let usd = 0;
+    let tok = 0;
+    for (let i = 0; i < n - 1; i++) {
+      usd += c.hourly[i]![1];
+      tok += c.hourly[i]![2];
+    }
+    c.prefixUsd = usd;
+    c.prefixTokens = tok;
+    c.prefixCount = n - 1;
+  }
+  const last = c.hourly[n - 1];
+  c.spentUsd = last ? c.prefixUsd + last[1] : c.prefixUsd;
+  c.spentTokens = last ? c.prefixTokens + last[2] : c.prefixTokens;
+  c.periodStart = now - days * DAY;
+  const zone = resolveZone(timezone);
+  if (zone === c.keyZone && now >= c.keyStart && now < c.keyEnd) return false;
+  const w = periodAt({ kind: 'rolling', days }, now, zone);
+  c.keyZone = zone;
+  c.keyStart = startOfZonedDay(now, zone);
+  c.keyEnd = w.end ?? NaN;
+  if (c.periodKey === w.key) return false;
+  c.periodKey = w.key;
+  c.periodEnd = w.end;
   c.fired = [];
   return true;
 }

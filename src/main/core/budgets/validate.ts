@@ -1,4 +1,4 @@
-import type { Budget, BudgetPeriod, BudgetScope, RunLimits } from '../../contract/budgets.js';
+import { PERIOD_KINDS, type Budget, type BudgetPeriod, type BudgetScope, type RunLimits } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
 import { validateDegradeMap, validateTiers } from '../settings/settings.js';
 import {
@@ -28,12 +28,18 @@ function validateScope(v: unknown): BudgetScope {
 
 function validatePeriod(v: unknown): BudgetPeriod {
   const o = requireObject(v, 'period');
-  const kind = requireOneOf(o.kind, 'period.kind', ['day', 'week', 'month', 'rolling', 'total'] as const);
-  const p: BudgetPeriod = { kind };
-  if (kind === 'month') p.billingDay = o.billingDay === undefined ? 1 : requireNumber(o.billingDay, 'period.billingDay', { min: 1, max: 28, integer: true });
-  if (kind === 'rolling') p.days = requireNumber(o.days, 'period.days', { min: 1, max: 366, integer: true });
-  if (kind === 'week') p.weekStartsOn = o.weekStartsOn === undefined ? 1 : requireOneOf(String(o.weekStartsOn), 'period.weekStartsOn', ['0', '1'] as const) === '0' ? 0 : 1;
-  return p;
+  const kind = requireOneOf(o.kind, 'period.kind', PERIOD_KINDS);
+  switch (kind) {
+    case 'month':
+      return { kind, billingDay: o.billingDay === undefined ? 1 : requireNumber(o.billingDay, 'period.billingDay', { min: 1, max: 28, integer: true }) };
+    case 'rolling':
+      return { kind, days: requireNumber(o.days, 'period.days', { min: 1, max: 366, integer: true }) };
+    case 'week':
+      return { kind, weekStartsOn: o.weekStartsOn === undefined ? 1 : requireOneOf(String(o.weekStartsOn), 'period.weekStartsOn', ['0', '1'] as const) === '0' ? 0 : 1 };
+    case 'day':
+    case 'total':
+      return { kind };
+  }
 }
 
 function optLimit(v: unknown, field: string): number | null {

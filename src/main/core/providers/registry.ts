@@ -56,7 +56,7 @@ export function createProviderRegistry(settings: Settings, envUpstreams: Record<
   const builtins = new Map<string, ProviderRoute>();
   for (const b of BUILTIN_PROVIDERS) {
     const baseUrl = envUpstreams[b.id] ?? settings.upstreams[b.id] ?? b.defaultBaseUrl;
-    builtins.set(b.id, { provider: b.create(baseUrl), upstream: target(baseUrl, agents), prefix: `/${b.id}` });
+    builtins.set(b.id, { provider: { ...b.create(baseUrl), tokenizerMargin: b.tokenizerMargin }, upstream: target(baseUrl, agents), prefix: `/${b.id}` });
   }
   const customs = new Map<string, ProviderRoute>();
   for (const c of settings.customProviders) {

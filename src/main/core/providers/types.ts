@@ -87,6 +87,8 @@ export interface ProviderModule {
   pricingProviderId: string | null;
   /** Local models (Ollama): priced at $0 on purpose, and recorded as such. */
   free: boolean;
+  /** How far its token counts can run past the local o200k tokenizer's (budgets' worst case); see providers/index.ts. */
+  tokenizerMargin?: number;
   baseUrl: string;
   /** What clients append to Tollgate's route prefix in their base URL: "/v1" for OpenAI's SDK, "" for Anthropic's. */
   clientBasePath: string;

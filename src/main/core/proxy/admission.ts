@@ -17,7 +17,15 @@ export interface AdmissionInput {
   call: CallInfo;
   /** The request body's size in bytes: an upper bound on its tokens, free to compute. */
   bodyBytes: number;
+  /**
+   * How far the provider's token counts can run past the local (o200k) tokenizer's, as a factor: each provider
+   * declares its own (providers/index.ts). Absent, DEFAULT_TOKENIZER_MARGIN.
+   */
+  tokenizerMargin?: number;
 }
+
+/** The margin for a provider that declares none: its tokenizer is not o200k, so leave room for it counting more. */
+export const DEFAULT_TOKENIZER_MARGIN = 1.35;
 
 export interface AdmissionTicket {
   /**
@@ -48,7 +56,5 @@ export interface Admission {
   admit(input: AdmissionInput): AdmissionDecision;
 }
 
+/** The ticket of a call that holds no reservation: nothing to settle or give back. */
 export const NOOP_TICKET: AdmissionTicket = { progress: () => null, settle: () => {}, release: () => {} };
-
-/** No budgets: everything is admitted. */
-export const openAdmission: Admission = { admit: () => ({ ok: true, ticket: NOOP_TICKET, headers: {} }) };

@@ -10,7 +10,7 @@ import type { CallInfo, MeteredUsage, Operation, PreparedCall, ProviderModule } 
 import type { Clock } from '../util/clock.js';
 import { isObject, type JsonObject } from '../util/json.js';
 import type { Logger } from '../util/log.js';
-import type { Admission, AdmissionTicket } from './admission.js';
+import { NOOP_TICKET, type Admission, type AdmissionTicket } from './admission.js';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
 import { clientResponseHeaders, singleHeader, upstreamRequestHeaders } from './headers.js';
 import { priceUsage, settleUsage } from './outcome.js';
@@ -207,7 +207,7 @@ export function createForwarder(deps: ProxyDeps) {
       run: singleHeader(req.headers, 'x-tollgate-run'),
       pricing: { routeId: provider.id, pricingProviderId: provider.pricingProviderId, free: provider.free },
       flags,
-      ticket: { progress: () => null, settle: () => {}, release: () => {} },
+      ticket: NOOP_TICKET,
       extraHeaders: { 'x-tollgate-request-id': id },
       note: undefined,
       status: 0,
@@ -228,6 +228,7 @@ export function createForwarder(deps: ProxyDeps) {
       run: call.run,
       call: info,
       bodyBytes: body.length,
+      tokenizerMargin: provider.tokenizerMargin,
     });
     if (!decision.ok) {
       sendProviderError(res, provider, decision.status, decision.kind, decision.message, { ...decision.headers, 'x-tollgate-request-id': id });

@@ -31,11 +31,8 @@ export function defaultSettings(): Settings {
     alertWebhookUrl: null,
     defaultThresholds: [50, 80, 100],
     defaultHardStopPercent: 120,
-    degradeMap: {
-      openai: { 'gpt-4o': 'gpt-4o-mini', 'gpt-4.1': 'gpt-4.1-nano', 'gpt-5': 'gpt-5-mini', 'o3': 'o4-mini' },
-      anthropic: { 'claude-opus-*': 'claude-haiku-4-5', 'claude-sonnet-*': 'claude-haiku-4-5' },
-      gemini: { 'gemini-2.5-pro': 'gemini-2.5-flash', 'gemini-3-pro*': 'gemini-2.5-flash' },
-    },
+    // Each provider's defaults live in its folder (providers/<id>/defaults.ts); copies, so edits stay per settings.
+    degradeMap: Object.fromEntries(BUILTIN_PROVIDERS.map((p) => [p.id, { ...p.degradeDefaults }])),
     assumedMaxOutputTokens: 32_768,
   };
 }

@@ -113,9 +113,9 @@ export function budgetToForm(b: Budget): BudgetFormValues {
     'scope.user': b.scope.user ?? '',
     'scope.run': b.scope.run ?? '',
     'period.kind': b.period.kind,
-    'period.billingDay': str(b.period.billingDay ?? 1),
-    'period.days': str(b.period.days ?? 30),
-    'period.weekStartsOn': b.period.weekStartsOn === 0 ? '0' : '1',
+    'period.billingDay': str(b.period.kind === 'month' ? (b.period.billingDay ?? 1) : 1),
+    'period.days': str(b.period.kind === 'rolling' ? b.period.days : 30),
+    'period.weekStartsOn': b.period.kind === 'week' && b.period.weekStartsOn === 0 ? '0' : '1',
     limitUsd: str(b.limitUsd),
     limitTokens: str(b.limitTokens),
     thresholds: b.thresholds.join(', '),
@@ -201,17 +201,18 @@ export function validateBudgetForm(v: BudgetFormValues): { input: BudgetInput | 
   }
 
   const kind = v['period.kind'];
-  const period: BudgetInput['period'] = { kind };
+  let period: BudgetInput['period'] = { kind: 'total' };
   if (kind === 'month') {
     const d = take('period.billingDay', num(v['period.billingDay'], { integer: true, min: 1, max: 28 }));
-    if (d !== null) period.billingDay = d;
+    period = d !== null ? { kind, billingDay: d } : { kind };
   } else if (kind === 'rolling') {
     const d = take('period.days', num(v['period.days'], { integer: true, min: 1, max: 366 }));
     if (d === null && !errors['period.days']) errors['period.days'] = 'A rolling window needs its length in days.';
-    else if (d !== null) period.days = d;
+    // Without a length the form has an error and is not sent; the placeholder only keeps the type whole.
+    period = { kind, days: d ?? 0 };
   } else if (kind === 'week') {
-    period.weekStartsOn = v['period.weekStartsOn'] === '0' ? 0 : 1;
-  }
+    period = { kind, weekStartsOn: v['period.weekStartsOn'] === '0' ? 0 : 1 };
+  } else period = { kind };
 
   let thresholds: number[] | undefined;
   const tText = v.thresholds.trim();

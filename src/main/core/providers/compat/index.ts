@@ -21,6 +21,9 @@ export interface CompatProviderConfig {
   defaultModel: string | null;
 }
 
+/** Custom providers run models of every family, few of them tokenised with o200k: the cautious margin. */
+export const COMPAT_TOKENIZER_MARGIN = 1.35;
+
 export function createCompatProvider(cfg: CompatProviderConfig): ProviderModule {
   const routes = createOpenAIRoutes({ injectStreamUsage: cfg.injectStreamUsage, outputCapField: 'max_tokens' }, '');
   const withDefaultModel = (op: Operation): Operation =>
@@ -39,6 +42,7 @@ export function createCompatProvider(cfg: CompatProviderConfig): ProviderModule 
     name: cfg.name,
     pricingProviderId: cfg.pricingProviderId,
     free: cfg.free,
+    tokenizerMargin: COMPAT_TOKENIZER_MARGIN,
     baseUrl: cfg.baseUrl,
     clientBasePath: '',
     operation(method, path) {

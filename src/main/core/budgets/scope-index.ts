@@ -1,0 +1,92 @@
+import type { Budget } from '../../contract/budgets.js';
+import { inScope, type CallFacts } from './scope.js';
+
+/**
+ * Which budgets a call can fall under, without looking at the others. Each enabled budget is filed under its
+ * scope's most selective exact field (key, user, project, exact model, provider); budgets with a model pattern
+ * and nothing more selective, and budgets for all traffic (or only a run), sit in lists checked for every call.
+ * A call then visits only the lists its own facts name, so a budget for another key costs it nothing.
+ */
+export interface ScopeIndex {
+  /** The enabled budgets whose scope the call is in, in the order the budgets were made (admission's order). */
+  candidates(facts: CallFacts): Budget[];
+  readonly size: number;
+}
+
+interface Entry {
+  /** Position among all budgets: merging the lists by it keeps the budgets' own order. */
+  ord: number;
+  budget: Budget;
+}
+
+export function createScopeIndex(budgets: Iterable<Budget>): ScopeIndex {
+  const byKey = new Map<string, Entry[]>();
+  const byUser = new Map<string, Entry[]>();
+  const byProject = new Map<string, Entry[]>();
+  const byModel = new Map<string, Entry[]>();
+  const byProvider = new Map<string, Entry[]>();
+  const patterns: Entry[] = [];
+  const always: Entry[] = [];
+  const file = (map: Map<string, Entry[]>, k: string, e: Entry) => {
+    const list = map.get(k);
+    if (list) list.push(e);
+    else map.set(k, [e]);
+  };
+  let ord = 0;
+  let size = 0;
+  for (const budget of budgets) {
+    const e: Entry = { ord: ord++, budget };
+    if (!budget.enabled) continue;
+    size++;
+    const s = budget.scope;
+    if (s.keyId !== undefined) file(byKey, s.keyId, e);
+    else if (s.user !== undefined) file(byUser, s.user, e);
+    else if (s.project !== undefined) file(byProject, s.project, e);
+    else if (s.model !== undefined && !s.model.endsWith('*')) file(byModel, s.model, e);
+    else if (s.provider !== undefined) file(byProvider, s.provider, e);
+    else if (s.model !== undefined) patterns.push(e);
+    else always.push(e);
+  }
+
+  // Reused between calls (admission is synchronous): the lists one call visits and how far each has been read.
+  const lists: Entry[][] = [];
+  const pos: number[] = [];
+  const visit = (list: Entry[] | undefined) => {
+    if (list && list.length) lists.push(list);
+  };
+
+  return {
+    size,
+    candidates(facts) {
+      const out: Budget[] = [];
+      if (size === 0) return out;
+      lists.length = 0;
+      visit(always);
+      visit(patterns);
+      visit(byKey.get(facts.keyId));
+      if (facts.user !== null) visit(byUser.get(facts.user));
+      if (facts.project !== null) visit(byProject.get(facts.project));
+      visit(byModel.get(facts.model));
+      visit(byProvider.get(facts.provider));
+      const k = lists.length;
+      for (let i = 0; i < k; i++) pos[i] = 0;
+      for (;;) {
+        let best = -1;
+        let bestOrd = Infinity;
+        for (let i = 0; i < k; i++) {
+          const l = lists[i]!;
+          const p = pos[i]!;
+          if (p < l.length && l[p]!.ord < bestOrd) {
+            best = i;
+            bestOrd = l[p]!.ord;
+          }
+        }
+        if (best < 0) break;
+        const e = lists[best]![pos[best]!++]!;
+        if (inScope(e.budget.scope, facts)) out.push(e.budget);
+      }
+      lists.length = 0;
+      return out;
+    },
+  };
+}

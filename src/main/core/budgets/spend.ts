@@ -1,0 +1,175 @@
+import type { Budget, BudgetOverride } from '../../contract/budgets.js';
+import type { Settings } from '../../contract/settings.js';
+import type { Clock } from '../util/clock.js';
+import { counterKey, newCounter, rollTo, type Counter } from './counters.js';
+import { createDayWindow, type DayWindow } from './day-window.js';
+import { periodAt } from './periods.js';
+import type { ReportedSpendSource } from './reported-spend.js';
+import { inScope } from './scope.js';
+import type { BudgetState, ReportedValue } from './state.js';
+
+const RUNS_PER_BUDGET = 500;
+const NONE: BudgetOverride[] = [];
+
+export interface Limits {
+  usd: number | null;
+  tokens: number | null;
+}
+
+export interface Spent {
+  usd: number;
+  tokens: number;
+}
+
+/**
+ * Counters, limits and what each budget has spent. The number-returning functions (limitUsd, spentUsd, percent…)
+ * are what the request path uses: with no overrides and no reported spend they read the budget and counter
+ * directly and allocate nothing. limitsOf / spentOf build objects for status and wording.
+ */
+export interface Spend {
+  counterFor(b: Budget, run: string | null, now: number): Counter;
+  activeOverrides(budgetId: string, now: number): BudgetOverride[];
+  limitUsd(b: Budget, now: number): number | null;
+  limitTokens(b: Budget, now: number): number | null;
+  limitsOf(b: Budget, now: number): Limits;
+  reportedFor(b: Budget, c: Counter, now: number): ReportedValue | null;
+  spentUsd(b: Budget, c: Counter, now: number): number;
+  spentTokens(b: Budget, c: Counter, now: number): number;
+  spentOf(b: Budget, c: Counter, now: number): Spent;
+  /** Of the limit, the larger of the dollar and token ratios, in percent. */
+  percent(b: Budget, c: Counter, now: number): number;
+  /** The local day `now` is in (guardrails), cached until it ends. */
+  day(now: number): DayWindow;
+  setReportedSource(src: ReportedSpendSource | null, onReported: () => void): void;
+}
+
+export function createSpend(state: BudgetState, deps: { clock: Clock; settings: () => Settings }): Spend {
+  const tz = () => deps.settings().timezone;
+  const day = createDayWindow(tz);
+
+  function counterFor(b: Budget, run: string | null, now: number): Counter {
+    const key = counterKey(b.id, run);
+    let c = state.counters.get(key);
+    if (!c) {
+      c = newCounter(b.id, run, periodAt(b.period, now, tz()), now);
+      state.counters.set(key, c);
+      if (run !== null) pruneRuns(b.id);
+    } else rollTo(c, b, now, tz());
+    if (b.dailyGuardrailUsd !== null) {
+      const d = day(now).key;
+      if (c.guardDay !== d) {
+        c.guardDay = d;
+        c.guardSpentUsd = 0;
+        c.fired = c.fired.filter((f) => !f.startsWith('guard:'));
+      }
+    }
+    return c;
+  }
+
+  function pruneRuns(budgetId: string) {
+    const runs = [...state.counters.values()].filter((c) => c.budgetId === budgetId && c.run !== null);
+    if (runs.length <= RUNS_PER_BUDGET) return;
+    runs.sort((a, b) => a.lastActivity - b.lastActivity);
+    for (const c of runs.slice(0, runs.length - RUNS_PER_BUDGET)) if (c.reservedUsd === 0 && c.reservedTokens === 0) state.counters.delete(counterKey(c.budgetId, c.run));
+  }
+
+  function activeOverrides(budgetId: string, now: number): BudgetOverride[] {
+    if (state.overrides.length === 0) return NONE;
+    return state.overrides.filter((o) => o.budgetId === budgetId && o.expiresAt > now);
+  }
+
+  function limitUsd(b: Budget, now: number): number | null {
+    let lim = b.limitUsd;
+    if (lim === null || state.overrides.length === 0) return lim;
+    for (const o of activeOverrides(b.id, now)) lim += (o.addUsd ?? 0) + (b.limitUsd! * (o.addPercent ?? 0)) / 100;
+    return lim;
+  }
+
+  function limitTokens(b: Budget, now: number): number | null {
+    let lim = b.limitTokens;
+    if (lim === null || state.overrides.length === 0) return lim;
+    for (const o of activeOverrides(b.id, now)) if (o.addPercent) lim += (b.limitTokens! * o.addPercent) / 100;
+    return lim;
+  }
+
+  /**
+   * The provider-reported spend in the budget's current period, or null when nothing has been reported for it
+   * (a budget then counts what the proxy saw). Cached per budget until the period, the reports or (for rolling
+   * windows) the hour change: this runs for every applicable budget on every request.
+   */
+  function reportedFor(b: Budget, c: Counter, now: number): ReportedValue | null {
+    const r = state.reported;
+    if (!r.source || b.counts === 'observed' || b.scope.user || b.scope.run) return null;
+    const hour = b.period.kind === 'rolling' ? Math.floor(now / 3_600_000) : 0;
+    const cached = r.cache.get(b.id);
+    if (cached && cached.periodKey === c.periodKey && cached.version === r.version && cached.hour === hour) return cached.value;
+    const from = c.periodStart;
+    let usdSum = 0;
+    let tok = 0;
+    let asOf: number | null = null;
+    for (const row of r.source.rows(from, now)) {
+      if (row.start < from) continue;
+      if (!inScope(b.scope, { provider: row.provider, keyId: row.keyId, model: row.model ?? '', project: row.project, user: null, run: null })) continue;
+      if (b.scope.model && row.model === null) continue;
+      usdSum += row.costUsd;
+      tok += row.inputTokens + row.outputTokens;
+      asOf = asOf === null ? row.asOf : Math.min(asOf, row.asOf);
+    }
+    const value = asOf === null ? null : { usd: usdSum, tokens: tok, asOf };
+    r.cache.set(b.id, { periodKey: c.periodKey, version: r.version, hour, value });
+    return value;
+  }
+
+  /** What a budget counts: the proxy's records, the provider's reports, or the larger (default). */
+  function spentUsd(b: Budget, c: Counter, now: number): number {
+    if (!state.reported.source) return c.spentUsd;
+    const r = reportedFor(b, c, now);
+    if (!r) return c.spentUsd;
+    return b.counts === 'reported' ? r.usd : Math.max(c.spentUsd, r.usd);
+  }
+
+  function spentTokens(b: Budget, c: Counter, now: number): number {
+    if (!state.reported.source) return c.spentTokens;
+    const r = reportedFor(b, c, now);
+    if (!r) return c.spentTokens;
+    return b.counts === 'reported' ? r.tokens : Math.max(c.spentTokens, r.tokens);
+  }
+
+  function percent(b: Budget, c: Counter, now: number): number {
+    let p = 0;
+    if (b.limitUsd !== null) {
+      const lim = limitUsd(b, now)!;
+      if (lim > 0) p = Math.max(p, (spentUsd(b, c, now) / lim) * 100);
+    }
+    if (b.limitTokens !== null) {
+      const lim = limitTokens(b, now)!;
+      if (lim > 0) p = Math.max(p, (spentTokens(b, c, now) / lim) * 100);
+    }
+    return p;
+  }
+
+  return {
+    counterFor,
+    activeOverrides,
+    limitUsd,
+    limitTokens,
+    limitsOf: (b, now) => ({ usd: limitUsd(b, now), tokens: limitTokens(b, now) }),
+    reportedFor,
+    spentUsd,
+    spentTokens,
+    spentOf: (b, c, now) => ({ usd: spentUsd(b, c, now), tokens: spentTokens(b, c, now) }),
+    percent,
+    day,
+    setReportedSource(src, onReported) {
+      const r = state.reported;
+      r.off?.();
+      r.source = src;
+      r.version++;
+      r.off =
+        src?.onChange(() => {
+          r.version++;
+          onReported();
+        }) ?? null;
+    },
+  };
+}

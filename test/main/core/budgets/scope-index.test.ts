@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { Budget, BudgetScope } from '../../../../src/main/contract/budgets.js';
+import { createScopeIndex } from '../../../../src/main/core/budgets/scope-index.js';
+import { inScope, type CallFacts } from '../../../../src/main/core/budgets/scope.js';
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PROVIDERS = ['openai', 'anthropic', 'gemini'];
+const KEYS = ['k1', 'k2', 'k3'];
+const PROJECTS = ['p1', 'p2'];
+const USERS = ['u1', 'u2'];
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-opus-4', 'claude-haiku-4-5', 'gemini-2.5-pro'];
+const PATTERNS = ['gpt-4o*', 'claude-*', 'gemini-2.5-*', 'gpt-4o-mini', 'claude-opus-4', '*'];
+const RUNS = ['r1', 'r2'];
+
+function budget(i: number, scope: BudgetScope, enabled: boolean): Budget {
+  return {
+    id: `b${i}`,
+    source: 'api',
+    name: `b${i}`,
+    scope,
+    period: { kind: 'day' },
+    limitUsd: 10,
+    limitTokens: null,
+    thresholds: [50, 80, 100],
+    hardStopPercent: 120,
+    action: 'block',
+    degradeTo: {},
+    dailyGuardrailUsd: null,
+    counts: 'max',
+    runLimits: {},
+    enabled,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+}
+
+describe('the scope index', () => {
+  it('returns exactly the enabled budgets inScope() accepts, in the budgets’ order, for many random scopes and calls', () => {
+    const r = rng(20261130);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+    const maybe = <T>(xs: readonly T[], p: number): T | undefined => (r() < p ? pick(xs) : undefined);
+    for (let round = 0; round < 40; round++) {
+      const budgets: Budget[] = [];
+      const n = Math.floor(r() * 60);
+      for (let i = 0; i < n; i++) {
+        const scope: BudgetScope = {};
+        const fields: [keyof BudgetScope, string | undefined][] = [
+          ['provider', maybe(PROVIDERS, 0.4)],
+          ['keyId', maybe(KEYS, 0.25)],
+          ['project', maybe(PROJECTS, 0.2)],
+          ['user', maybe(USERS, 0.15)],
+          ['model', maybe(PATTERNS, 0.35)],
+          ['run', maybe([...RUNS, '*'], 0.1)],
+        ];
+        for (const [k, v] of fields) if (v !== undefined) scope[k] = v;
+        budgets.push(budget(i, scope, r() > 0.1));
+      }
+      const index = createScopeIndex(budgets);
+      for (let call = 0; call < 200; call++) {
+        const facts: CallFacts = {
+          provider: pick(PROVIDERS),
+          keyId: pick(KEYS),
+          model: pick(MODELS),
+          project: r() < 0.5 ? pick(PROJECTS) : null,
+          user: r() < 0.5 ? pick(USERS) : null,
+          run: r() < 0.3 ? pick(RUNS) : null,
+        };
+        const expected = budgets.filter((b) => b.enabled && inScope(b.scope, facts)).map((b) => b.id);
+        expect(index.candidates(facts).map((b) => b.id)).toEqual(expected);
+      }
+    }
+  });
+
+  it('visits only the budgets filed under a call’s own facts', () => {
+    const budgets = [
+      budget(0, { keyId: 'k1', provider: 'openai' }, true),
+      budget(1, { keyId: 'k2' }, true),
+      budget(2, {}, true),
+      budget(3, { model: 'gpt-4o*' }, true),
+      budget(4, { provider: 'anthropic' }, false),
+    ];
+    const index = createScopeIndex(budgets);
+    expect(index.size).toBe(4);
+    // k1 on anthropic: budget 0 is filed under k1 and visited, then rejected for its provider.
+    expect(index.candidates({ provider: 'anthropic', keyId: 'k1', model: 'claude-opus-4', project: null, user: null, run: null }).map((b) => b.id)).toEqual(['b2']);
+    expect(index.candidates({ provider: 'openai', keyId: 'k1', model: 'gpt-4o', project: null, user: null, run: null }).map((b) => b.id)).toEqual(['b0', 'b2', 'b3']);
+    expect(createScopeIndex([]).candidates({ provider: 'openai', keyId: 'k1', model: 'x', project: null, user: null, run: null })).toEqual([]);
+  });
+});
