@@ -1,4 +1,4 @@
-/** Budgets as the dashboard, the tray and the admin API see them. Types only. */
+/** Budgets as the dashboard, the tray and the admin API see them. Types, and the list of period kinds. */
 
 /**
  * What a budget covers: every field set must match (a conjunction); none set means all traffic. `model` may end
@@ -13,7 +13,10 @@ export interface BudgetScope {
   run?: string;
 }
 
-export type PeriodKind = 'day' | 'week' | 'month' | 'rolling' | 'total';
+/** Every kind of budget period, in one list the engine's validation and the admin schemas read. */
+export const PERIOD_KINDS = ['day', 'week', 'month', 'rolling', 'total'] as const;
+
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 export interface BudgetPeriod {
   kind: PeriodKind;

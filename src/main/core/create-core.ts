@@ -6,15 +6,20 @@ import type { RequestRecord } from '../contract/usage.js';
 import { createAdminHttp, sendJson } from './admin/admin-http.js';
 import { createAlerts, type Alerts } from './alerts/alerts.js';
 import type { Notifier } from './alerts/notifier.js';
-import { createApiHandlers } from './admin/handlers.js';
 import { createDashboardHttp } from './dashboard/dashboard-http.js';
 import { createDashboardSessions } from './dashboard/sessions.js';
-import { createExportApi } from './export/export-api.js';
+import { createExportApi } from './export/api.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
+import { createKeysApi } from './keys/api.js';
 import { createKeyRing, type KeyRing } from './keys/key-ring.js';
+import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import { createPriceDatabase } from './pricing/price-database.js';
+import { createPricingApi } from './pricing/api.js';
 import { createPricer, type Pricer } from './pricing/pricer.js';
+import { createProvidersApi } from './providers/api.js';
+import { createSettingsApi } from './settings/api.js';
+import { createStatusApi } from './status-api.js';
 import type { Admission } from './proxy/admission.js';
 import { createForwarder } from './proxy/forward.js';
 import { isLoopback } from './proxy/request-gate.js';
@@ -215,8 +220,23 @@ export function createCore(opts: CoreOptions): Core {
     initial, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
   }));
   budgets.engine.setReportedSource(usage.reportedSpend);
+  const settingsAccess = { settings: () => settings, updateSettings };
+  const routeOf = (id: string) => registry.routes().find((r) => r.provider.id === id);
+  // Each domain validates its own methods' input (its schemas.ts); this only joins the parts.
   const api: TollgateApi = {
-    ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
+    ...createStatusApi({ status }),
+    ...createLedgerApi({ ledger }),
+    ...createKeysApi({ keys, providerIds: () => registry.routes().map((r) => r.provider.id) }),
+    ...createProvidersApi({ ...settingsAccess, registry: () => registry, url: () => status().url }),
+    ...createPricingApi({
+      pricer,
+      clock,
+      target: (id) => {
+        const p = routeOf(id)?.provider;
+        return p ? { routeId: id, pricingProviderId: p.pricingProviderId, free: p.free } : null;
+      },
+    }),
+    ...createSettingsApi(settingsAccess),
     ...budgets.api,
     ...usage.api,
     ...createExportApi({ ledger, keys, dayKey }),

@@ -4,7 +4,7 @@ import type { RequestRecord, TokenUsage } from '../../contract/usage.js';
 import type { Admission, AdmissionDecision, AdmissionInput, AdmissionTicket } from '../proxy/admission.js';
 import type { Pricer, PricingTarget } from '../pricing/pricer.js';
 import type { MeteredUsage } from '../providers/types.js';
-import { NotFoundError, ValidationError } from '../settings/validation.js';
+import { NotFoundError, ValidationError } from '../util/validation.js';
 import { approxTokens } from '../tokens/estimate.js';
 import type { Tokenizer } from '../tokens/tokenizer.js';
 import { createDayKeyer, resolveZone, zonedParts, zonedTimeToEpoch } from '../time/zoned.js';

@@ -1,4 +1,4 @@
-import type { ProviderDto } from '../../contract/api-core.js';
+import type { ProviderDto } from '../../contract/api-providers.js';
 import type { KeyDto } from '../../contract/keys.js';
 
 export interface SetupSnippet {

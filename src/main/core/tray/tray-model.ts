@@ -2,7 +2,7 @@
  * The tray as a pure function of Tollgate's state: which icon, what tooltip, which menu items. The Electron side
  * only draws this, so every state and edge is tested in plain Node (test/main/core/tray/).
  */
-import type { SpendRowDto, SpendTotalsDto } from '../../contract/api-core.js';
+import type { SpendRowDto, SpendTotalsDto } from '../../contract/api-ledger.js';
 import type { BudgetStatus } from '../../contract/budgets.js';
 import type { KeyDto } from '../../contract/keys.js';
 import { formatLimitUsd, formatPercent, formatTokens, formatUsd } from '../util/money.js';

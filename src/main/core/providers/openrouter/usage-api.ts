@@ -7,7 +7,8 @@
  * "openrouter"), so only this file knows about it.
  */
 import { fingerprint } from '../../keys/fingerprint.js';
-import { DAY_MS, emptyUsage, floorTo } from '../../polling/buckets.js';
+import { DAY_MS, floorTo } from '../../polling/buckets.js';
+import { emptyUsage } from '../../util/token-usage.js';
 import { buildUrl, UsageApiError } from '../../polling/provider-client.js';
 import type { ProviderKeyInfo, ProviderLimits, SourceContext, TimeWindow, UsageSource } from '../../polling/types.js';
 import { isObject, str } from '../../util/json.js';
