@@ -74,6 +74,22 @@ export default tseslint.config(
     },
   },
   {
+    // Shared by main and the renderer, so it may use neither's runtime: pure data and functions, contract types.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan],
+          patterns: [
+            { group: ['node:*', '**/main/core/**', '**/main/electron/**', '**/renderer/**'], message: 'src/shared runs in main and in the renderer: pure code, and the contract\'s types.' },
+            { group: ['**/main/contract/**'], allowTypeImports: true, message: 'Import the contract with `import type`.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [

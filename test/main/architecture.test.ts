@@ -62,6 +62,14 @@ describe('layering', () => {
     });
   });
 
+  it('src/shared is pure: no node modules, core or renderer code, and the contract as types only; the renderer may import it', async () => {
+    expect((await lint('src/shared/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).join()).toMatch(/pure code/);
+    expect((await lint('src/shared/x.ts', "import { createCore } from '../main/core/create-core.js';\nexport const a = createCore;\n")).join()).toMatch(/pure code/);
+    expect((await lint('src/shared/x.ts', "import { CHANNELS } from '../main/contract/api.js';\nexport const a = CHANNELS;\n")).join()).toMatch(/import type/);
+    expect(await lint('src/shared/x.ts', "import type { KeyDto } from '../main/contract/keys.js';\nexport type A = KeyDto;\n")).toEqual([]);
+    expect(await lint('src/renderer/src/x.ts', "import { setupSnippets } from '../../shared/setup-snippets';\nexport const a = setupSnippets;\n")).toEqual([]);
+  });
+
   it('electron code is allowed in src/main/electron', async () => {
     expect(await lint('src/main/electron/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
   });
