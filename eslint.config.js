@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    // The boundary that keeps headless mode and tests free of Electron (ARCHITECTURE.md).
+    // The boundary that keeps headless mode and tests free of Electron.
     files: ['src/main/core/**/*.ts', 'src/main/contract/**/*.ts'],
     rules: coreImports(),
   },

@@ -46,9 +46,10 @@ interface Tool {
 }
 
 /**
- * How each tool is pointed at Tollgate (PROVIDER-APIS.md B5): Claude Code takes the Anthropic root with no /v1
- * and appends /v1/messages itself; Codex CLI reads openai_base_url from ~/.codex/config.toml (its env variable is
- * not honoured by every build); the SDKs read their *_BASE_URL variables.
+ * How each tool is pointed at Tollgate: Claude Code takes the Anthropic root with no /v1 and appends
+ * /v1/messages itself (ANTHROPIC_BASE_URL, https://docs.anthropic.com/en/docs/claude-code/settings); Codex CLI
+ * reads openai_base_url from ~/.codex/config.toml, since OPENAI_BASE_URL (openai/codex PR #1487) is reported
+ * ignored by a 2026 build (lexmount PR #53); the SDKs read their *_BASE_URL variables.
  */
 const TOOLS: readonly Tool[] = [
   {

@@ -13,7 +13,7 @@ describe('setup snippets', () => {
   it('point each tool at the port Tollgate really listens on, in the form that tool reads', () => {
     const s = Object.fromEntries(setupSnippets(providers, { platform: 'linux' }).map((x) => [x.id, x.text]));
     expect(Object.keys(s)).toEqual(['claude-code', 'codex-cli', 'openai-sdk', 'anthropic-sdk']);
-    // Claude Code appends /v1/messages itself: the root, no /v1 (PROVIDER-APIS.md B5).
+    // Claude Code appends /v1/messages itself: the root, no /v1.
     expect(s['claude-code']).toMatch(/^export ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:5151\/anthropic$/m);
     expect(s['codex-cli']).toMatch(/^openai_base_url = "http:\/\/127\.0\.0\.1:5151\/openai\/v1"$/m);
     expect(s['openai-sdk']).toMatch(/^export OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:5151\/openai\/v1$/m);

@@ -1,5 +1,5 @@
 /**
- * OpenRouter's key endpoint (../shared/PROVIDER-APIS.md §B3): `GET /api/v1/key` with the key itself as a Bearer
+ * OpenRouter's key endpoint (https://openrouter.ai/docs/api-reference/api-keys/get-current-key): `GET /api/v1/key` with the key itself as a Bearer
  * token answers that key's running spend (today, this week, this month, in USD credits) and its limit. There is
  * no per-model or per-hour breakdown, so each poll stores one row: today's spend so far, for this key.
  *
