@@ -9,7 +9,7 @@ import {
   requireOneOf,
   requireString,
   ValidationError,
-} from '../settings/validation.js';
+} from '../util/validation.js';
 
 const SCOPE_FIELDS = ['provider', 'project', 'keyId', 'user', 'model', 'run'] as const;
 

@@ -1,16 +1,8 @@
-import type { RequestFlag, RequestRecord, TokenUsage } from '../../contract/usage.js';
+import type { RequestFlag, TokenUsage } from '../../contract/usage.js';
 import type { Pricer, PricingTarget, PriceQuote } from '../pricing/pricer.js';
 import type { CallInfo, MeteredUsage } from '../providers/types.js';
 import { approxTokens } from '../tokens/estimate.js';
-
-export const ZERO_USAGE: TokenUsage = Object.freeze({
-  inputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-});
+import { emptyUsage, isZeroUsage } from '../util/token-usage.js';
 
 function full(u: Partial<TokenUsage>): TokenUsage {
   return {
@@ -29,7 +21,7 @@ function full(u: Partial<TokenUsage>): TokenUsage {
  */
 export function settleUsage(m: MeteredUsage | null, call: CallInfo, upstreamError: boolean, flags: RequestFlag[]): TokenUsage {
   if (m?.usage && m.complete) return full(m.usage);
-  if (upstreamError && !m?.usage) return ZERO_USAGE;
+  if (upstreamError && !m?.usage) return emptyUsage();
   const seen = m?.usage ? full(m.usage) : null;
   const textOut = approxTokens(m?.textChars ?? 0);
   let estimated = false;
@@ -44,18 +36,13 @@ export function settleUsage(m: MeteredUsage | null, call: CallInfo, upstreamErro
     estimated = true;
   }
   if (estimated) flags.push('estimated');
-  return { ...(seen ?? ZERO_USAGE), inputTokens: input, outputTokens: output };
-}
-
-export function isZero(u: TokenUsage): boolean {
-  return u.inputTokens === 0 && u.outputTokens === 0;
+  return { ...(seen ?? emptyUsage()), inputTokens: input, outputTokens: output };
 }
 
 export function priceUsage(pricer: Pricer, target: PricingTarget, model: string, usage: TokenUsage, at: number, reportedCostUsd: number | null, flags: RequestFlag[]): PriceQuote {
-  if (isZero(usage)) return { costUsd: 0, pricedModel: null, source: null, contextWindow: null };
+  if (isZeroUsage(usage)) return { costUsd: 0, pricedModel: null, source: null, contextWindow: null };
   const q = pricer.quote(target, model, usage, { at, reportedCostUsd });
   if (q.costUsd === null) flags.push('unpriced');
   return q;
 }
 
-export type RecordBase = Omit<RequestRecord, 'usage' | 'costUsd' | 'pricedModel' | 'priceSource' | 'durationMs' | 'status' | 'responseModel'>;
