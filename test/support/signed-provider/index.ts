@@ -10,6 +10,9 @@ import { emptyMetered } from '../../../src/main/core/providers/shared.js';
 import type { MeteredUsage, Operation, ProviderModule, UpstreamRequest } from '../../../src/main/core/providers/types.js';
 import { isObject } from '../../../src/main/core/util/json.js';
 
+/** A secret the provider refuses to sign with, standing in for an expired credential. */
+export const REVOKED_UPSTREAM = 'expired-credential';
+
 const PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
 
 /** What the signature covers: method, path and the exact body bytes. */
@@ -80,6 +83,7 @@ export function createSignedProvider(baseUrl: string): ProviderModule {
       if (secret === null) return;
       // Stands in for minting a short-lived credential: the signature is computed after a real asynchronous wait.
       await new Promise((resolve) => setImmediate(resolve));
+      if (secret === REVOKED_UPSTREAM) throw new Error('the signing credential has expired');
       delete req.headers['x-signed-key'];
       req.headers['x-signature'] = signature(secret, req.method, req.path, req.body ?? Buffer.alloc(0));
     },

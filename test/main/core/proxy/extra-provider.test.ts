@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventMessage } from '../../../support/aws-event-stream.js';
 import { startTollgate, type Tollgate } from '../../../support/harness.js';
-import { signature, signedProviderEntry } from '../../../support/signed-provider/index.js';
+import { REVOKED_UPSTREAM, signature, signedProviderEntry } from '../../../support/signed-provider/index.js';
 import { records } from '../../../support/wait.js';
 
 const PROVIDER_SECRET = 'signing-secret-0123456789';
@@ -125,5 +125,20 @@ describe('a provider registered beside the built-ins: async signing authorize, A
     expect(seen.at(-1)!.verified).toBe(false);
     const recs = await records(tg.core, 3);
     expect(recs.at(-1)).toMatchObject({ provider: 'signed', status: 403, flags: ['error'] });
+  });
+
+  it('an authorize that rejects answers 500 in the provider\'s shape, sends nothing, and records the error', async () => {
+    const created = await tg.admin<{ secret: string }>('keys.create', { name: 'expired', provider: 'signed', providerKey: REVOKED_UPSTREAM });
+    const n = seen.length;
+    const res = await fetch(`${tg.url}/signed/model/gpt-4o-mini/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signed-key': created.body.data!.secret },
+      body: JSON.stringify({ prompt: 'Say hello' }),
+    });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ kind: 'internal', message: 'Tollgate could not authorize the request for Signed Example: the signing credential has expired' });
+    expect(seen.length).toBe(n);
+    const recs = await records(tg.core, 4);
+    expect(recs.at(-1)).toMatchObject({ provider: 'signed', status: 500, flags: ['error'], costUsd: 0 });
   });
 });
