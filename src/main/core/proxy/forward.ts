@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProviderRoute } from '../providers/registry.js';
-import type { ProviderModule } from '../providers/types.js';
+import type { Operation, ProviderModule } from '../providers/types.js';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
 import { newOutcome, type Arrival, type ProxyDeps } from './call.js';
 import { DECODE_CAP_BYTES } from './framing/decoded-body.js';
@@ -22,8 +22,9 @@ export type { ProxyDeps } from './call.js';
 export function createForwarder(deps: ProxyDeps) {
   const recorder = createRecorder(deps);
 
+  /** Tollgate's own answer, in the provider's error shape; `headers` already carry the request id when given. */
   function refuse(res: ServerResponse, provider: ProviderModule, r: Refusal, id: string, headers?: Record<string, string>) {
-    sendProviderError(res, provider, r.status, r.kind, r.message, headers ? { ...headers, 'x-tollgate-request-id': id } : { 'x-tollgate-request-id': id });
+    sendProviderError(res, provider, r.status, r.kind, r.message, headers ?? { 'x-tollgate-request-id': id });
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, route: ProviderRoute, rest: string, rawQuery: string): void {
@@ -68,7 +69,7 @@ export function createForwarder(deps: ProxyDeps) {
     );
   }
 
-  function metered(arrival: Arrival, op: NonNullable<ReturnType<ProviderModule['operation']>>, body: Buffer) {
+  function metered(arrival: Arrival, op: Operation, body: Buffer) {
     const { res, route, id } = arrival;
     const prepared = prepare(arrival, op, body);
     if (isRefusal(prepared)) return refuse(res, route.provider, prepared, id);
@@ -77,7 +78,7 @@ export function createForwarder(deps: ProxyDeps) {
     const admitted = admit(deps.admission(), plan, out, json, body);
     if (!admitted.ok) {
       if (!admitted.blocked) return refuse(res, route.provider, admitted.refusal, id, out.headers);
-      refuse(res, route.provider, admitted.refusal, id, admitted.headers);
+      refuse(res, route.provider, admitted.refusal, id, { ...admitted.headers, 'x-tollgate-request-id': id });
       return recorder.commit(plan, out, null, true);
     }
     const settings = deps.settings();
