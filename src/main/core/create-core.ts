@@ -23,6 +23,7 @@ import { createStatusApi } from './status-api.js';
 import { createForwarder } from './proxy/forward.js';
 import { isLoopback } from './proxy/request-gate.js';
 import { createHttpServer } from './proxy/server.js';
+import type { BuiltinProvider } from './providers/index.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import type { Secrets } from './secrets/secrets.js';
 import { loadSettings, upstreamEnvOverrides } from './settings/settings.js';
@@ -63,6 +64,8 @@ export interface CoreOptions {
   /** Usage polling's and the alert webhook's HTTP client, and polling's timers (tests point them at fakes). */
   fetch?: typeof fetch;
   timers?: Timers;
+  /** Built-in provider entries beside the registry's own, each one folder's `create` and a default base URL. */
+  extraProviders?: readonly BuiltinProvider[];
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -125,7 +128,7 @@ export function createCore(opts: CoreOptions): Core {
   const markSettings = persistence.section('settings', () => settings);
   const envUpstreams = upstreamEnvOverrides(env);
   const agents = createAgents();
-  let registry: ProviderRegistry = createProviderRegistry(settings, envUpstreams, agents);
+  let registry: ProviderRegistry = createProviderRegistry(settings, envUpstreams, agents, opts.extraProviders);
 
   const keys: KeyRing = fromStored('keys', (initial) => createKeyRing({ secrets: opts.secrets, clock, initial, onChange: persistence.section('keys', () => keys.snapshot()) }));
   const dayKey = createDayKeyer(() => settings.timezone);
@@ -201,7 +204,7 @@ export function createCore(opts: CoreOptions): Core {
     }
     if (next.paused !== settings.paused) budgets.engine.recordAudit('setting', next.paused ? 'All AI traffic paused.' : 'AI traffic resumed.');
     settings = next;
-    registry = createProviderRegistry(settings, envUpstreams, agents);
+    registry = createProviderRegistry(settings, envUpstreams, agents, opts.extraProviders);
     markSettings();
     events.emit('status.changed', status());
   };

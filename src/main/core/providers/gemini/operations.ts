@@ -28,6 +28,8 @@ function generate(stream: boolean): Operation {
     name: stream ? 'streamGenerateContent' : 'generateContent',
     metered: true,
     jsonBody: true,
+    // Without alt=sse the stream is one JSON array; with it, the text/event-stream content-type selects SSE.
+    framing: 'json-array',
     inspect(body, path) {
       const gc = isObject(body?.generationConfig) ? body.generationConfig : {};
       return callInfo(modelFromPath(path), stream, positiveInt(gc.maxOutputTokens), () => [body?.systemInstruction, body?.contents, body?.tools]);
