@@ -46,3 +46,8 @@ export function clampField(body: JsonObject | null, field: string, max: number):
   body[field] = max;
   return true;
 }
+
+/** The lookup key of an operation path: lower case, without trailing slashes, as lenient upstreams read it. */
+export function operationKey(path: string): string {
+  return path.toLowerCase().replace(/\/+$/, '');
+}

@@ -5,11 +5,18 @@ import { geminiErrorBody } from './errors.js';
 import { candidateText, geminiUsage } from './usage.js';
 
 /** `/v1beta/models/gemini-2.5-flash:generateContent` → model and method. */
-export const GEMINI_PATH = /^\/(v1(?:alpha|beta)?)\/((?:models|tunedModels)\/[^/:]+):([A-Za-z]+)$/;
+// Case-insensitive, with an optional trailing slash: a spelling an upstream might serve is metered, not passed through.
+export const GEMINI_PATH = /^\/(v1(?:alpha|beta)?)\/((?:models|tunedModels)\/[^/:]+):([A-Za-z]+)\/*$/i;
 
 export function modelFromPath(path: string): string | null {
   const m = GEMINI_PATH.exec(path);
-  return m ? decodeURIComponent(m[2]!.replace(/^(models|tunedModels)\//, '')) : null;
+  if (!m) return null;
+  const name = m[2]!.replace(/^(models|tunedModels)\//i, '');
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name; // a malformed escape: recorded as sent rather than thrown on
+  }
 }
 
 function absorb(m: MeteredUsage, chunk: unknown) {
@@ -98,14 +105,14 @@ function embed(name: string): Operation {
 
 export function createGeminiRoutes(): (method: string, path: string) => Operation | null {
   const ops = new Map<string, Operation>([
-    ['generateContent', generate(false)],
-    ['streamGenerateContent', generate(true)],
-    ['embedContent', embed('embedContent')],
-    ['batchEmbedContents', embed('batchEmbedContents')],
+    ['generatecontent', generate(false)],
+    ['streamgeneratecontent', generate(true)],
+    ['embedcontent', embed('embedContent')],
+    ['batchembedcontents', embed('batchEmbedContents')],
   ]);
   return (method, path) => {
     if (method !== 'POST') return null;
     const m = GEMINI_PATH.exec(path);
-    return m ? (ops.get(m[3]!) ?? null) : null;
+    return m ? (ops.get(m[3]!.toLowerCase()) ?? null) : null;
   };
 }
