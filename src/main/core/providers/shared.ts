@@ -51,3 +51,30 @@ export function clampField(body: JsonObject | null, field: string, max: number):
 export function operationKey(path: string): string {
   return path.toLowerCase().replace(/\/+$/, '');
 }
+
+/** Sums stay exact and finite below this; anything near it is capped as implausible when the call is priced. */
+const MAX_COUNT = 1e12;
+
+/**
+ * A token count as the upstream reported it: a finite, non-negative integer, else undefined. Undefined means
+ * "could not be read" (a string, null, an array, a fraction): the proxy estimates and flags such a count
+ * rather than record the call as free.
+ */
+export function tokenCount(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? Math.min(v, MAX_COUNT) : undefined;
+}
+
+/** A count that may be absent or unreadable without making the call's usage unreadable (cache and detail fields). */
+export function optionalCount(v: unknown): number {
+  return tokenCount(v) ?? 0;
+}
+
+/** The sum of counts, unreadable if any part is. */
+export function sumCounts(...parts: (number | undefined)[]): number | undefined {
+  let n = 0;
+  for (const p of parts) {
+    if (p === undefined) return undefined;
+    n += p;
+  }
+  return n;
+}
