@@ -15,7 +15,7 @@ import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
 import { clientResponseHeaders, singleHeader, upstreamRequestHeaders } from './headers.js';
 import { priceUsage, settleUsage } from './outcome.js';
 import { sendProviderError } from './respond.js';
-import { createSseFilter, createSseTap } from './sse.js';
+import { createSseFilter, createSseTap, usageFromStreamCopy } from './sse.js';
 
 export interface ProxyDeps {
   keys: KeyRing;
@@ -282,7 +282,8 @@ export function createForwarder(deps: ProxyDeps) {
       call.status = upRes.statusCode ?? 502;
       upRes.on('error', () => {}); // 'close' with complete=false carries the failure
       const ct = upRes.headers['content-type'] ?? '';
-      if (ct.includes('text/event-stream')) streamSse(call, res, upReq, upRes);
+      // A stream Tollgate asked usage of is SSE whatever its label, and must be filtered either way.
+      if (ct.includes('text/event-stream') || (call.prepared.injectedUsage && call.status < 400)) streamSse(call, res, upReq, upRes);
       else if (info.stream && call.status < 400) streamOther(call, res, upRes);
       else buffered(call, res, upRes);
     });
@@ -384,6 +385,7 @@ export function createForwarder(deps: ProxyDeps) {
       });
       upRes.on('end', () => {
         if (call.done) return;
+        tap.end();
         res.end();
         commit(call, meter.result(), call.status >= 400);
       });
@@ -413,7 +415,7 @@ export function createForwarder(deps: ProxyDeps) {
     });
     const parse = () => {
       try {
-        return call.op.usageFromBody(JSON.parse(Buffer.concat(copy).toString('utf8')));
+        return usageFromStreamCopy(call.op, call.prepared, Buffer.concat(copy).toString('utf8'));
       } catch {
         return null;
       }
