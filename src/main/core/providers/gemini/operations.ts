@@ -1,5 +1,6 @@
 import { isObject, str } from '../../util/json.js';
 import { callInfo, emptyMetered, positiveInt } from '../shared.js';
+import { createTextCounter, objectValue, stringValue } from '../stream-scan.js';
 import type { MeteredUsage, Operation } from '../types.js';
 import { geminiErrorBody } from './errors.js';
 import { candidateText, geminiUsage } from './usage.js';
@@ -30,6 +31,8 @@ function absorb(m: MeteredUsage, chunk: unknown) {
   }
 }
 
+const partTextChars = createTextCounter(['text']);
+
 function generate(stream: boolean): Operation {
   return {
     name: stream ? 'streamGenerateContent' : 'generateContent',
@@ -51,10 +54,14 @@ function generate(stream: boolean): Operation {
       const m = emptyMetered();
       return {
         onEvent(_event, data, raw) {
-          try {
-            absorb(m, JSON.parse(data));
-          } catch {
-            // not JSON: nothing to meter in it
+          // Every chunk carries running usage totals, so only the small usageMetadata object is parsed; the text
+          // is measured by a scan (stream-scan.ts).
+          m.responseModel ??= stringValue(data, 'modelVersion');
+          m.textChars += partTextChars(data);
+          const usage = objectValue(data, 'usageMetadata');
+          if (usage) {
+            m.usage = geminiUsage(usage);
+            if (data.includes('"finishReason"')) m.complete = true;
           }
           return raw;
         },
