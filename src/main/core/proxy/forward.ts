@@ -12,7 +12,8 @@ import { isObject, type JsonObject } from '../util/json.js';
 import type { Logger } from '../util/log.js';
 import type { Admission, AdmissionTicket } from './admission.js';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
-import { clientResponseHeaders, singleHeader, upstreamRequestHeaders } from './headers.js';
+import { readAttribution } from './attribution.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { priceUsage, settleUsage } from './outcome.js';
 import { sendProviderError } from './respond.js';
 import { createSseFilter, createSseTap, usageFromStreamCopy } from './sse.js';
@@ -189,6 +190,8 @@ export function createForwarder(deps: ProxyDeps) {
     const prepared = op.prepare(json, info, query);
     let changed = prepared.changed;
     let path = rest;
+    const who = readAttribution(req.headers, ident);
+    if (!who.ok) return fail(res, provider, 400, 'invalid_request', who.message, id);
     const flags: RequestFlag[] = [];
     if (ident.subscription) flags.push('subscription');
     const call: Call = {
@@ -202,9 +205,9 @@ export function createForwarder(deps: ProxyDeps) {
       prepared,
       model: info.model!,
       ident,
-      project: singleHeader(req.headers, 'x-tollgate-project') ?? ident.project,
-      user: singleHeader(req.headers, 'x-tollgate-user') ?? ident.owner,
-      run: singleHeader(req.headers, 'x-tollgate-run'),
+      project: who.project,
+      user: who.user,
+      run: who.run,
       pricing: { routeId: provider.id, pricingProviderId: provider.pricingProviderId, free: provider.free },
       flags,
       ticket: { progress: () => null, settle: () => {}, release: () => {} },
