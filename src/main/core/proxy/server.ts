@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { clientPathList } from '../providers/describe.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createRequestGate, type Bound } from './request-gate.js';
 import { resolveRequestTarget } from './request-path.js';
@@ -46,7 +47,7 @@ export function createHttpServer(routes: HttpRoutes): http.Server {
       GENERIC_ERRORS,
       404,
       'not_found',
-      `No route for ${path}. Point your client at /openai/v1, /anthropic, /gemini or /custom/<id>.`,
+      `No route for ${path}. Point your client at ${clientPathList()}.`,
     );
   });
   // Slow-loris: headers must arrive within 20 s and a whole request (not its answer: streams may run for
