@@ -33,9 +33,21 @@ export function positiveInt(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : null;
 }
 
+/**
+ * Longer model names are cut to this many characters before anything looks them up: price lookups scan the
+ * price table with the name (a 10 MB name held the event loop for 30 s). It is one past the ledger's bound
+ * (ledger/bounds.ts), so the ledger still sees the name was cut and flags the record. The upstream gets the
+ * body as sent.
+ */
+export const MAX_MODEL_CHARS = 201;
+
+export function boundedModel(m: string): string {
+  return m.length > MAX_MODEL_CHARS ? m.slice(0, MAX_MODEL_CHARS) : m;
+}
+
 export function modelOf(body: JsonObject | null): string | null {
   const m = body?.model;
-  return typeof m === 'string' && m.length > 0 ? m : null;
+  return typeof m === 'string' && m.length > 0 ? boundedModel(m) : null;
 }
 
 /** Sets a numeric cap if the body has none or a larger one. */

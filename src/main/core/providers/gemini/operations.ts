@@ -1,5 +1,5 @@
 import { isObject, str } from '../../util/json.js';
-import { callInfo, emptyMetered, positiveInt } from '../shared.js';
+import { boundedModel, callInfo, emptyMetered, positiveInt } from '../shared.js';
 import { createTextCounter, objectValue, stringValue } from '../stream-scan.js';
 import type { MeteredUsage, Operation } from '../types.js';
 import { geminiErrorBody } from './errors.js';
@@ -14,9 +14,9 @@ export function modelFromPath(path: string): string | null {
   if (!m) return null;
   const name = m[2]!.replace(/^(models|tunedModels)\//i, '');
   try {
-    return decodeURIComponent(name);
+    return boundedModel(decodeURIComponent(name));
   } catch {
-    return name; // a malformed escape: recorded as sent rather than thrown on
+    return boundedModel(name); // a malformed escape: recorded as sent rather than thrown on
   }
 }
 
