@@ -9,8 +9,11 @@ const CR = 13;
 const COLON = 58;
 const SPACE = 32;
 
-/** Receives each frame: its event type, its data (null when it had no data line) and its exact text. */
-type OnFrame = (event: string | undefined, data: string | null, raw: string) => void;
+/**
+ * Receives each frame: its event type, its data (null when it had no data line) and its exact text. `tail`
+ * marks the LF of a CRLF whose CR ended the previous frame at the end of a chunk: it belongs to that frame.
+ */
+type OnFrame = (event: string | undefined, data: string | null, raw: string, tail?: boolean) => void;
 
 interface SseScanner {
   /** False once a frame grew past the limit: the caller stops reading the stream as SSE. */
@@ -66,8 +69,14 @@ function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
       }
       buf += text;
       if (skipLF && pos < buf.length) {
-        if (buf.charCodeAt(pos) === LF) pos++;
         skipLF = false;
+        if (buf.charCodeAt(pos) === LF) {
+          pos++;
+          if (frameStart === pos - 1) {
+            frameStart = pos;
+            onFrame(undefined, null, '\n', true);
+          }
+        }
       }
       let cr = -2; // next CR at or after pos; -1 when there is none
       while (pos < buf.length) {
@@ -140,12 +149,20 @@ export function createSseTap(meter: StreamMeter, onEvent: () => void): SseTap {
 export function createSseFilter(meter: StreamMeter, write: (text: string) => void, onEvent: () => void): { push(chunk: Buffer): void; flush(): void } {
   const decoder = new StringDecoder('utf8');
   let out = '';
-  const scanner = createSseScanner((event, data, raw) => {
-    if (data === null) {
-      out += raw; // comments, blank lines and field-only frames pass as they came
+  let dropped = false;
+  const scanner = createSseScanner((event, data, raw, tail) => {
+    if (tail) {
+      if (!dropped) out += raw;
       return;
     }
-    out += meter.onEvent(event, data, raw);
+    if (data === null) {
+      out += raw; // comments, blank lines and field-only frames pass as they came
+      dropped = false;
+      return;
+    }
+    const text = meter.onEvent(event, data, raw);
+    dropped = text === '';
+    out += text;
     onEvent();
   });
   let passthrough = false;
