@@ -166,6 +166,9 @@ export function createSseFilter(meter: StreamMeter, write: (text: string) => voi
     onEvent();
   });
   let passthrough = false;
+  // A server that ignored `stream: true` answers one JSON body: it passes unchanged and is metered whole.
+  let shape: 'unknown' | 'sse' | 'json' = 'unknown';
+  let whole = '';
   const emit = () => {
     if (out) write(out);
     out = '';
@@ -176,7 +179,23 @@ export function createSseFilter(meter: StreamMeter, write: (text: string) => voi
         write(decoder.write(chunk));
         return;
       }
-      if (!scanner.feed(decoder.write(chunk))) {
+      let text = decoder.write(chunk);
+      if (shape === 'unknown') {
+        const first = /\S/.exec(whole + text);
+        if (!first) {
+          whole += text;
+          return;
+        }
+        shape = first[0] === '{' || first[0] === '[' ? 'json' : 'sse';
+        text = whole + text;
+        whole = '';
+      }
+      if (shape === 'json') {
+        if (whole.length <= MAX_FRAME) whole += text;
+        write(text);
+        return;
+      }
+      if (!scanner.feed(text)) {
         // Not SSE as we know it: stop filtering and hand everything over unchanged.
         out += scanner.pending();
         passthrough = true;
@@ -185,8 +204,16 @@ export function createSseFilter(meter: StreamMeter, write: (text: string) => voi
     },
     flush() {
       const rest = decoder.end();
-      if (passthrough) {
+      if (passthrough || shape === 'json') {
         if (rest) write(rest);
+        if (shape === 'json') {
+          meter.onEvent(undefined, whole + rest, whole + rest);
+          onEvent();
+        }
+        return;
+      }
+      if (shape === 'unknown') {
+        if (whole + rest) write(whole + rest);
         return;
       }
       // A last frame without its blank line is still read (its usage is real) and still filtered.

@@ -63,3 +63,18 @@ describe('SSE per the WHATWG specification', () => {
     expect(events).toEqual([[undefined, 'café😀']]);
   });
 });
+
+describe('a stream that is one JSON body after all', () => {
+  it('passes unchanged and is metered whole', () => {
+    const { events, meter } = recorder();
+    let out = '';
+    const filter = createSseFilter(meter, (t) => (out += t), () => {});
+    const body = '\n{"choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":1}}';
+    filter.push(Buffer.from(body.slice(0, 1)));
+    filter.push(Buffer.from(body.slice(1, 20)));
+    filter.push(Buffer.from(body.slice(20)));
+    filter.flush();
+    expect(out).toBe(body);
+    expect(events).toEqual([[undefined, body]]);
+  });
+});
