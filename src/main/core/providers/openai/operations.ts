@@ -80,6 +80,9 @@ function frameTail(raw: string): string {
  * spacing a server writes. `at` and `end` locate the field in `data`, which `raw` holds once.
  */
 function withoutNullUsage(raw: string, data: string, at: number, end: number): string {
+  // OpenAI's own spelling, last in the chunk: one search, no re-scan.
+  const usual = raw.indexOf(',"usage":null}');
+  if (usual !== -1) return raw.slice(0, usual) + raw.slice(usual + 13);
   // A one-line data field ends where the frame's text does, before its line endings.
   const offset = raw.trimEnd().length - data.length;
   if (offset < 0 || !raw.startsWith(data, offset)) return raw;
