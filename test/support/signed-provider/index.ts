@@ -92,4 +92,11 @@ export function createSignedProvider(baseUrl: string): ProviderModule {
 }
 
 /** The one registry line. */
-export const signedProviderEntry = (defaultBaseUrl: string): BuiltinProvider => ({ id: 'signed', name: 'Signed Example', defaultBaseUrl, create: createSignedProvider });
+export const signedProviderEntry = (defaultBaseUrl: string): BuiltinProvider => ({
+  id: 'signed',
+  name: 'Signed Example',
+  defaultBaseUrl,
+  create: createSignedProvider,
+  tokenizerMargin: 1.35,
+  degradeDefaults: {},
+});

@@ -1,4 +1,5 @@
 import { bearer, credentialOf, headerValue } from '../auth.js';
+import { operationKey } from '../shared.js';
 import type { ProviderModule } from '../types.js';
 import { anthropicErrorBody } from './errors.js';
 import { isSubscriptionToken } from './subscription.js';
@@ -16,7 +17,7 @@ export function createAnthropicProvider(baseUrl: string): ProviderModule {
     baseUrl,
     clientBasePath: '',
     // count_tokens is free and everything else (batches, models, files) passes through unmetered.
-    operation: (method, path) => (method === 'POST' && path === '/v1/messages' ? msg : null),
+    operation: (method, path) => (method === 'POST' && operationKey(path) === '/v1/messages' ? msg : null),
     // Claude Code sends an API key as x-api-key, or a token (ANTHROPIC_AUTH_TOKEN, subscription OAuth) as a bearer.
     credential: (headers) => credentialOf(headerValue(headers, 'x-api-key')) ?? bearer(headers),
     authorize({ headers }, secret) {

@@ -36,6 +36,7 @@ export function admit(admission: Admission, plan: CallPlan, out: CallOutcome, js
     run: plan.run,
     call: plan.info,
     bodyBytes: body.length,
+    tokenizerMargin: plan.provider.tokenizerMargin,
   });
   if (!decision.ok) {
     out.flags.push('blocked');

@@ -16,6 +16,8 @@ export function framingOf(plan: CallPlan, upRes: IncomingMessage, status: number
   if (ct.includes('text/event-stream')) return 'sse';
   if (ct.includes('application/vnd.amazon.eventstream')) return 'aws-event-stream';
   if (!plan.info.stream || status >= 400) return 'json';
+  // A stream Tollgate asked usage of is read as SSE whatever its label: the injected chunk must be filtered out.
+  if (plan.prepared.injectedUsage) return 'sse';
   const declared = plan.op.framing ?? 'sse';
   // An SSE operation whose answer does not say text/event-stream is read whole, as it always was.
   return declared === 'sse' ? 'json-array' : declared;

@@ -1,18 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { CallInfo, Operation } from '../../providers/types.js';
 import { isObject, type JsonObject } from '../../util/json.js';
-import type { Arrival, CallPlan, Identity } from '../call.js';
-import { singleHeader } from '../headers.js';
+import type { Arrival, CallPlan } from '../call.js';
+import { readAttribution } from '../attribution.js';
 import type { Refusal } from './identify.js';
-
-/** The call's attribution: the client's x-tollgate-* headers, else the wrapped key's own project and owner. */
-function attribution(h: IncomingHttpHeaders, ident: Identity): { project: string | null; user: string | null; run: string | null } {
-  return {
-    project: singleHeader(h, 'x-tollgate-project') ?? ident.project,
-    user: singleHeader(h, 'x-tollgate-user') ?? ident.owner,
-    run: singleHeader(h, 'x-tollgate-run'),
-  };
-}
 
 /**
  * A body nested deeper than the stack can walk (thousands of levels) must cost its sender a 400, never the
@@ -49,6 +39,9 @@ export function prepare(arrival: Arrival, op: Operation, body: Buffer): Prepared
   const info = op.inspect(json, arrival.rest, arrival.query);
   if (!info.model) return { status: 400, kind: 'invalid_request', message: 'The request does not name a model ("model" is missing).' };
   guardPromptText(info);
+  // The call's attribution: the client's x-tollgate-* headers (UTF-8 or percent-encoded), else the wrapped key's.
+  const who = readAttribution(arrival.req.headers, arrival.ident);
+  if (!who.ok) return { status: 400, kind: 'invalid_request', message: who.message };
   const { provider } = arrival.route;
   const plan: CallPlan = {
     ...arrival,
@@ -57,7 +50,9 @@ export function prepare(arrival: Arrival, op: Operation, body: Buffer): Prepared
     info,
     prepared: op.prepare(json, info, arrival.query),
     requestedModel: info.model,
-    ...attribution(arrival.req.headers, arrival.ident),
+    project: who.project,
+    user: who.user,
+    run: who.run,
     pricing: { routeId: provider.id, pricingProviderId: provider.pricingProviderId, free: provider.free },
   };
   return { plan, json };

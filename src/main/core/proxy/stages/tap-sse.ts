@@ -34,6 +34,7 @@ export function tapSse(t: Tap): void {
   });
   upRes.on('end', () => {
     if (out.done) return;
+    tap.end();
     plan.res.end();
     t.recorder.commit(plan, out, meter.result(), upstreamError);
   });

@@ -1,4 +1,5 @@
 import { createDecodedBody } from '../framing/decoded-body.js';
+import { usageFromStreamCopy } from '../sse.js';
 import { markTooLarge, onUpstreamBreak, responseHeaders, writeThrough, type Tap } from './tap-shared.js';
 
 /**
@@ -21,9 +22,10 @@ export function tapWhole(t: Tap): void {
       let m = null;
       if (text !== null) {
         try {
-          m = plan.op.usageFromBody(JSON.parse(text));
+          // JSON as declared, or SSE frames under another label: read through the operation's stream meter.
+          m = usageFromStreamCopy(plan.op, plan.prepared, text);
         } catch {
-          m = null; // not JSON: recorded with estimated usage
+          m = null; // neither: recorded with estimated usage
         }
       }
       if (out.done) return;
