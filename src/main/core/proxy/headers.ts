@@ -45,9 +45,3 @@ export function clientResponseHeaders(h: IncomingHttpHeaders): OutgoingHttpHeade
   }
   return out;
 }
-
-export function singleHeader(h: IncomingHttpHeaders, name: string): string | null {
-  const v = h[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s && s.length <= 200 ? s : null;
-}
