@@ -10,6 +10,8 @@ const TONE: Record<RequestFlag, 'bad' | 'warn' | 'muted'> = {
   estimated: 'muted',
   unpriced: 'muted',
   subscription: 'muted',
+  'implausible-usage': 'warn',
+  truncated: 'muted',
 };
 
 const TITLE: Record<RequestFlag, string> = {
@@ -22,6 +24,8 @@ const TITLE: Record<RequestFlag, string> = {
   estimated: 'Some token counts were estimated from the text',
   unpriced: 'No price known for this model: tokens counted, dollars unknown',
   subscription: 'Subscription token: dollars are API-equivalent, not billed',
+  'implausible-usage': 'The provider reported more tokens than the model can take: counts capped at its context window',
+  truncated: 'A name (model, project, user, run) was longer than 200 characters and is stored cut',
 };
 
 export function Flags({ flags }: { flags: readonly RequestFlag[] }) {

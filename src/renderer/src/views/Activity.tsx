@@ -12,7 +12,7 @@ import { keyIndex, keyName } from '../lib/key-names';
 import { useActions, useDash } from '../store/context';
 import { zoneOf } from '../store/store';
 
-const FLAGS: RequestFlag[] = ['blocked', 'degraded', 'cut-off', 'partial', 'unpriced', 'error', 'estimated', 'clamped', 'subscription'];
+const FLAGS: RequestFlag[] = ['blocked', 'degraded', 'cut-off', 'partial', 'unpriced', 'error', 'estimated', 'clamped', 'subscription', 'implausible-usage', 'truncated'];
 
 export function Activity() {
   const recent = useDash((s) => s.recent);
