@@ -252,7 +252,10 @@ export function createForwarder(deps: ProxyDeps) {
     if (decision.maxOutputTokens !== undefined && op.clampOutput(json, decision.maxOutputTokens)) {
       changed = true;
       flags.push('clamped');
+      const from = info.maxOutputTokens === null ? 'unset' : String(info.maxOutputTokens);
       call.extraHeaders['x-tollgate-clamped-max-tokens'] = String(decision.maxOutputTokens);
+      call.extraHeaders['x-tollgate-clamped-from'] = from;
+      call.note = `${call.note ? `${call.note}; ` : ''}max output tokens clamped from ${from} to ${decision.maxOutputTokens}`;
     }
     const payload = changed ? Buffer.from(JSON.stringify(json)) : body;
 
