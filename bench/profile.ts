@@ -103,7 +103,7 @@ function bucketOf(url: string, fn: string): Bucket | null {
   if (fn === '(idle)') return null;
   if (fn === '(garbage collector)') return 'garbage collection';
   if (url.includes('/core/budgets/')) return 'budgets';
-  if (url.includes('/core/providers/') || url.includes('/proxy/sse') || url.includes('/proxy/framing') || url.includes('eventsource-parser')) return 'providers & stream parsing';
+  if (url.includes('/core/providers/') || url.includes('/proxy/sse') || url.includes('/proxy/framing')) return 'providers & stream parsing';
   if (url.includes('/core/proxy/')) return 'proxy (forwarding, headers, body)';
   if (url.includes('/core/pricing/') || url.includes('genai-prices')) return 'pricing';
   if (url.includes('/core/ledger/') || url.includes('/core/store/') || url.includes('/core/keys/') || url.includes('/node_modules/conf/')) return 'ledger, store, keys';

@@ -62,7 +62,7 @@ describe.skipIf(!HAS_CHROMIUM)(`hostile web pages in a real browser${HAS_CHROMIU
       // and nothing readable (key lists, status, completions) came back to the page.
       expect(fake.received).toHaveLength(0);
       expect(results.join('\n')).not.toMatch(/"ok":true|fake upstream|chatcmpl|tga_/);
-      expect(tg.core.ledger.recent()).toHaveLength(0);
+      expect(await tg.core.api['requests.recent']({})).toHaveLength(0);
       figures.add({ section: 'attacks', what: 'hostile page in Chromium (fetch, no-cors, form, image, admin reads)', tried: results.length, ok: results.length, detail: 'nothing reached the provider, nothing readable came back' });
     } finally {
       await browser.close();

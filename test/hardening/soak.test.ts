@@ -14,7 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BudgetStatus } from '../../src/main/contract/budgets.js';
-import type { SpendResult } from '../../src/main/contract/api-core.js';
+import type { SpendResult } from '../../src/main/contract/api-ledger.js';
 import { startFakeUpstream, type Scenario } from '../support/fake-upstream.js';
 import { tempDir } from '../support/harness.js';
 import { eventually } from '../support/wait.js';

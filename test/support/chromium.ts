@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const HAS_CHROMIUM = fs.existsSync(CHROMIUM_PATH);
 
-/** Debian's Chromium, headless, with the flags that keep it off the (closed) network (ENVIRONMENT.md). */
+/** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

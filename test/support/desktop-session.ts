@@ -1,6 +1,6 @@
 /**
  * A throwaway desktop for notification tests: Xvfb (display chosen by Xvfb itself), a private D-Bus session bus
- * and dunst as the notification daemon (ENVIRONMENT.md). Everything started here is stopped by process id.
+ * and dunst as the notification daemon. Everything started here is stopped by process id.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

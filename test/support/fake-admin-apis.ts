@@ -1,6 +1,6 @@
 /**
  * Fakes of the providers' usage and cost APIs on loopback, following the documented shapes
- * (../shared/PROVIDER-APIS.md §B1–B3): OpenAI's organization usage/costs/projects/api_keys, Anthropic's
+ * (OpenAI's and Anthropic's usage and cost API references, OpenRouter's key endpoint): OpenAI's organization usage/costs/projects/api_keys, Anthropic's
  * usage_report/messages, cost_report and api_keys, OpenRouter's /api/v1/key.
  *
  * They answer from a list of calls: each request is bucketed, grouped and paged from that data the way the real

@@ -1,5 +1,5 @@
 /**
- * A fake of the providers' APIs on loopback, speaking their documented formats (../shared/PROVIDER-APIS.md):
+ * A fake of the providers' APIs on loopback, speaking their documented formats (each provider's public API reference):
  * OpenAI chat completions, Responses, embeddings and legacy completions; Anthropic messages; Gemini
  * generateContent, streamGenerateContent (SSE and JSON array) and embedContent.
  *

@@ -1,4 +1,4 @@
-import type { SpendRowDto, SpendTotalsDto } from '../../src/main/contract/api-core.js';
+import type { SpendRowDto, SpendTotalsDto } from '../../src/main/contract/api-ledger.js';
 import { emptyTotals } from '../../src/main/core/ledger/rollups.js';
 import type { Budget, BudgetAlert, BudgetStatus } from '../../src/main/contract/budgets.js';
 import type { KeyDto } from '../../src/main/contract/keys.js';

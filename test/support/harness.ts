@@ -7,6 +7,7 @@ import { createFileSecrets } from '../../src/main/core/secrets/file-secrets.js';
 import { createConfStore } from '../../src/main/core/store/conf-store.js';
 import { createSilentLogger } from '../../src/main/core/util/log.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
+import { upstreamEnvFor } from '../../src/main/core/providers/describe.js';
 
 export interface Tollgate {
   core: Core;
@@ -27,7 +28,7 @@ export async function startTollgate(opts: { upstream?: string; dataDir?: string;
   const dataDir = opts.dataDir ?? tempDir();
   const log = createSilentLogger();
   const env: NodeJS.ProcessEnv = opts.upstream
-    ? { TOLLGATE_OPENAI_BASE_URL: opts.upstream, TOLLGATE_ANTHROPIC_BASE_URL: opts.upstream, TOLLGATE_GEMINI_BASE_URL: opts.upstream }
+    ? upstreamEnvFor(opts.upstream)
     : {};
   const core = createCore({
     dataDir,

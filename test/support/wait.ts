@@ -11,11 +11,11 @@ export async function waitFor<T>(probe: () => T | undefined | null | false, time
   }
 }
 
-/** The ledger's records, oldest first, once there are at least n. */
-export async function records(core: Core, n: number, timeoutMs = 5000): Promise<RequestRecord[]> {
-  return waitFor(
-    () => {
-      const all = core.ledger.recent({ limit: 100_000 }).reverse();
+/** The ledger's records (through the admin API), oldest first, once there are at least n. */
+export async function records(core: Pick<Core, 'api'>, n: number, timeoutMs = 5000): Promise<RequestRecord[]> {
+  return eventually(
+    async () => {
+      const all = (await core.api['requests.recent']({ limit: 10_000 })).reverse();
       return all.length >= n ? all : null;
     },
     timeoutMs,

@@ -1,5 +1,5 @@
 /** CSV export of spend: rollups (complete, kept per day) and single requests (from the ledger's bounded ring). */
-import type { Dimension } from './api-core.js';
+import type { Dimension } from './api-ledger.js';
 
 export interface ExportRange {
   /** Inclusive day keys ("2026-11-01") in the configured time zone. */

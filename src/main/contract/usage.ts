@@ -19,7 +19,9 @@ export type RequestFlag =
   | 'degraded' // forwarded to a cheaper model by a budget
   | 'cut-off' // the stream was ended by a budget's hard stop
   | 'clamped' // max output tokens were clamped by a run budget
-  | 'subscription'; // a subscription (OAuth) token: dollars are API-equivalent, not billed
+  | 'subscription' // a subscription (OAuth) token: dollars are API-equivalent, not billed
+  | 'truncated' // a stored string (model, project, user, run, key label, note) was cut to the ledger's bound
+  | 'implausible-usage'; // reported usage was beyond what the model allows (or not finite) and was capped
 
 export interface RequestRecord {
   id: string;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT } from './create-core.js';
+import { describeProviders } from './providers/describe.js';
 
 export interface RunOptions {
   host: string;
@@ -10,23 +11,28 @@ export interface RunOptions {
 
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: npm run serve -- [--port N] [--host ADDR] [--data-dir DIR]
+/** The help text; its list of upstream env vars comes from the provider registry. */
+export function usage(): string {
+  return `Usage: npm run serve -- [--port N] [--host ADDR] [--data-dir DIR]
 
   --port N         port to listen on (env TOLLGATE_PORT, default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR      address to bind (env TOLLGATE_HOST, default ${DEFAULT_HOST})
   --data-dir DIR   where the ledger, settings and keys live (env TOLLGATE_DATA_DIR, default ~/.tollgate)
-  TOLLGATE_OPENAI_BASE_URL, TOLLGATE_ANTHROPIC_BASE_URL, TOLLGATE_GEMINI_BASE_URL override upstreams.`;
+  ${describeProviders()
+    .map((p) => p.upstreamEnv)
+    .join(', ')} override upstreams.`;
+}
 
 /** Flags win over env vars, env vars over defaults. */
 export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv): RunOptions {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--help' || a === '-h') throw new UsageError(USAGE);
+    if (a === '--help' || a === '-h') throw new UsageError(usage());
     const m = /^--(port|host|data-dir)(?:=(.*))?$/.exec(a);
-    if (!m) throw new UsageError(`Unknown argument "${a}".\n${USAGE}`);
+    if (!m) throw new UsageError(`Unknown argument "${a}".\n${usage()}`);
     const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new UsageError(`--${m[1]} needs a value.\n${USAGE}`);
+    if (value === undefined) throw new UsageError(`--${m[1]} needs a value.\n${usage()}`);
     flags.set(m[1]!, value);
   }
   const portText = flags.get('port') ?? env.TOLLGATE_PORT ?? String(DEFAULT_PORT);

@@ -4,28 +4,32 @@ import { createBudgetModule, type BudgetModule } from './budgets/module.js';
 import type { Settings } from '../contract/settings.js';
 import type { RequestRecord } from '../contract/usage.js';
 import { createAdminHttp, sendJson } from './admin/admin-http.js';
-import { createAlerts, type Alerts } from './alerts/alerts.js';
+import { createAlerts } from './alerts/alerts.js';
 import type { Notifier } from './alerts/notifier.js';
-import { createApiHandlers } from './admin/handlers.js';
 import { createDashboardHttp } from './dashboard/dashboard-http.js';
 import { createDashboardSessions } from './dashboard/sessions.js';
-import { createExportApi } from './export/export-api.js';
+import { createExportApi } from './export/api.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
+import { createKeysApi } from './keys/api.js';
 import { createKeyRing, type KeyRing } from './keys/key-ring.js';
+import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import { createPriceDatabase } from './pricing/price-database.js';
-import { createPricer, type Pricer } from './pricing/pricer.js';
-import type { Admission } from './proxy/admission.js';
+import { createPricingApi } from './pricing/api.js';
+import { createPricer } from './pricing/pricer.js';
+import { createProvidersApi } from './providers/api.js';
+import { createSettingsApi } from './settings/api.js';
+import { createStatusApi } from './status-api.js';
 import { createForwarder } from './proxy/forward.js';
 import { isLoopback } from './proxy/request-gate.js';
 import { createHttpServer } from './proxy/server.js';
+import type { BuiltinProvider } from './providers/index.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import type { Secrets } from './secrets/secrets.js';
 import { loadSettings, upstreamEnvOverrides } from './settings/settings.js';
 import type { DocumentStore } from './store/document-store.js';
 import { createPersistence } from './store/persistence.js';
 import { USAGE_SOURCES } from './providers/usage-sources.js';
-import type { ReportedSpendSource } from './budgets/reported-spend.js';
 import type { Timers } from './polling/timers.js';
 import { createUsagePolling, type UsagePolling } from './polling/polling.js';
 import { createDayKeyer, resolveZone } from './time/zoned.js';
@@ -60,6 +64,8 @@ export interface CoreOptions {
   /** Usage polling's and the alert webhook's HTTP client, and polling's timers (tests point them at fakes). */
   fetch?: typeof fetch;
   timers?: Timers;
+  /** Built-in provider entries beside the registry's own, each one folder's `create` and a default base URL. */
+  extraProviders?: readonly BuiltinProvider[];
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -69,20 +75,15 @@ export interface Core {
   stop(): Promise<void>;
   readonly api: TollgateApi;
   readonly events: Emitter<CoreEvents>;
+  /** The admin API's bearer token (the data folder's admin-token file). */
   readonly adminToken: string;
   readonly url: string;
-  readonly ledger: Ledger;
-  readonly pricer: Pricer;
-  /** Provider-reported spend (usage polling), which budgets counting "reported" or "max" add. */
-  readonly reportedSpend: ReportedSpendSource;
-  /** Swaps the admission policy (tests; the budget engine is the default). */
-  setAdmission(a: Admission): void;
-  readonly budgets: BudgetModule;
-  /** Persisted sections other modules (budgets, pollers) register. */
-  readonly persistence: ReturnType<typeof createPersistence>;
-  readonly stored: Record<string, unknown>;
-  readonly alerts: Alerts;
-  settings(): Settings;
+  /**
+   * Records requests without the proxy: the dashboard's scale test (test/e2e/dashboard-scale.test.ts) seeds
+   * thousands of them. Everything else reads and changes the core through `api`.
+   */
+  readonly ledger: Pick<Ledger, 'record'>;
+  /** Writes what changed to the store now, rather than at the next flush interval. */
   flush(): boolean;
   /** A one-time sign-in link for the browser dashboard (valid 10 minutes); null before start(). */
   dashboardLoginUrl(): string | null;
@@ -127,7 +128,7 @@ export function createCore(opts: CoreOptions): Core {
   const markSettings = persistence.section('settings', () => settings);
   const envUpstreams = upstreamEnvOverrides(env);
   const agents = createAgents();
-  let registry: ProviderRegistry = createProviderRegistry(settings, envUpstreams, agents);
+  let registry: ProviderRegistry = createProviderRegistry(settings, envUpstreams, agents, opts.extraProviders);
 
   const keys: KeyRing = fromStored('keys', (initial) => createKeyRing({ secrets: opts.secrets, clock, initial, onChange: persistence.section('keys', () => keys.snapshot()) }));
   const dayKey = createDayKeyer(() => settings.timezone);
@@ -175,7 +176,6 @@ export function createCore(opts: CoreOptions): Core {
     onAlert: (a) => events.emit('budget.alert', a),
     onStatuses: (list) => events.emit('budgets.changed', list),
   }));
-  let admission: Admission = budgets.engine;
   const { token: adminToken, file: adminTokenFile, problem: tokenProblem } = loadOrCreateAdminToken(opts.dataDir);
   if (tokenProblem) problems.push(tokenProblem);
   const sessions = createDashboardSessions({ clock });
@@ -204,7 +204,7 @@ export function createCore(opts: CoreOptions): Core {
     }
     if (next.paused !== settings.paused) budgets.engine.recordAudit('setting', next.paused ? 'All AI traffic paused.' : 'AI traffic resumed.');
     settings = next;
-    registry = createProviderRegistry(settings, envUpstreams, agents);
+    registry = createProviderRegistry(settings, envUpstreams, agents, opts.extraProviders);
     markSettings();
     events.emit('status.changed', status());
   };
@@ -215,8 +215,23 @@ export function createCore(opts: CoreOptions): Core {
     initial, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
   }));
   budgets.engine.setReportedSource(usage.reportedSpend);
+  const settingsAccess = { settings: () => settings, updateSettings };
+  const routeOf = (id: string) => registry.routes().find((r) => r.provider.id === id);
+  // Each domain validates its own methods' input (its schemas.ts); this only joins the parts.
   const api: TollgateApi = {
-    ...createApiHandlers({ ledger, keys, pricer, registry: () => registry, settings: () => settings, updateSettings, status, clock }),
+    ...createStatusApi({ status }),
+    ...createLedgerApi({ ledger }),
+    ...createKeysApi({ keys, providerIds: () => registry.routes().map((r) => r.provider.id) }),
+    ...createProvidersApi({ ...settingsAccess, registry: () => registry, url: () => status().url }),
+    ...createPricingApi({
+      pricer,
+      clock,
+      target: (id) => {
+        const p = routeOf(id)?.provider;
+        return p ? { routeId: id, pricingProviderId: p.pricingProviderId, free: p.free } : null;
+      },
+    }),
+    ...createSettingsApi(settingsAccess),
     ...budgets.api,
     ...usage.api,
     ...createExportApi({ ledger, keys, dayKey }),
@@ -224,7 +239,7 @@ export function createCore(opts: CoreOptions): Core {
   const forwarder = createForwarder({
     keys,
     pricer,
-    admission: () => admission,
+    admission: () => budgets.engine,
     settings: () => settings,
     clock,
     nextId: createIdGenerator('req'),
@@ -255,19 +270,9 @@ export function createCore(opts: CoreOptions): Core {
     api,
     events,
     adminToken,
-    ledger,
-    pricer,
-    budgets,
-    reportedSpend: usage.reportedSpend,
-    persistence,
-    stored,
-    alerts,
-    settings: () => settings,
+    ledger: { record: (r) => ledger.record(r) },
     get url() {
       return bound?.url ?? '';
-    },
-    setAdmission(a) {
-      admission = a;
     },
     flush: () => persistence.flush(),
     dashboardLoginUrl: () => (bound ? `${bound.url}/login?code=${sessions.mintCode()}` : null),

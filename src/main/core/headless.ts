@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNodeNotifier } from './alerts/node-notifier.js';
+import { describeProviders } from './providers/describe.js';
 import { parseRunOptions, UsageError } from './cli-options.js';
 import { createCore } from './create-core.js';
 import { findDashboardRoot } from './dashboard/locate.js';
@@ -61,7 +62,7 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     process.exit(1);
   }
   process.stdout.write(`Tollgate listening on ${bound.url}\n`);
-  process.stdout.write(`  OpenAI:    ${bound.url}/openai/v1\n  Anthropic: ${bound.url}/anthropic\n  Gemini:    ${bound.url}/gemini\n`);
+  for (const p of describeProviders()) process.stdout.write(`  ${`${p.name}:`.padEnd(10)} ${bound.url}${p.clientPath}\n`);
   process.stdout.write(`  Admin API: ${bound.url}/api/ (token in ${opts.dataDir}/admin-token)\n  Data:      ${opts.dataDir}\n`);
   process.stdout.write(`  Dashboard: ${core.dashboardLoginUrl()}\n             (a one-time sign-in link, valid 10 minutes; later, sign in at ${bound.url}/login with the admin token)\n`);
 

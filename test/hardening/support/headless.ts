@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../../support/wait.js';
+import { upstreamEnvFor } from '../../../src/main/core/providers/describe.js';
 
 export interface Headless {
   url: string;
@@ -43,7 +44,7 @@ export async function startHeadless(opts: {
   timeoutMs?: number;
 }): Promise<Headless> {
   const upstreamEnv = opts.upstream
-    ? { TOLLGATE_OPENAI_BASE_URL: opts.upstream, TOLLGATE_ANTHROPIC_BASE_URL: opts.upstream, TOLLGATE_GEMINI_BASE_URL: opts.upstream }
+    ? upstreamEnvFor(opts.upstream)
     : {};
   const entry = headlessEntry();
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry.args, '--port', '0', '--data-dir', opts.dataDir], {

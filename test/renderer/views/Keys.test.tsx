@@ -48,7 +48,7 @@ describe('keys', () => {
     expect(within(created).getAllByRole('button', { name: 'Copy' }).length).toBeGreaterThan(0);
     expect(within(created).getByText(/shown only this once/)).toBeTruthy();
     await user.click(within(created).getByRole('tab', { name: 'OpenAI SDK' }));
-    expect(within(created).getByText(/apiKey: 'tg_SECRETsecretSECRET'/)).toBeTruthy();
+    expect(within(created).getByText(/export OPENAI_API_KEY=tg_SECRETsecretSECRET/)).toBeTruthy();
     expect(within(screen.getByRole('table', { name: 'Tollgate keys' })).getByText('Codex laptop')).toBeTruthy();
 
     await user.click(within(created).getByRole('button', { name: "I've saved it" }));

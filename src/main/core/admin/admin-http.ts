@@ -52,7 +52,8 @@ export function createAdminHttp(deps: {
     if (req.method !== 'POST' && req.method !== 'GET') return sendJson(res, 405, { ok: false, error: { code: 'method', message: 'Use POST (or GET for methods without input).' } });
     readBody(req, ADMIN_BODY_LIMIT, (err, body) => {
       if (err) return sendJson(res, 413, { ok: false, error: { code: 'too_large', message: err.message } });
-      let input: unknown = undefined;
+      // No body means no input (GET, or POST of a method without one); a JSON null is checked like any other input.
+      let input: unknown = {};
       const text = body.toString('utf8').trim();
       if (text) {
         try {
@@ -62,7 +63,7 @@ export function createAdminHttp(deps: {
         }
       }
       const handler = deps.api[name as Channel] as (input: unknown) => Promise<unknown>;
-      handler(input ?? {}).then(
+      handler(input).then(
         (data) => sendJson(res, 200, { ok: true, data }),
         (e: unknown) => {
           const { status, error } = toApiError(e);

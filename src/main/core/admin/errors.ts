@@ -1,5 +1,5 @@
 import type { ApiErrorDto } from '../../contract/api.js';
-import { NotFoundError, ValidationError } from '../settings/validation.js';
+import { NotFoundError, ValidationError } from '../util/validation.js';
 
 /** Maps what a handler threw to the error envelope and an HTTP status. */
 export function toApiError(err: unknown): { status: number; error: ApiErrorDto } {

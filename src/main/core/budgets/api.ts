@@ -1,12 +1,14 @@
 import type { ApiPart, BudgetApiSpec } from '../../contract/api.js';
 import type { Budget } from '../../contract/budgets.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { NotFoundError, optionalString, requireNumber, requireObject, requireString, ValidationError } from '../settings/validation.js';
+import { schemaApi } from '../util/schema.js';
+import { NotFoundError, ValidationError } from '../util/validation.js';
 import type { Settings } from '../../contract/settings.js';
 import { dayKey, resolveZone, zonedParts, zonedTimeToEpoch } from '../time/zoned.js';
 import type { Clock } from '../util/clock.js';
 import type { BudgetEngine } from './engine.js';
 import { periodAt } from './periods.js';
+import { budgetSchemas } from './schemas.js';
 import { suggestBudgets } from './suggestions.js';
 
 const DAY_MS = 86_400_000;
@@ -47,8 +49,17 @@ export function spendSoFar(b: Budget, ledger: Ledger, now: number, timezone: str
   return { usd, tokens };
 }
 
-export function createBudgetApi(d: { engine: BudgetEngine; ledger: Ledger; clock: Clock; settings: () => Settings; keyLabel: (id: string) => string }): ApiPart<BudgetApiSpec> {
-  return {
+export interface BudgetApiDeps {
+  engine: BudgetEngine;
+  ledger: Ledger;
+  clock: Clock;
+  settings: () => Settings;
+  keyLabel: (id: string) => string;
+}
+
+/** Budgets, overrides, suggestions, alerts and the audit log. Whole budgets are checked by the engine (validate.ts). */
+export function createBudgetApi(d: BudgetApiDeps): ApiPart<BudgetApiSpec> {
+  return schemaApi<BudgetApiSpec>()(budgetSchemas, {
     'budgets.list': async () => d.engine.list(),
     'budgets.create': async (input) => {
       const b = d.engine.create(input);
@@ -56,37 +67,26 @@ export function createBudgetApi(d: { engine: BudgetEngine; ledger: Ledger; clock
       if (so && (so.usd > 0 || so.tokens > 0)) d.engine.seed(b, so.usd, so.tokens);
       return b;
     },
-    'budgets.update': async (input) => {
-      const o = requireObject(input, 'budget');
-      const { id, ...patch } = o;
-      return d.engine.update(requireString(id, 'id'), patch);
-    },
-    'budgets.delete': async (input) => ({ deleted: d.engine.remove(requireString(requireObject(input, 'budget').id, 'id')) }),
-    'budgets.override': async (input) => {
-      const o = requireObject(input, 'override');
-      const budgetId = requireString(o.budgetId, 'budgetId');
-      if (!d.engine.get(budgetId)) throw new NotFoundError(`No budget "${budgetId}".`);
-      const hasUsd = o.addUsd !== undefined && o.addUsd !== null;
-      const hasPct = o.addPercent !== undefined && o.addPercent !== null;
-      if (hasUsd === hasPct) throw new ValidationError('addUsd', 'give either addUsd (dollars) or addPercent, not both or neither');
+    'budgets.update': async ({ id, ...patch }) => d.engine.update(id, patch),
+    'budgets.delete': async ({ id }) => ({ deleted: d.engine.remove(id) }),
+    'budgets.override': async (o) => {
+      if (!d.engine.get(o.budgetId)) throw new NotFoundError(`No budget "${o.budgetId}".`);
+      const addUsd = o.addUsd ?? null;
+      const addPercent = o.addPercent ?? null;
+      if ((addUsd === null) === (addPercent === null)) throw new ValidationError('addUsd', 'give either addUsd (dollars) or addPercent, not both or neither');
       const now = d.clock.now();
       let expiresAt: number;
       if (o.expiresAt !== undefined) {
-        expiresAt = requireNumber(o.expiresAt, 'expiresAt', { min: now, exclusiveMin: true });
+        if (o.expiresAt <= now) throw new ValidationError('expiresAt', `must be greater than ${now}`);
+        expiresAt = o.expiresAt;
+      } else if (o.minutes !== undefined) {
+        expiresAt = now + o.minutes * 60_000;
       } else {
-        expiresAt = now + requireNumber(o.minutes, 'minutes', { min: 1, max: 60 * 24 * 90 }) * 60_000;
+        throw new ValidationError('minutes', 'required: give minutes from now, or expiresAt');
       }
-      const reason = optionalString(o.reason, 'reason', { max: 500 });
-      if (!reason) throw new ValidationError('reason', 'say why the budget is raised; it goes in the audit log');
-      return d.engine.addOverride({
-        budgetId,
-        addUsd: hasUsd ? requireNumber(o.addUsd, 'addUsd', { min: 0, exclusiveMin: true, max: 1e9 }) : null,
-        addPercent: hasPct ? requireNumber(o.addPercent, 'addPercent', { min: 0, exclusiveMin: true, max: 10_000 }) : null,
-        expiresAt,
-        reason,
-      });
+      return d.engine.addOverride({ budgetId: o.budgetId, addUsd, addPercent, expiresAt, reason: o.reason });
     },
-    'budgets.cancelOverride': async (input) => ({ cancelled: d.engine.cancelOverride(requireString(requireObject(input, 'override').id, 'id')) }),
+    'budgets.cancelOverride': async ({ id }) => ({ cancelled: d.engine.cancelOverride(id) }),
     'budgets.suggestions': async () => {
       const now = d.clock.now();
       const tz = resolveZone(d.settings().timezone);
@@ -97,16 +97,7 @@ export function createBudgetApi(d: { engine: BudgetEngine; ledger: Ledger; clock
       const daysInMonth = Math.round((zonedTimeToEpoch(tz, z.year, z.month + 1, 1) - month.start) / DAY_MS);
       return suggestBudgets({ rollups: d.ledger.rollups(days[0] && monthDays[0] && monthDays[0] < days[0] ? monthDays[0] : days[0]), days, monthDays, daysInMonth, keyLabel: d.keyLabel });
     },
-    'alerts.recent': async (input) => {
-      const o = requireObject(input ?? {}, 'query');
-      return d.engine.alerts(o.limit === undefined ? 50 : requireNumber(o.limit, 'limit', { min: 1, max: 1000, integer: true }));
-    },
-    'audit.list': async (input) => {
-      const o = requireObject(input ?? {}, 'query');
-      return d.engine.audit(
-        o.limit === undefined ? 200 : requireNumber(o.limit, 'limit', { min: 1, max: 1000, integer: true }),
-        optionalString(o.kind, 'kind') ?? undefined,
-      );
-    },
-  };
+    'alerts.recent': async (o) => d.engine.alerts(o.limit ?? 50),
+    'audit.list': async (o) => d.engine.audit(o.limit ?? 200, o.kind ?? undefined),
+  });
 }

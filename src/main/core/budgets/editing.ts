@@ -1,6 +1,6 @@
 import type { Budget, BudgetOverride } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
-import { NotFoundError, ValidationError } from '../settings/validation.js';
+import { NotFoundError, ValidationError } from '../util/validation.js';
 import type { Clock } from '../util/clock.js';
 import type { BudgetAlerts } from './alerts.js';
 import { nextId, type Audit } from './audit.js';

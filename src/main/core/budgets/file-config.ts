@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Budget } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
-import { requireObject, requireString, ValidationError } from '../settings/validation.js';
+import { requireObject, requireString, ValidationError } from '../util/validation.js';
 import { validateBudget } from './validate.js';
 
 export const BUDGET_FILE = 'budgets.json';

@@ -9,7 +9,7 @@ import {
   requireOneOf,
   requireString,
   ValidationError,
-} from '../settings/validation.js';
+} from '../util/validation.js';
 
 const SCOPE_FIELDS = ['provider', 'project', 'keyId', 'user', 'model', 'run'] as const;
 
@@ -42,9 +42,10 @@ function validatePeriod(v: unknown): BudgetPeriod {
   }
 }
 
-function optLimit(v: unknown, field: string): number | null {
+function optLimit(v: unknown, field: string, integer = false): number | null {
   if (v === undefined || v === null) return null;
-  return requireNumber(v, field, { min: 0, exclusiveMin: true, max: 1e9 });
+  // Tokens come whole: a limit of 1.5 tokens would block every call (the hostile-input issue found one).
+  return requireNumber(v, field, { min: 0, exclusiveMin: true, max: 1e9, integer });
 }
 
 function validateRunLimits(v: unknown): RunLimits {
@@ -65,7 +66,7 @@ function validateRunLimits(v: unknown): RunLimits {
 export function validateBudget(input: unknown, base: Budget | null, settings: Settings, now: number, id: string, source: Budget['source'] = 'api'): Budget {
   const o = { ...(base ?? {}), ...requireObject(input, 'budget') } as Record<string, unknown>;
   const limitUsd = optLimit(o.limitUsd, 'limitUsd');
-  const limitTokens = optLimit(o.limitTokens, 'limitTokens');
+  const limitTokens = optLimit(o.limitTokens, 'limitTokens', true);
   const runLimits = validateRunLimits(o.runLimits);
   const scope = validateScope(o.scope);
   if (limitUsd === null && limitTokens === null && !runLimits.maxIterations && !runLimits.maxTokensPerIteration) {

@@ -2,7 +2,8 @@ import type { KeyDto } from '../../contract/keys.js';
 import type { Clock } from '../util/clock.js';
 import { randomToken } from '../util/ids.js';
 import type { Secrets } from '../secrets/secrets.js';
-import { fingerprint, hashSecret, redact } from './fingerprint.js';
+import { isSubscriptionToken } from '../providers/auth.js';
+import { createKeyHasher, hashSecret, redact } from './fingerprint.js';
 
 export const WRAPPED_PREFIX = 'tg_';
 const OBSERVED_LIMIT = 1000;
@@ -99,6 +100,8 @@ export function createKeyRing(deps: { secrets: Secrets; clock: Clock; initial?: 
     subscription: k.subscription,
   });
 
+  const hasher = createKeyHasher();
+
   const secretOf = (k: WrappedKey) => () => {
     let s = plain.get(k.id);
     if (s === undefined) plain.set(k.id, (s = deps.secrets.decrypt(k.sealed)));
@@ -108,7 +111,7 @@ export function createKeyRing(deps: { secrets: Secrets; clock: Clock; initial?: 
   return {
     identify(secret, provider, subscription, now) {
       if (secret.startsWith(WRAPPED_PREFIX)) {
-        const k = byHash.get(hashSecret(secret));
+        const k = byHash.get(hasher.hash(secret));
         if (!k) return null;
         k.lastSeenAt = now;
         return {
@@ -123,7 +126,7 @@ export function createKeyRing(deps: { secrets: Secrets; clock: Clock; initial?: 
           secret: secretOf(k),
         };
       }
-      const id = fingerprint(secret);
+      const id = hasher.fingerprint(secret);
       let o = observed.get(id);
       if (!o) {
         if (observed.size >= OBSERVED_LIMIT) {
@@ -154,7 +157,7 @@ export function createKeyRing(deps: { secrets: Secrets; clock: Clock; initial?: 
         owner: input.owner,
         sealed: deps.secrets.encrypt(input.providerKey),
         upstreamLabel: redact(input.providerKey),
-        subscription: /^sk-ant-oat/.test(input.providerKey),
+        subscription: isSubscriptionToken(input.providerKey),
         createdAt: deps.clock.now(),
         revokedAt: null,
         lastSeenAt: null,

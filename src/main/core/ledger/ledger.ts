@@ -1,5 +1,6 @@
 import type { RequestRecord, RollupRow } from '../../contract/usage.js';
-import { addRecord, emptyRollup } from './rollups.js';
+import { boundRecord, boundRollupKeys } from './bounds.js';
+import { addRecord, addTotals, emptyRollup } from './rollups.js';
 
 export interface LedgerSnapshot {
   version: 1;
@@ -48,12 +49,20 @@ export function createLedger(deps: {
   if (snap && Array.isArray(snap.recent)) {
     const good = snap.recent.filter(isRecord);
     dropped += snap.recent.length - good.length;
-    ring = good.slice(-deps.recentLimit());
+    ring = good.slice(-deps.recentLimit()).map(boundRecord);
   }
   if (snap && Array.isArray(snap.rollups)) {
     for (const row of snap.rollups) {
-      if (isRollupRow(row)) rollups.set(rollupKey(row.day, row.provider, row.keyId, row.model, row.project), row);
-      else dropped++;
+      if (!isRollupRow(row)) {
+        dropped++;
+        continue;
+      }
+      // Rows written before keys were bounded may collide once bounded: their totals are merged.
+      const b = boundRollupKeys(row);
+      const key = rollupKey(b.day, b.provider, b.keyId, b.model, b.project);
+      const seen = rollups.get(key);
+      if (seen) addTotals(seen, b);
+      else rollups.set(key, b);
     }
   }
   if (dropped > 0) deps.onDropped?.(dropped);
@@ -63,7 +72,8 @@ export function createLedger(deps: {
   }
 
   return {
-    record(r) {
+    record(input) {
+      const r = boundRecord(input);
       const limit = Math.max(1, deps.recentLimit());
       if (ring.length > limit) {
         ring = ordered().slice(-limit);

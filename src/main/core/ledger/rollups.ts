@@ -1,4 +1,5 @@
 import type { RequestRecord, RollupRow } from '../../contract/usage.js';
+import { addUsage, emptyUsage } from '../util/token-usage.js';
 
 export type RollupDimension = 'day' | 'provider' | 'keyId' | 'model' | 'project';
 
@@ -13,12 +14,7 @@ export function emptyRollup(day: string, provider: string, keyId: string, model:
     errors: 0,
     partial: 0,
     unpricedRequests: 0,
-    inputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
+    ...emptyUsage(),
     costUsd: 0,
   };
 }
@@ -29,12 +25,7 @@ export function addRecord(row: RollupRow, r: RequestRecord): void {
   if (r.flags.includes('partial')) row.partial++;
   if (r.costUsd === null) row.unpricedRequests++;
   else row.costUsd += r.costUsd;
-  row.inputTokens += r.usage.inputTokens;
-  row.cacheReadTokens += r.usage.cacheReadTokens;
-  row.cacheWrite5mTokens += r.usage.cacheWrite5mTokens;
-  row.cacheWrite1hTokens += r.usage.cacheWrite1hTokens;
-  row.outputTokens += r.usage.outputTokens;
-  row.reasoningTokens += r.usage.reasoningTokens;
+  addUsage(row, r.usage);
 }
 
 const SUMMED = [

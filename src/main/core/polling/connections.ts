@@ -8,7 +8,7 @@ import {
   requireOneOf,
   requireString,
   ValidationError,
-} from '../settings/validation.js';
+} from '../util/validation.js';
 import { DEFAULT_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES } from './backoff.js';
 import type { UsageErrorKind } from './provider-client.js';
 import type { ProviderKeyInfo, ProviderLimits, UsageSource } from './types.js';

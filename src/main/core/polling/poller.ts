@@ -4,7 +4,8 @@ import type { Secrets } from '../secrets/secrets.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { retryDelayMs, MIN_INTERVAL_MS } from './backoff.js';
-import { DAY_MS, floorTo, HOUR_MS, isEmptyUsage, MINUTE_MS } from './buckets.js';
+import { DAY_MS, floorTo, HOUR_MS, MINUTE_MS } from './buckets.js';
+import { isZeroUsage } from '../util/token-usage.js';
 import { connectionDto, type StoredConnection } from './connections.js';
 import { UsageApiError, type ProviderClient } from './provider-client.js';
 import { priceBucket } from './pricing.js';
@@ -173,7 +174,7 @@ export function createPoller(deps: PollerDeps): Poller {
 
       const rows: StoredUsage[] = [];
       for (const b of fetched.usage) {
-        if (isEmptyUsage(b.usage) && !b.costUsd && !b.requests) continue;
+        if (isZeroUsage(b.usage) && !b.costUsd && !b.requests) continue;
         const price = priceBucket(deps.pricer, source, b);
         rows.push({ ...b, connectionId: c.id, asOf: started, costUsd: price.costUsd, pricedModel: price.pricedModel, priceSource: price.source });
       }

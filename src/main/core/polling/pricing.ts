@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../../contract/usage.js';
 import type { Pricer } from '../pricing/pricer.js';
-import { isEmptyUsage } from './buckets.js';
+import { isZeroUsage } from '../util/token-usage.js';
 import type { UsageBucket, UsageSource } from './types.js';
 
 export interface BucketPrice {
@@ -32,7 +32,7 @@ function scale(u: TokenUsage, f: number): TokenUsage {
  */
 export function priceBucket(pricer: Pricer, source: UsageSource, b: UsageBucket): BucketPrice {
   if (b.costUsd !== null) return { costUsd: b.costUsd, pricedModel: b.model, source: `reported by ${source.name}` };
-  if (isEmptyUsage(b.usage)) return { costUsd: 0, pricedModel: b.model, source: null };
+  if (isZeroUsage(b.usage)) return { costUsd: 0, pricedModel: b.model, source: null };
   if (!source.pricing || !b.model) return { costUsd: null, pricedModel: null, source: null };
   const perCallInput = b.longContext ? LONG_CALL_INPUT : TYPICAL_CALL_INPUT;
   const calls = b.requests && b.requests > 0 ? b.requests : Math.max(1, b.usage.inputTokens / perCallInput);

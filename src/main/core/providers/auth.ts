@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Credential } from './types.js';
+import { isSubscriptionToken } from './anthropic/subscription.js';
+import type { Credential, UpstreamRequest } from './types.js';
+
+export { isSubscriptionToken };
 
 /** OAuth tokens of subscription plans are passed through untouched and their spend is marked API-equivalent. */
-const SUBSCRIPTION_TOKEN = /^sk-ant-oat/;
-
 export function credentialOf(value: string | undefined | null): Credential | null {
   if (!value) return null;
-  return { value, kind: SUBSCRIPTION_TOKEN.test(value) ? 'subscription' : 'api-key' };
+  return { value, kind: isSubscriptionToken(value) ? 'subscription' : 'api-key' };
 }
 
 export function bearer(headers: IncomingHttpHeaders): Credential | null {
@@ -15,8 +16,9 @@ export function bearer(headers: IncomingHttpHeaders): Credential | null {
   return credentialOf(h.slice(7).trim());
 }
 
-export function setBearer(headers: Record<string, string | string[] | undefined>, secret: string): void {
-  headers.authorization = `Bearer ${secret}`;
+/** `authorize` for providers that take a wrapped key's secret as a bearer. */
+export function authorizeBearer(request: UpstreamRequest, secret: string | null): void {
+  if (secret !== null) request.headers.authorization = `Bearer ${secret}`;
 }
 
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

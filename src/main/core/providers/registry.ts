@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Settings } from '../../contract/settings.js';
-import { BUILTIN_PROVIDERS, CUSTOM_PREFIX, createCustomProvider } from './index.js';
+import { BUILTIN_PROVIDERS, CUSTOM_PREFIX, createCustomProvider, type BuiltinProvider } from './index.js';
 import type { ProviderModule } from './types.js';
 
 /** Where a provider's requests go, parsed once rather than per request. */
@@ -52,9 +52,19 @@ function target(baseUrl: string, agents: Agents): UpstreamTarget {
   };
 }
 
-export function createProviderRegistry(settings: Settings, envUpstreams: Record<string, string>, agents: Agents): ProviderRegistry {
+/**
+ * `extra` adds built-in entries beside the registry's own (an embedder's provider); a built-in id is not
+ * replaced by one, so the registry's own providers always keep their routes.
+ */
+export function createProviderRegistry(
+  settings: Settings,
+  envUpstreams: Record<string, string>,
+  agents: Agents,
+  extra: readonly BuiltinProvider[] = [],
+): ProviderRegistry {
   const builtins = new Map<string, ProviderRoute>();
-  for (const b of BUILTIN_PROVIDERS) {
+  for (const b of [...BUILTIN_PROVIDERS, ...extra]) {
+    if (builtins.has(b.id)) continue;
     const baseUrl = envUpstreams[b.id] ?? settings.upstreams[b.id] ?? b.defaultBaseUrl;
     builtins.set(b.id, { provider: { ...b.create(baseUrl), tokenizerMargin: b.tokenizerMargin }, upstream: target(baseUrl, agents), prefix: `/${b.id}` });
   }

@@ -33,9 +33,21 @@ export function positiveInt(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : null;
 }
 
+/**
+ * Longer model names are cut to this many characters before anything looks them up: price lookups scan the
+ * price table with the name (a 10 MB name held the event loop for 30 s). It is one past the ledger's bound
+ * (ledger/bounds.ts), so the ledger still sees the name was cut and flags the record. The upstream gets the
+ * body as sent.
+ */
+export const MAX_MODEL_CHARS = 201;
+
+export function boundedModel(m: string): string {
+  return m.length > MAX_MODEL_CHARS ? m.slice(0, MAX_MODEL_CHARS) : m;
+}
+
 export function modelOf(body: JsonObject | null): string | null {
   const m = body?.model;
-  return typeof m === 'string' && m.length > 0 ? m : null;
+  return typeof m === 'string' && m.length > 0 ? boundedModel(m) : null;
 }
 
 /** Sets a numeric cap if the body has none or a larger one. */
@@ -45,4 +57,36 @@ export function clampField(body: JsonObject | null, field: string, max: number):
   if (typeof cur === 'number' && cur <= max) return false;
   body[field] = max;
   return true;
+}
+
+/** The lookup key of an operation path: lower case, without trailing slashes, as lenient upstreams read it. */
+export function operationKey(path: string): string {
+  return path.toLowerCase().replace(/\/+$/, '');
+}
+
+/** Sums stay exact and finite below this; anything near it is capped as implausible when the call is priced. */
+const MAX_COUNT = 1e12;
+
+/**
+ * A token count as the upstream reported it: a finite, non-negative integer, else undefined. Undefined means
+ * "could not be read" (a string, null, an array, a fraction): the proxy estimates and flags such a count
+ * rather than record the call as free.
+ */
+export function tokenCount(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? Math.min(v, MAX_COUNT) : undefined;
+}
+
+/** A count that may be absent or unreadable without making the call's usage unreadable (cache and detail fields). */
+export function optionalCount(v: unknown): number {
+  return tokenCount(v) ?? 0;
+}
+
+/** The sum of counts, unreadable if any part is. */
+export function sumCounts(...parts: (number | undefined)[]): number | undefined {
+  let n = 0;
+  for (const p of parts) {
+    if (p === undefined) return undefined;
+    n += p;
+  }
+  return n;
 }

@@ -64,6 +64,31 @@ export interface Operation {
   clampOutput(body: JsonObject | null, max: number): boolean;
   /** Whether the body must be JSON. */
   jsonBody: boolean;
+  /**
+   * How a streamed answer is framed, which picks the tap that meters it: 'sse' (the default), 'json-array' (one
+   * JSON array read whole at the end, e.g. Gemini without alt=sse) or 'aws-event-stream' (AWS's binary frames).
+   * A response whose content-type says text/event-stream is read as SSE whatever this says.
+   */
+  framing?: StreamFraming;
+}
+
+/** The framing of a streamed answer; 'json' is what a non-streamed call gets. */
+export type StreamFraming = 'sse' | 'json-array' | 'aws-event-stream';
+export type Framing = StreamFraming | 'json';
+
+/**
+ * The request Tollgate is about to send upstream, with its body final. `authorize` may change headers and query
+ * and sign over method, path, query, headers and body.
+ */
+export interface UpstreamRequest {
+  method: string;
+  /** The full upstream path (the base URL's path plus the route's), without the query. */
+  path: string;
+  /** Changes take effect when a secret was given (the query is then re-serialised). */
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  /** The exact bytes sent; null when the body is streamed through unread (unmetered routes). */
+  body: Buffer | null;
 }
 
 export interface Credential {
@@ -100,8 +125,12 @@ export interface ProviderModule {
   /** The route path (after the prefix) to the operation; null means pass through unmetered. */
   operation(method: string, path: string): Operation | null;
   credential(headers: IncomingHttpHeaders, query: URLSearchParams): Credential | null;
-  /** Put the real key where this provider expects it (wrapped keys). */
-  setCredential(headers: Record<string, string | string[] | undefined>, query: URLSearchParams, secret: string): void;
+  /**
+   * Makes the request acceptable upstream: puts a wrapped key's real secret where the provider expects it, mints
+   * a token, or signs the request. Called once the body is final, just before sending; `secret` is null when the
+   * client's own credential passes through. May be async; a rejection answers the client with a 500.
+   */
+  authorize(request: UpstreamRequest, secret: string | null): void | Promise<void>;
   errorBody(status: number, kind: ErrorKind, message: string): string;
   /** Default models the budget engine degrades to, and context limits it bounds output with, live in pricing. */
 }

@@ -16,15 +16,24 @@ const HOP_BY_HOP = new Set([
 /** Headers a client may add to attribute a call; they are Tollgate's, so they never reach the provider. */
 export const ATTRIBUTION_HEADERS = ['x-tollgate-project', 'x-tollgate-run', 'x-tollgate-user'] as const;
 
-export function upstreamRequestHeaders(h: IncomingHttpHeaders, meteredIdentity: boolean): Record<string, string | string[] | undefined> {
+/**
+ * The headers sent upstream, built in one pass: hop-by-hop and Tollgate's own headers dropped, Host set to the
+ * upstream's. A metered call's body is final bytes of a known length; an unmetered one streams the client's body
+ * as it came, so its framing (content-length or chunked) is kept.
+ */
+export function upstreamRequestHeaders(h: IncomingHttpHeaders, host: string, bodyLength: number | null): Record<string, string | string[] | undefined> {
   const out: Record<string, string | string[] | undefined> = {};
   for (const k in h) {
     if (HOP_BY_HOP.has(k) || k === 'host' || k.startsWith('x-tollgate-')) continue;
     out[k] = h[k];
   }
-  // Metered responses are read beside the pipe; asking for identity encoding keeps them readable without a
-  // decompressor on the hot path. Loopback to the client gains nothing from compression anyway.
-  if (meteredIdentity) out['accept-encoding'] = 'identity';
+  if (bodyLength !== null) {
+    // Metered responses are read beside the pipe; asking for identity encoding keeps them readable without a
+    // decompressor on the hot path. Loopback to the client gains nothing from compression anyway.
+    out['accept-encoding'] = 'identity';
+    out['content-length'] = String(bodyLength);
+  } else if (h['transfer-encoding']) out['transfer-encoding'] = h['transfer-encoding'];
+  out.host = host;
   return out;
 }
 
@@ -35,10 +44,4 @@ export function clientResponseHeaders(h: IncomingHttpHeaders): OutgoingHttpHeade
     out[k] = h[k];
   }
   return out;
-}
-
-export function singleHeader(h: IncomingHttpHeaders, name: string): string | null {
-  const v = h[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s && s.length <= 200 ? s : null;
 }

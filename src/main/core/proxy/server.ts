@@ -1,6 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { clientPathList } from '../providers/describe.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createRequestGate, type Bound } from './request-gate.js';
+import { resolveRequestTarget } from './request-path.js';
 import { GENERIC_ERRORS, sendProviderError } from './respond.js';
 
 export interface HttpRoutes {
@@ -27,12 +29,9 @@ export function createHttpServer(routes: HttpRoutes): http.Server {
   const checkRequest = createRequestGate();
   // Node enforces header and request timeouts on this sweep; its 30 s default would let a slow client linger.
   const server = http.createServer({ connectionsCheckingInterval: Math.min(5000, Math.max(250, headersTimeout / 4)) }, (req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const rawQuery = q === -1 ? '' : url.slice(q + 1);
-    const match = routes.registry().match(path);
-    const verdict = checkRequest(req, routes.bound());
+    const { path, rawQuery, match, refusal } = resolveRequestTarget(req.url ?? '/', routes.registry());
+    const gate = checkRequest(req, routes.bound());
+    const verdict = gate.ok && refusal ? { ok: false as const, status: 400, reason: refusal } : gate;
     if (!verdict.ok) {
       routes.onRefused?.(verdict.reason);
       res.setHeader('connection', 'close');
@@ -48,7 +47,7 @@ export function createHttpServer(routes: HttpRoutes): http.Server {
       GENERIC_ERRORS,
       404,
       'not_found',
-      `No route for ${path}. Point your client at /openai/v1, /anthropic, /gemini or /custom/<id>.`,
+      `No route for ${path}. Point your client at ${clientPathList()}.`,
     );
   });
   // Slow-loris: headers must arrive within 20 s and a whole request (not its answer: streams may run for

@@ -1,12 +1,120 @@
 import { StringDecoder } from 'node:string_decoder';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { StreamMeter } from '../providers/types.js';
+import type { MeteredUsage, Operation, PreparedCall, StreamMeter } from '../providers/types.js';
 
-/** A frame larger than this is not an LLM event; the tap stops parsing rather than grow without bound. */
+/** A frame larger than this is not an LLM event; the reader stops parsing rather than grow without bound. */
 const MAX_FRAME = 16 * 1024 * 1024;
+
+const LF = 10;
+const CR = 13;
+const COLON = 58;
+const SPACE = 32;
+
+/**
+ * Receives each frame: its event type, its data (null when it had no data line) and its exact text. `tail`
+ * marks the LF of a CRLF whose CR ended the previous frame at the end of a chunk: it belongs to that frame.
+ */
+type OnFrame = (event: string | undefined, data: string | null, raw: string, tail?: boolean) => void;
+
+interface SseScanner {
+  /** False once a frame grew past the limit: the caller stops reading the stream as SSE. */
+  feed(text: string): boolean;
+  /** The stream ended: a last frame without its blank line is still handed over, and what is left returned. */
+  end(): void;
+  /** Text received but not yet part of a whole frame. */
+  pending(): string;
+}
+
+/**
+ * An SSE reader that follows the WHATWG HTML specification's "event stream interpretation"
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation): lines end in
+ * CRLF, LF or CR, in any mix (`\n\r\n` and `\r\r` end frames as surely as `\n\n`), a blank line dispatches, a
+ * leading colon marks a comment and one space after a field's colon is dropped. Each frame's exact text is
+ * kept so a filter can pass it on unchanged.
+ */
+function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
+  let buf = '';
+  let pos = 0; // start of the first line not yet read
+  let frameStart = 0;
+  let event: string | undefined;
+  let data: string | null = null;
+  // A CR ended the last chunk: if the next one starts with LF, that LF belongs to the same line ending.
+  let skipLF = false;
+
+  function field(line: string) {
+    if (line.charCodeAt(0) === COLON) return;
+    const c = line.indexOf(':');
+    const name = c === -1 ? line : line.slice(0, c);
+    let value = c === -1 ? '' : line.slice(c + 1);
+    if (value.charCodeAt(0) === SPACE) value = value.slice(1);
+    if (name === 'data') data = data === null ? value : `${data}\n${value}`;
+    else if (name === 'event') event = value;
+  }
+
+  function dispatch(end: number) {
+    const raw = buf.slice(frameStart, end);
+    frameStart = end;
+    const ev = event;
+    const d = data;
+    event = undefined;
+    data = null;
+    onFrame(ev === '' ? undefined : ev, d, raw);
+  }
+
+  return {
+    feed(text) {
+      if (frameStart > 0) {
+        buf = buf.slice(frameStart);
+        pos -= frameStart;
+        frameStart = 0;
+      }
+      buf += text;
+      if (skipLF && pos < buf.length) {
+        skipLF = false;
+        if (buf.charCodeAt(pos) === LF) {
+          pos++;
+          if (frameStart === pos - 1) {
+            frameStart = pos;
+            onFrame(undefined, null, '\n', true);
+          }
+        }
+      }
+      let cr = -2; // next CR at or after pos; -1 when there is none
+      while (pos < buf.length) {
+        const nl = buf.indexOf('\n', pos);
+        if (cr !== -1 && cr < pos) cr = buf.indexOf('\r', pos);
+        const end = nl === -1 ? cr : cr === -1 ? nl : Math.min(nl, cr);
+        if (end === -1) break;
+        let next = end + 1;
+        if (buf.charCodeAt(end) === CR) {
+          if (next < buf.length) {
+            if (buf.charCodeAt(next) === LF) next++;
+          } else skipLF = true;
+        }
+        const empty = end === pos;
+        if (!empty) field(buf.slice(pos, end));
+        pos = next;
+        if (empty) dispatch(next);
+      }
+      return buf.length - frameStart <= maxFrame;
+    },
+    end() {
+      if (pos < buf.length) {
+        field(buf.slice(pos));
+        pos = buf.length;
+      }
+      if (frameStart < buf.length) dispatch(buf.length);
+      buf = '';
+      pos = 0;
+      frameStart = 0;
+    },
+    pending: () => buf.slice(frameStart),
+  };
+}
 
 export interface SseTap {
   push(chunk: Buffer): void;
+  /** The stream ended: meter a last frame that came without its blank line. */
+  end(): void;
 }
 
 /**
@@ -16,38 +124,21 @@ export interface SseTap {
 export function createSseTap(meter: StreamMeter, onEvent: () => void): SseTap {
   const decoder = new StringDecoder('utf8');
   let broken = false;
-  const parser = createParser({
-    maxBufferSize: MAX_FRAME,
-    onEvent(ev: EventSourceMessage) {
-      meter.onEvent(ev.event, ev.data, '');
-      onEvent();
-    },
-    onError() {
-      broken = true;
-    },
+  const scanner = createSseScanner((event, data, raw) => {
+    if (data === null) return;
+    meter.onEvent(event, data, raw);
+    onEvent();
   });
   return {
     push(chunk) {
+      if (!broken && !scanner.feed(decoder.write(chunk))) broken = true;
+    },
+    end() {
       if (broken) return;
-      try {
-        parser.feed(decoder.write(chunk));
-      } catch {
-        broken = true;
-      }
+      scanner.feed(decoder.end());
+      scanner.end();
     },
   };
-}
-
-const SEPARATORS = ['\n\n', '\r\n\r\n', '\r\r'];
-
-/** Index just past the first blank line (end of an SSE frame), or -1. */
-function frameEnd(text: string, from: number): number {
-  let best = -1;
-  for (const sep of SEPARATORS) {
-    const i = text.indexOf(sep, from);
-    if (i !== -1 && (best === -1 || i + sep.length < best)) best = i + sep.length;
-  }
-  return best;
 }
 
 /**
@@ -57,48 +148,97 @@ function frameEnd(text: string, from: number): number {
  */
 export function createSseFilter(meter: StreamMeter, write: (text: string) => void, onEvent: () => void): { push(chunk: Buffer): void; flush(): void } {
   const decoder = new StringDecoder('utf8');
-  let pending = '';
-  let captured: EventSourceMessage | null = null;
-  const parser = createParser({
-    onEvent(ev) {
-      captured = ev;
-    },
+  let out = '';
+  let dropped = false;
+  const scanner = createSseScanner((event, data, raw, tail) => {
+    if (tail) {
+      if (!dropped) out += raw;
+      return;
+    }
+    if (data === null) {
+      out += raw; // comments, blank lines and field-only frames pass as they came
+      dropped = false;
+      return;
+    }
+    const text = meter.onEvent(event, data, raw);
+    dropped = text === '';
+    out += text;
+    onEvent();
   });
   let passthrough = false;
+  // A server that ignored `stream: true` answers one JSON body: it passes unchanged and is metered whole.
+  let shape: 'unknown' | 'sse' | 'json' = 'unknown';
+  let whole = '';
+  const emit = () => {
+    if (out) write(out);
+    out = '';
+  };
   return {
     push(chunk) {
       if (passthrough) {
         write(decoder.write(chunk));
         return;
       }
-      pending += decoder.write(chunk);
-      let start = 0;
-      let end: number;
-      let out = '';
-      while ((end = frameEnd(pending, start)) !== -1) {
-        const frame = pending.slice(start, end);
-        start = end;
-        captured = null;
-        parser.feed(frame);
-        const ev = captured as EventSourceMessage | null;
-        if (ev) {
-          out += meter.onEvent(ev.event, ev.data, frame);
-          onEvent();
-        } else out += frame;
+      let text = decoder.write(chunk);
+      if (shape === 'unknown') {
+        const first = /\S/.exec(whole + text);
+        if (!first) {
+          whole += text;
+          return;
+        }
+        shape = first[0] === '{' || first[0] === '[' ? 'json' : 'sse';
+        text = whole + text;
+        whole = '';
       }
-      pending = pending.slice(start);
-      if (pending.length > MAX_FRAME) {
+      if (shape === 'json') {
+        if (whole.length <= MAX_FRAME) whole += text;
+        write(text);
+        return;
+      }
+      if (!scanner.feed(text)) {
         // Not SSE as we know it: stop filtering and hand everything over unchanged.
-        out += pending;
-        pending = '';
+        out += scanner.pending();
         passthrough = true;
       }
-      if (out) write(out);
+      emit();
     },
     flush() {
-      const rest = pending + decoder.end();
-      pending = '';
-      if (rest) write(rest);
+      const rest = decoder.end();
+      if (passthrough || shape === 'json') {
+        if (rest) write(rest);
+        if (shape === 'json') {
+          meter.onEvent(undefined, whole + rest, whole + rest);
+          onEvent();
+        }
+        return;
+      }
+      if (shape === 'unknown') {
+        if (whole + rest) write(whole + rest);
+        return;
+      }
+      // A last frame without its blank line is still read (its usage is real) and still filtered.
+      scanner.feed(rest);
+      scanner.end();
+      emit();
     },
   };
+}
+
+/**
+ * A stream answered under another content type (SSE labelled application/json), read whole at its end: as
+ * JSON when it is JSON, else as SSE frames through the operation's stream meter.
+ */
+export function usageFromStreamCopy(op: Operation, prepared: PreparedCall, text: string): MeteredUsage | null {
+  try {
+    return op.usageFromBody(JSON.parse(text));
+  } catch {
+    if (!/^(data|event|id|retry):|^:/m.test(text)) return null;
+    const meter = op.createStreamMeter(prepared);
+    const scanner = createSseScanner((event, data, raw) => {
+      if (data !== null) meter.onEvent(event, data, raw);
+    });
+    scanner.feed(text);
+    scanner.end();
+    return meter.result();
+  }
 }

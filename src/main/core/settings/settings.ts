@@ -10,7 +10,7 @@ import {
   requireString,
   optionalString,
   ValidationError,
-} from './validation.js';
+} from '../util/validation.js';
 
 export const BUILTIN_UPSTREAMS: Readonly<Record<string, string>> = Object.fromEntries(
   BUILTIN_PROVIDERS.map((p) => [p.id, p.defaultBaseUrl]),

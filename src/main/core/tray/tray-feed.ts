@@ -4,7 +4,7 @@ import { dayKey, resolveZone, zonedParts } from '../time/zoned.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/events.js';
 import type { Logger } from '../util/log.js';
-import { setupSnippets } from './setup-snippets.js';
+import { setupSnippets } from '../../../shared/setup-snippets.js';
 import { buildTrayModel, type TrayModel, type TrayState } from './tray-model.js';
 
 type FeedApi = Pick<TollgateApi, 'budgets.list' | 'spend.query' | 'keys.list' | 'status.get' | 'providers.list'>;
@@ -82,7 +82,7 @@ export function createTrayFeed(deps: {
       hardStopEnforcement: status.hardStopEnforcement,
       paused: status.paused,
       openAtLogin: deps.openAtLogin(),
-      setups: setupSnippets(providers, keys, deps.platform),
+      setups: setupSnippets(providers, { keys, platform: deps.platform }),
     };
   }
 

@@ -2,11 +2,11 @@
  * The tray as a pure function of Tollgate's state: which icon, what tooltip, which menu items. The Electron side
  * only draws this, so every state and edge is tested in plain Node (test/main/core/tray/).
  */
-import type { SpendRowDto, SpendTotalsDto } from '../../contract/api-core.js';
+import type { SpendRowDto, SpendTotalsDto } from '../../contract/api-ledger.js';
 import type { BudgetStatus } from '../../contract/budgets.js';
 import type { KeyDto } from '../../contract/keys.js';
 import { formatLimitUsd, formatPercent, formatTokens, formatUsd } from '../util/money.js';
-import type { SetupSnippet } from './setup-snippets.js';
+import type { SetupSnippet } from '../../../shared/setup-snippets.js';
 
 /** In order of severity: the icon shows the worst one. */
 export const ICON_STATES = ['normal', 'notice', 'warning', 'exceeded', 'stopped', 'paused'] as const;
@@ -212,7 +212,7 @@ export function buildTrayModel(state: TrayState): TrayModel {
     menu.push({
       kind: 'submenu',
       label: 'Copy setup for…',
-      items: state.setups.map((s) => ({ kind: 'label', label: s.label, action: { type: 'copy', what: s.label, text: s.text } })),
+      items: state.setups.map((s) => ({ kind: 'label', label: s.title, action: { type: 'copy', what: s.title, text: `# ${s.title} through Tollgate: ${s.where}\n${s.text}\n` } })),
     });
   }
   menu.push({ kind: 'separator' });

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import type { ProviderDto } from '../../../main/contract/api';
 import { href } from '../lib/route';
-import { setupSnippets, type SnippetKey } from '../lib/snippets';
+import { setupSnippets, type SnippetKey } from '../../../shared/setup-snippets';
 import { CodeBlock } from './CopyButton';
 import { Tabs } from './Tabs';
 
 /** Setup snippets for the common tools, with the proxy's real URLs and, right after creating one, the key. */
 export function SetupSnippets({ providers, keyFor }: { providers: readonly ProviderDto[]; keyFor?: SnippetKey | null }) {
-  const snippets = setupSnippets(providers, keyFor);
+  const snippets = setupSnippets(providers, { key: keyFor });
   // Open on a tool that can use the new key: Codex for an OpenAI key, Claude Code for an Anthropic one.
   const preferred = keyFor ? snippets.find((s) => s.text.includes(keyFor.secret)) : undefined;
   const [tab, setTab] = useState<string>(preferred?.id ?? snippets[0]?.id ?? '');

@@ -53,7 +53,6 @@ describe('alerts in the core', () => {
     const t = await tollgate({ core: { notifier } });
     for (let i = 0; i < 50; i++) t.core.events.emit('budget.alert', thresholdAlert());
     expect(notifier.shown).toHaveLength(1);
-    expect(t.core.alerts.stats).toMatchObject({ received: 50, notified: 1, duplicates: 49 });
     t.core.events.emit('budget.alert', thresholdAlert({ id: 'b1:2026-01:100', tier: 100, title: 'Claude Code budget at 100%' }));
     expect(notifier.shown.map((n) => [n.id, n.critical])).toEqual([
       ['b1:2026-01:80', false],
@@ -235,7 +234,8 @@ describe('the alert webhook', () => {
     t.core.events.emit('budget.alert', alert);
     t.core.events.emit('budget.alert', alert);
     await hook.waitFor(1);
-    await t.core.alerts.idle();
+    // Past the delivery's bookkeeping: a third emit must still be a duplicate.
+    await new Promise((r) => setTimeout(r, 50));
     t.core.events.emit('budget.alert', alert);
     await new Promise((r) => setTimeout(r, 100));
     expect(hook.received).toHaveLength(1);

@@ -50,7 +50,15 @@ describe('usage mapping', () => {
     });
   });
 
-  it('missing, null or negative fields count as zero rather than NaN', () => {
-    expect(chatUsage({ prompt_tokens: null, completion_tokens: -3 })).toMatchObject({ inputTokens: 0, outputTokens: 0 });
+  it('unreadable main counts (null, negative, strings, fractions) are undefined, for the proxy to estimate; detail fields count as zero', () => {
+    const u = chatUsage({ prompt_tokens: null, completion_tokens: -3, prompt_tokens_details: { cached_tokens: 'x' } });
+    expect(u).toMatchObject({ inputTokens: undefined, outputTokens: undefined, cacheReadTokens: 0 });
+    expect(chatUsage({ prompt_tokens: '100', completion_tokens: 2.5 })).toMatchObject({ inputTokens: undefined, outputTokens: undefined });
+    expect(anthropicUsage({ input_tokens: [1], output_tokens: {} })).toMatchObject({ inputTokens: undefined, outputTokens: undefined });
+    // Gemini leaves zero counts out: a missing candidatesTokenCount is 0, an unreadable one is unknown.
+    expect(geminiUsage({ promptTokenCount: 5 })).toMatchObject({ inputTokens: 5, outputTokens: 0 });
+    expect(geminiUsage({ promptTokenCount: 5, candidatesTokenCount: true })).toMatchObject({ inputTokens: 5, outputTokens: undefined });
+    // Huge integers stay finite through sums.
+    expect(Number.isFinite(anthropicUsage({ input_tokens: 1e308, cache_read_input_tokens: 1e308, output_tokens: 1 }).inputTokens)).toBe(true);
   });
 });

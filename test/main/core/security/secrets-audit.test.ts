@@ -8,6 +8,7 @@ import { startFakeUpstream, type FakeUpstream } from '../../../support/fake-upst
 import { tempDir } from '../../../support/harness.js';
 import { waitFor } from '../../../support/wait.js';
 import { recordFigures } from '../../../hardening/support/figures.js';
+import { upstreamEnvFor } from '../../../../src/main/core/providers/describe.js';
 
 /**
  * Known secrets go through every path Tollgate has (wrapped keys, passthrough keys in headers and query strings,
@@ -52,7 +53,7 @@ describe('secrets never appear in plaintext', () => {
   it('not in the data folder, the logs, error messages or any admin API answer', async () => {
     const dir = tempDir();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/core/headless.ts', '--port', '0', '--data-dir', dir], {
-      env: { ...process.env, TOLLGATE_OPENAI_BASE_URL: fake.url, TOLLGATE_ANTHROPIC_BASE_URL: fake.url, TOLLGATE_GEMINI_BASE_URL: fake.url },
+      env: { ...process.env, ...upstreamEnvFor(fake.url) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

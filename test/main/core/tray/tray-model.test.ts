@@ -7,7 +7,7 @@ import {
   type MenuItemModel,
   type TrayState,
 } from '../../../../src/main/core/tray/tray-model.js';
-import { setupSnippets } from '../../../../src/main/core/tray/setup-snippets.js';
+import { setupSnippets } from '../../../../src/shared/setup-snippets.js';
 import { budgetStatus, key, row, totals } from '../../../support/fixtures.js';
 
 function state(o: Partial<TrayState> = {}): TrayState {
@@ -22,7 +22,7 @@ function state(o: Partial<TrayState> = {}): TrayState {
     hardStopEnforcement: true,
     paused: false,
     openAtLogin: false,
-    setups: setupSnippets([{ id: 'anthropic', proxyUrl: 'http://127.0.0.1:4848/anthropic' }, { id: 'openai', proxyUrl: 'http://127.0.0.1:4848/openai/v1' }], [], 'linux'),
+    setups: setupSnippets([{ id: 'anthropic', proxyUrl: 'http://127.0.0.1:4848/anthropic' }, { id: 'openai', proxyUrl: 'http://127.0.0.1:4848/openai/v1' }], { platform: 'linux' }),
     ...o,
   };
 }

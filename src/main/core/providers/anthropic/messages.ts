@@ -1,11 +1,15 @@
 import { isObject, str } from '../../util/json.js';
 import { callInfo, clampField, emptyMetered, modelOf, positiveInt } from '../shared.js';
+import { createTextCounter, stringValue } from '../stream-scan.js';
 import type { Operation } from '../types.js';
 import { anthropicErrorFrame } from './errors.js';
 import { anthropicUsage } from './usage.js';
 
 /** The least `thinking.budget_tokens` Anthropic accepts. */
 const THINKING_MIN = 1024;
+
+/** Delta fields that carry generated text: text, extended thinking and tool input JSON. */
+const deltaTextChars = createTextCounter(['text', 'thinking', 'partial_json']);
 
 /**
  * POST /v1/messages. In streams, `message_start` carries input and cache usage and `message_delta.usage` is
@@ -40,22 +44,11 @@ export function messages(): Operation {
       const m = emptyMetered();
       let raw: Record<string, unknown> | null = null;
       return {
-        onEvent(event, data, rawText) {
+        onEvent(eventName, data, rawText) {
+          const event = eventName ?? stringValue(data, 'type');
           if (event === 'content_block_delta') {
-            // The most frequent event: measure text without a full parse when we can.
-            let ev: unknown;
-            try {
-              ev = JSON.parse(data);
-            } catch {
-              return rawText;
-            }
-            const d = isObject(ev) && isObject(ev.delta) ? ev.delta : null;
-            if (d) {
-              for (const k of ['text', 'thinking', 'partial_json']) {
-                const v = d[k];
-                if (typeof v === 'string') m.textChars += v.length;
-              }
-            }
+            // The most frequent event: its text is measured by a scan, never parsed (stream-scan.ts).
+            m.textChars += deltaTextChars(data);
             return rawText;
           }
           if (event !== 'message_start' && event !== 'message_delta') return rawText;

@@ -1,5 +1,5 @@
 /**
- * Anthropic's Admin API usage and cost reports (../shared/PROVIDER-APIS.md §B2): admin key in x-api-key with
+ * Anthropic's Admin API usage and cost reports (https://docs.anthropic.com/en/api/usage-cost-api): admin key in x-api-key with
  * anthropic-version, RFC 3339 windows, cursor pages (`has_more` / `next_page`), `group_by[]` with brackets.
  * Cost report amounts are decimal strings in cents.
  */

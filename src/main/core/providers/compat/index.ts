@@ -54,7 +54,8 @@ export function createCompatProvider(cfg: CompatProviderConfig): ProviderModule 
       return wrapped;
     },
     credential: (headers) => (cfg.authHeader === 'api-key' ? credentialOf(headerValue(headers, 'api-key')) : bearer(headers)),
-    setCredential(headers, _q, secret) {
+    authorize({ headers }, secret) {
+      if (secret === null) return;
       if (cfg.authHeader === 'api-key') headers['api-key'] = secret;
       else headers.authorization = `Bearer ${secret}`;
     },

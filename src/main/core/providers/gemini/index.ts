@@ -16,7 +16,8 @@ export function createGeminiProvider(baseUrl: string): ProviderModule {
     operation: createGeminiRoutes(),
     // The API key travels in x-goog-api-key or, in older clients, in ?key=.
     credential: (headers, query) => credentialOf(headerValue(headers, 'x-goog-api-key') ?? query.get('key')) ?? bearer(headers),
-    setCredential(headers, query, secret) {
+    authorize({ headers, query }, secret) {
+      if (secret === null) return;
       if (query.has('key')) query.set('key', secret);
       else headers['x-goog-api-key'] = secret;
       delete headers.authorization;

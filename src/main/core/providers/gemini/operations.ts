@@ -1,15 +1,23 @@
 import { isObject, str } from '../../util/json.js';
-import { callInfo, emptyMetered, positiveInt } from '../shared.js';
+import { boundedModel, callInfo, emptyMetered, positiveInt } from '../shared.js';
+import { createTextCounter, objectValue, stringValue } from '../stream-scan.js';
 import type { MeteredUsage, Operation } from '../types.js';
 import { geminiErrorBody } from './errors.js';
 import { candidateText, geminiUsage } from './usage.js';
 
 /** `/v1beta/models/gemini-2.5-flash:generateContent` → model and method. */
-export const GEMINI_PATH = /^\/(v1(?:alpha|beta)?)\/((?:models|tunedModels)\/[^/:]+):([A-Za-z]+)$/;
+// Case-insensitive, with an optional trailing slash: a spelling an upstream might serve is metered, not passed through.
+export const GEMINI_PATH = /^\/(v1(?:alpha|beta)?)\/((?:models|tunedModels)\/[^/:]+):([A-Za-z]+)\/*$/i;
 
 export function modelFromPath(path: string): string | null {
   const m = GEMINI_PATH.exec(path);
-  return m ? decodeURIComponent(m[2]!.replace(/^(models|tunedModels)\//, '')) : null;
+  if (!m) return null;
+  const name = m[2]!.replace(/^(models|tunedModels)\//i, '');
+  try {
+    return boundedModel(decodeURIComponent(name));
+  } catch {
+    return boundedModel(name); // a malformed escape: recorded as sent rather than thrown on
+  }
 }
 
 function absorb(m: MeteredUsage, chunk: unknown) {
@@ -23,11 +31,15 @@ function absorb(m: MeteredUsage, chunk: unknown) {
   }
 }
 
+const partTextChars = createTextCounter(['text']);
+
 function generate(stream: boolean): Operation {
   return {
     name: stream ? 'streamGenerateContent' : 'generateContent',
     metered: true,
     jsonBody: true,
+    // Without alt=sse the stream is one JSON array; with it, the text/event-stream content-type selects SSE.
+    framing: 'json-array',
     inspect(body, path) {
       const gc = isObject(body?.generationConfig) ? body.generationConfig : {};
       return callInfo(modelFromPath(path), stream, positiveInt(gc.maxOutputTokens), () => [body?.systemInstruction, body?.contents, body?.tools]);
@@ -44,10 +56,14 @@ function generate(stream: boolean): Operation {
       const m = emptyMetered();
       return {
         onEvent(_event, data, raw) {
-          try {
-            absorb(m, JSON.parse(data));
-          } catch {
-            // not JSON: nothing to meter in it
+          // Every chunk carries running usage totals, so only the small usageMetadata object is parsed; the text
+          // is measured by a scan (stream-scan.ts).
+          m.responseModel ??= stringValue(data, 'modelVersion');
+          m.textChars += partTextChars(data);
+          const usage = objectValue(data, 'usageMetadata');
+          if (usage) {
+            m.usage = geminiUsage(usage);
+            if (data.includes('"finishReason"')) m.complete = true;
           }
           return raw;
         },
@@ -98,14 +114,14 @@ function embed(name: string): Operation {
 
 export function createGeminiRoutes(): (method: string, path: string) => Operation | null {
   const ops = new Map<string, Operation>([
-    ['generateContent', generate(false)],
-    ['streamGenerateContent', generate(true)],
-    ['embedContent', embed('embedContent')],
-    ['batchEmbedContents', embed('batchEmbedContents')],
+    ['generatecontent', generate(false)],
+    ['streamgeneratecontent', generate(true)],
+    ['embedcontent', embed('embedContent')],
+    ['batchembedcontents', embed('batchEmbedContents')],
   ]);
   return (method, path) => {
     if (method !== 'POST') return null;
     const m = GEMINI_PATH.exec(path);
-    return m ? (ops.get(m[3]!) ?? null) : null;
+    return m ? (ops.get(m[3]!.toLowerCase()) ?? null) : null;
   };
 }

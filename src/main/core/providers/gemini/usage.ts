@@ -1,18 +1,23 @@
 import type { TokenUsage } from '../../../contract/usage.js';
-import { isObject, num } from '../../util/json.js';
+import { isObject } from '../../util/json.js';
+import { optionalCount, sumCounts, tokenCount } from '../shared.js';
 
 /**
  * Gemini's usageMetadata holds running totals. `promptTokenCount` includes cached content; thinking tokens are
  * billed as output but are not inside `candidatesTokenCount`; tool-use prompt tokens are billed as input.
  */
 export function geminiUsage(u: Record<string, unknown>): Partial<TokenUsage> {
-  const thoughts = num(u.thoughtsTokenCount);
+  const thoughts = optionalCount(u.thoughtsTokenCount);
+  // Gemini leaves out counts that are zero (no candidates on a blocked prompt), so only a count that is present
+  // and unreadable makes output unknown; the prompt count is always sent.
+  const candidates = u.candidatesTokenCount === undefined ? 0 : tokenCount(u.candidatesTokenCount);
+  const output = sumCounts(candidates, thoughts);
   return {
-    inputTokens: num(u.promptTokenCount) + num(u.toolUsePromptTokenCount),
-    cacheReadTokens: num(u.cachedContentTokenCount),
+    inputTokens: sumCounts(tokenCount(u.promptTokenCount), optionalCount(u.toolUsePromptTokenCount)),
+    cacheReadTokens: optionalCount(u.cachedContentTokenCount),
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
-    outputTokens: num(u.candidatesTokenCount) + thoughts,
+    outputTokens: output,
     reasoningTokens: thoughts,
   };
 }

@@ -1,4 +1,4 @@
-import { bearer, setBearer } from '../auth.js';
+import { authorizeBearer, bearer } from '../auth.js';
 import type { ProviderModule } from '../types.js';
 import { openaiErrorBody } from './errors.js';
 import { createOpenAIRoutes } from './routes.js';
@@ -16,7 +16,7 @@ export function createOpenAIProvider(baseUrl: string): ProviderModule {
     clientBasePath: '/v1',
     operation: route,
     credential: (headers) => bearer(headers),
-    setCredential: (headers, _q, secret) => setBearer(headers, secret),
+    authorize: authorizeBearer,
     errorBody: openaiErrorBody,
   };
 }

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../../util/json.js';
 import { isObject, str } from '../../util/json.js';
 import { callInfo, clampField, emptyMetered, modelOf, positiveInt } from '../shared.js';
+import { createTextCounter, stringValue, valueKind } from '../stream-scan.js';
 import type { MeteredUsage, Operation, PreparedCall, StreamMeter } from '../types.js';
 import { chatUsage, reportedCost, responsesUsage } from './usage.js';
 
@@ -66,33 +67,70 @@ function fromChatBody(json: unknown, field: 'message' | null): MeteredUsage {
   return m;
 }
 
+/** Generated text in chat and completion chunks: content, legacy text, reasoning, refusals, tool arguments. */
+const chunkTextChars = createTextCounter(['content', 'text', 'reasoning_content', 'refusal', 'arguments']);
+
+/** The frame's line ending, to re-end a frame whose data was rewritten. */
+function frameTail(raw: string): string {
+  return raw.slice(raw.trimEnd().length) || '\n\n';
+}
+
+/**
+ * Removes the `"usage":null` field include_usage adds to every chunk, with the comma that joins it, in any
+ * spacing a server writes. `at` and `end` locate the field in `data`, which `raw` holds once.
+ */
+function withoutNullUsage(raw: string, data: string, at: number, end: number): string {
+  // OpenAI's own spelling, last in the chunk: one search, no re-scan.
+  const usual = raw.indexOf(',"usage":null}');
+  if (usual !== -1) return raw.slice(0, usual) + raw.slice(usual + 13);
+  // A one-line data field ends where the frame's text does, before its line endings.
+  const offset = raw.trimEnd().length - data.length;
+  if (offset < 0 || !raw.startsWith(data, offset)) return raw;
+  let from = offset + at;
+  let to = offset + end;
+  let i = from - 1;
+  while (i > 0 && (raw.charCodeAt(i) === 32 || raw.charCodeAt(i) === 9)) i--;
+  if (raw.charCodeAt(i) === 44) from = i; // the comma before it
+  else {
+    let j = to;
+    while (j < raw.length && (raw.charCodeAt(j) === 32 || raw.charCodeAt(j) === 9)) j++;
+    if (raw.charCodeAt(j) === 44) to = j + 1; // or the comma after it
+  }
+  return raw.slice(0, from) + raw.slice(to);
+}
+
 /**
  * Chat and legacy completion streams: usage arrives in one extra chunk with empty `choices` before [DONE].
  * When Tollgate injected include_usage, that chunk is dropped and the `"usage":null` each chunk then carries
- * is removed, so the client gets exactly the stream it asked for.
+ * is removed, so the client gets exactly the stream it asked for. Only a chunk whose `usage` is an object is
+ * parsed; text is measured by a string scan (stream-scan.ts).
  */
-function chatStreamMeter(prepared: PreparedCall, field: 'delta' | null): StreamMeter {
+function chatStreamMeter(prepared: PreparedCall): StreamMeter {
   const m = emptyMetered();
   return {
     onEvent(_event, data, raw) {
       if (data === '[DONE]') return raw;
+      if (!m.responseModel) m.responseModel = stringValue(data, 'model');
+      m.textChars += chunkTextChars(data);
+      const usage = valueKind(data, 'usage');
+      if (usage.kind !== 'object') {
+        return prepared.injectedUsage && usage.kind === 'null' ? withoutNullUsage(raw, data, usage.at, usage.end) : raw;
+      }
       let chunk: unknown;
       try {
         chunk = JSON.parse(data);
       } catch {
         return raw;
       }
-      if (!isObject(chunk)) return raw;
-      if (!m.responseModel) m.responseModel = str(chunk.model);
-      m.textChars += choiceText(chunk.choices, field);
-      if (isObject(chunk.usage)) {
-        m.usage = chatUsage(chunk.usage);
-        m.reportedCostUsd = reportedCost(chunk.usage) ?? m.reportedCostUsd;
-        m.complete = true;
-        if (prepared.injectedUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return '';
-      }
-      if (prepared.injectedUsage) return raw.replace(',"usage":null', '').replace('"usage":null,', '');
-      return raw;
+      if (!isObject(chunk) || !isObject(chunk.usage)) return raw;
+      m.usage = chatUsage(chunk.usage);
+      m.reportedCostUsd = reportedCost(chunk.usage) ?? m.reportedCostUsd;
+      m.complete = true;
+      if (!prepared.injectedUsage) return raw;
+      if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return '';
+      // Usage on a chunk that also carries choices (some compatible servers): the client keeps the choices only.
+      delete chunk.usage;
+      return `data: ${JSON.stringify(chunk)}${frameTail(raw)}`;
     },
     result: () => m,
   };
@@ -109,7 +147,7 @@ export function chatCompletions(opts: OpenAIOperationOptions): Operation {
     },
     prepare: (body, call) => askForStreamUsage(body, call.stream, opts),
     usageFromBody: (json) => fromChatBody(json, 'message'),
-    createStreamMeter: (prepared) => chatStreamMeter(prepared, 'delta'),
+    createStreamMeter: (prepared) => chatStreamMeter(prepared),
     streamErrorFrame: chatErrorFrame,
     setModel: setModelInBody,
     clampOutput(body, max) {
@@ -128,7 +166,7 @@ export function legacyCompletions(opts: OpenAIOperationOptions): Operation {
     inspect: (body) => callInfo(modelOf(body), body?.stream === true, positiveInt(body?.max_tokens), () => body?.prompt),
     prepare: (body, call) => askForStreamUsage(body, call.stream, opts),
     usageFromBody: (json) => fromChatBody(json, null),
-    createStreamMeter: (prepared) => chatStreamMeter(prepared, null),
+    createStreamMeter: (prepared) => chatStreamMeter(prepared),
     streamErrorFrame: chatErrorFrame,
     setModel: setModelInBody,
     clampOutput: (body, max) => clampField(body, 'max_tokens', max),
@@ -160,6 +198,7 @@ export function embeddings(): Operation {
   };
 }
 
+const deltaChars = createTextCounter(['delta']);
 const RESPONSE_TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /** The Responses API (Codex): usage rides on the terminal event, whichever of the three it is. */
@@ -186,27 +225,27 @@ export function responses(): Operation {
       const m = emptyMetered();
       return {
         onEvent(event, data, raw) {
-          // Deltas are frequent and their type sits in the data: check cheaply before parsing.
-          if (data.includes('"delta"') || data.includes('"response.')) {
-            let ev: unknown;
-            try {
-              ev = JSON.parse(data);
-            } catch {
-              return raw;
+          // Deltas are nearly every event: their text is measured by a scan; only lifecycle events are parsed.
+          const type = event ?? stringValue(data, 'type') ?? '';
+          if (type.endsWith('.delta')) {
+            m.textChars += deltaChars(data);
+            return raw;
+          }
+          if (!RESPONSE_TERMINAL.has(type) && type !== 'response.created') return raw;
+          let ev: unknown;
+          try {
+            ev = JSON.parse(data);
+          } catch {
+            return raw;
+          }
+          if (!isObject(ev) || !isObject(ev.response)) return raw;
+          m.responseModel = str(ev.response.model) ?? m.responseModel;
+          if (RESPONSE_TERMINAL.has(type)) {
+            if (isObject(ev.response.usage)) {
+              m.usage = responsesUsage(ev.response.usage);
+              m.reportedCostUsd = reportedCost(ev.response.usage);
             }
-            if (!isObject(ev)) return raw;
-            const type = str(ev.type) ?? event ?? '';
-            if (typeof ev.delta === 'string') m.textChars += ev.delta.length;
-            if (RESPONSE_TERMINAL.has(type) && isObject(ev.response)) {
-              m.responseModel = str(ev.response.model) ?? m.responseModel;
-              if (isObject(ev.response.usage)) {
-                m.usage = responsesUsage(ev.response.usage);
-                m.reportedCostUsd = reportedCost(ev.response.usage);
-              }
-              m.complete = true;
-            } else if (type === 'response.created' && isObject(ev.response)) {
-              m.responseModel = str(ev.response.model) ?? m.responseModel;
-            }
+            m.complete = true;
           }
           return raw;
         },

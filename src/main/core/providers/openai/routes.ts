@@ -1,3 +1,4 @@
+import { operationKey } from '../shared.js';
 import type { Operation } from '../types.js';
 import { chatCompletions, embeddings, legacyCompletions, responses, type OpenAIOperationOptions } from './operations.js';
 
@@ -9,5 +10,8 @@ export function createOpenAIRoutes(opts: OpenAIOperationOptions, prefix = '/v1')
     [`${prefix}/embeddings`, embeddings()],
     [`${prefix}/completions`, legacyCompletions(opts)],
   ]);
-  return (method, path) => (method === 'POST' ? (table.get(path) ?? null) : null);
+  // Upstreams differ on case and trailing slashes: a spelling any of them might serve is metered as the
+  // operation it names (and forwarded as sent), never passed through unmetered.
+  return (method, path) => (method === 'POST' ? (table.get(operationKey(path)) ?? null) : null);
 }
+

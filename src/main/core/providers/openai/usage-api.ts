@@ -1,5 +1,5 @@
 /**
- * OpenAI's organization Usage and Costs API (../shared/PROVIDER-APIS.md §B1): admin key as a Bearer token, cursor
+ * OpenAI's organization Usage and Costs API (https://platform.openai.com/docs/api-reference/usage): admin key as a Bearer token, cursor
  * pages (`has_more` / `next_page`) of time buckets, `group_by` repeated as a plain key.
  */
 import { ceilTo, DAY_MS, floorTo, HOUR_MS } from '../../polling/buckets.js';

@@ -1,5 +1,5 @@
 /**
- * OpenRouter's key endpoint (../shared/PROVIDER-APIS.md §B3): `GET /api/v1/key` with the key itself as a Bearer
+ * OpenRouter's key endpoint (https://openrouter.ai/docs/api-reference/api-keys/get-current-key): `GET /api/v1/key` with the key itself as a Bearer
  * token answers that key's running spend (today, this week, this month, in USD credits) and its limit. There is
  * no per-model or per-hour breakdown, so each poll stores one row: today's spend so far, for this key.
  *
@@ -7,7 +7,8 @@
  * "openrouter"), so only this file knows about it.
  */
 import { fingerprint } from '../../keys/fingerprint.js';
-import { DAY_MS, emptyUsage, floorTo } from '../../polling/buckets.js';
+import { DAY_MS, floorTo } from '../../polling/buckets.js';
+import { emptyUsage } from '../../util/token-usage.js';
 import { buildUrl, UsageApiError } from '../../polling/provider-client.js';
 import type { ProviderKeyInfo, ProviderLimits, SourceContext, TimeWindow, UsageSource } from '../../polling/types.js';
 import { isObject, str } from '../../util/json.js';

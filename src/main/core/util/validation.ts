@@ -1,10 +1,14 @@
-/** An input error that names the field at fault; the admin API and IPC turn it into { code, message, field }. */
+/**
+ * An input error that names the field at fault; the admin API and IPC turn it into { code, message, field }.
+ * When several fields are invalid, `field` is the first and the message names them all (util/schema.ts).
+ */
 export class ValidationError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    text = `${field}: ${message}`,
   ) {
-    super(`${field}: ${message}`);
+    super(text);
     this.name = 'ValidationError';
   }
 }

@@ -1,14 +1,11 @@
-import type { ApiPart, Dimension, ExportApiSpec, ExportRange } from '../../contract/api.js';
+import type { ApiPart, ExportApiSpec, ExportRange } from '../../contract/api.js';
 import type { KeyDto } from '../../contract/keys.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { groupRollups } from '../ledger/rollups.js';
-import { requireObject, requireOneOf, requireString, ValidationError } from '../settings/validation.js';
+import { DIMENSIONS } from '../ledger/schemas.js';
+import { schemaApi } from '../util/schema.js';
 import { toCsv, type Cell } from './csv.js';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const DIMENSIONS: readonly Dimension[] = ['day', 'provider', 'keyId', 'model', 'project'];
-/** A year and a bit: enough for any export someone asks for, and a bound on the work one call can cause. */
-const MAX_DAYS = 400;
+import { exportSchemas } from './schemas.js';
 
 export interface ExportDeps {
   ledger: Ledger;
@@ -17,34 +14,16 @@ export interface ExportDeps {
   dayKey: (ms: number) => string;
 }
 
-function range(raw: unknown): ExportRange {
-  const o = requireObject(raw ?? {}, 'range');
-  const from = requireString(o.from, 'from', { pattern: DAY, hint: 'must be a day like 2026-11-01' });
-  const to = requireString(o.to, 'to', { pattern: DAY, hint: 'must be a day like 2026-11-30' });
-  if (from > to) throw new ValidationError('from', 'must not be after "to"');
-  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-  if (!Number.isFinite(days)) throw new ValidationError('from', 'is not a calendar day');
-  if (days > MAX_DAYS) throw new ValidationError('to', `the range may span at most ${MAX_DAYS} days`);
-  return { from, to };
-}
-
 const name = (kind: string, r: ExportRange) => `tollgate-${kind}-${r.from}${r.from === r.to ? '' : `-to-${r.to}`}.csv`;
 
 /** The export channels: CSV text travels in the same envelope as every answer, so both transports can save it. */
 export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
   const keyNames = () => new Map(d.keys.list().map((k) => [k.id, k.name ?? k.label]));
 
-  return {
-    'export.rollups': async (raw) => {
-      const r = range(raw);
-      const o = raw as { groupBy?: unknown };
-      let groupBy = DIMENSIONS;
-      if (o.groupBy !== undefined) {
-        if (!Array.isArray(o.groupBy) || o.groupBy.length === 0) throw new ValidationError('groupBy', `must be a list of ${DIMENSIONS.join(', ')}`);
-        // Kept in the canonical order, so the columns read the same whatever order was asked for.
-        const asked = new Set(o.groupBy.map((g, i) => requireOneOf(g, `groupBy[${i}]`, DIMENSIONS)));
-        groupBy = DIMENSIONS.filter((g) => asked.has(g));
-      }
+  return schemaApi<ExportApiSpec>()(exportSchemas, {
+    'export.rollups': async ({ groupBy: asked, ...r }) => {
+      // Kept in the canonical order, so the columns read the same whatever order was asked for.
+      const groupBy = asked ? DIMENSIONS.filter((g) => asked.includes(g)) : DIMENSIONS;
       const groups = groupRollups(d.ledger.rollups(r.from, r.to), groupBy);
       const names = keyNames();
       const dims = groupBy.flatMap((g) => (g === 'keyId' ? ['key_id', 'key_name'] : g === 'day' ? ['day'] : [g]));
@@ -81,8 +60,7 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
       return { filename: name('rollups', r), csv: toCsv(header, rows), rows: rows.length, missing: 0, note: null };
     },
 
-    'export.requests': async (raw) => {
-      const r = range(raw);
+    'export.requests': async (r) => {
       const names = keyNames();
       const inRange = d.ledger
         .recent({ limit: Number.POSITIVE_INFINITY })
@@ -157,7 +135,7 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
           : `${missing} of the ${counted} requests in this range are not in the file: Tollgate keeps only the most recent requests in full (Settings → recent requests kept). The rollup export has every day's totals.`;
       return { filename: name('requests', r), csv: toCsv(header, rows), rows: rows.length, missing, note };
     },
-  };
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { setupSnippets } from '../../../../src/main/core/tray/setup-snippets.js';
-import { key } from '../../../support/fixtures.js';
+import { setupSnippets } from '../../src/shared/setup-snippets.js';
+import { key } from '../support/fixtures.js';
 
 const providers = [
   { id: 'openai', proxyUrl: 'http://127.0.0.1:5151/openai/v1' },
@@ -8,11 +8,12 @@ const providers = [
   { id: 'gemini', proxyUrl: 'http://127.0.0.1:5151/gemini' },
 ];
 
+/** One source for the tray's "Copy setup for…" and the dashboard's setup tabs, so their ids cannot drift. */
 describe('setup snippets', () => {
   it('point each tool at the port Tollgate really listens on, in the form that tool reads', () => {
-    const s = Object.fromEntries(setupSnippets(providers, [], 'linux').map((x) => [x.id, x.text]));
+    const s = Object.fromEntries(setupSnippets(providers, { platform: 'linux' }).map((x) => [x.id, x.text]));
     expect(Object.keys(s)).toEqual(['claude-code', 'codex-cli', 'openai-sdk', 'anthropic-sdk']);
-    // Claude Code appends /v1/messages itself: the root, no /v1 (PROVIDER-APIS.md B5).
+    // Claude Code appends /v1/messages itself: the root, no /v1.
     expect(s['claude-code']).toMatch(/^export ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:5151\/anthropic$/m);
     expect(s['codex-cli']).toMatch(/^openai_base_url = "http:\/\/127\.0\.0\.1:5151\/openai\/v1"$/m);
     expect(s['openai-sdk']).toMatch(/^export OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:5151\/openai\/v1$/m);
@@ -22,7 +23,7 @@ describe('setup snippets', () => {
   });
 
   it('uses PowerShell syntax on Windows', () => {
-    const s = setupSnippets(providers, [], 'win32').find((x) => x.id === 'openai-sdk')!;
+    const s = setupSnippets(providers, { platform: 'win32' }).find((x) => x.id === 'openai-sdk')!;
     expect(s.text).toContain('$env:OPENAI_BASE_URL = "http://127.0.0.1:5151/openai/v1"');
   });
 
@@ -33,7 +34,7 @@ describe('setup snippets', () => {
       key({ id: 'key_o', name: 'Scripts', provider: 'openai', label: 'tg_…oooo' }),
       key({ id: 'fp_1', kind: 'passthrough', name: null, provider: 'anthropic', label: 'sk-ant-…zzzz' }),
     ];
-    const s = Object.fromEntries(setupSnippets(providers, keys, 'linux').map((x) => [x.id, x.text]));
+    const s = Object.fromEntries(setupSnippets(providers, { keys, platform: 'linux' }).map((x) => [x.id, x.text]));
     expect(s['claude-code']).toContain('#   ANTHROPIC_API_KEY=tg_…aaaa   (Claude Code)');
     expect(s['claude-code']).not.toContain('tg_…rrrr');
     expect(s['claude-code']).not.toContain('tg_…oooo');
@@ -42,6 +43,23 @@ describe('setup snippets', () => {
   });
 
   it('leaves out tools whose provider is not routed', () => {
-    expect(setupSnippets([providers[0]!], [], 'linux').map((x) => x.id)).toEqual(['codex-cli', 'openai-sdk']);
+    expect(setupSnippets([providers[0]!], { platform: 'linux' }).map((x) => x.id)).toEqual(['codex-cli', 'openai-sdk']);
+  });
+
+  it('write a key just created into the snippets of its own provider only', () => {
+    const s = Object.fromEntries(setupSnippets(providers, { key: { secret: 'tg_secret123', provider: 'openai' } }).map((x) => [x.id, x.text]));
+    expect(s['openai-sdk']).toContain('export OPENAI_API_KEY=tg_secret123');
+    expect(s['codex-cli']).toContain('# export OPENAI_API_KEY=tg_secret123');
+    expect(s['claude-code']).not.toContain('tg_secret123');
+    expect(s['anthropic-sdk']).not.toContain('tg_secret123');
+  });
+
+  it('say where each snippet goes and what it does', () => {
+    for (const s of setupSnippets(providers)) {
+      expect(s.title, s.id).not.toBe('');
+      expect(s.where, s.id).not.toBe('');
+      expect(s.note, s.id).not.toBe('');
+    }
+    expect(setupSnippets(providers).find((x) => x.id === 'codex-cli')!.where).toBe('~/.codex/config.toml');
   });
 });

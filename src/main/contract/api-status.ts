@@ -1,0 +1,28 @@
+/** The core's own part of the contract: its status. */
+export interface StatusDto {
+  version: string;
+  url: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  storePath: string | null;
+  /** Problems in words: a corrupt file moved aside, a data folder that cannot be written… */
+  problems: string[];
+  priceSource: string;
+  startedAt: number;
+  timezone: string;
+  hardStopEnforcement: boolean;
+  paused: boolean;
+}
+
+export interface StatusApiSpec {
+  'status.get': { input: void; output: StatusDto };
+}
+
+export const STATUS_CHANNELS = ['status.get'] as const satisfies readonly (keyof StatusApiSpec)[];
+
+export interface StatusEvents {
+  'status.changed': StatusDto;
+}
+
+export const STATUS_EVENTS = ['status.changed'] as const satisfies readonly (keyof StatusEvents)[];

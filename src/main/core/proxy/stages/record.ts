@@ -1,0 +1,61 @@
+import type { RequestRecord } from '../../../contract/usage.js';
+import type { MeteredUsage } from '../../providers/types.js';
+import type { CallOutcome, CallPlan, ProxyDeps } from '../call.js';
+import { settle, type Settled } from './settle.js';
+
+export type Recorder = {
+  /** Settles and records a call, once; later calls for the same outcome do nothing. */
+  commit(plan: CallPlan, out: CallOutcome, m: MeteredUsage | null, upstreamError: boolean): void;
+  /** Stage 4 with this recorder's pricer, for taps that need the price before they record. */
+  settle(plan: CallPlan, out: CallOutcome, m: MeteredUsage | null, upstreamError: boolean): Settled;
+  /** Records a call already settled (the buffered tap prices before it writes the cost header). */
+  finish(plan: CallPlan, out: CallOutcome, m: MeteredUsage | null, settled: Settled): void;
+};
+
+/** Stage 5: the ledger record, and the budget reservation turned into actual spend (or given back). */
+export function createRecorder(deps: Pick<ProxyDeps, 'pricer' | 'record' | 'log'>): Recorder {
+  function finish(plan: CallPlan, out: CallOutcome, m: MeteredUsage | null, settled: Settled) {
+    if (out.done) return;
+    out.done = true;
+    const { flags } = out;
+    if (out.status >= 400 && !flags.includes('error') && !flags.includes('blocked')) flags.push('error');
+    const record: RequestRecord = {
+      id: plan.id,
+      ts: plan.started,
+      durationMs: Math.round(performance.now() - plan.t0),
+      ttfbMs: out.ttfbMs,
+      provider: plan.provider.id,
+      operation: plan.op.name,
+      model: out.model,
+      responseModel: m?.responseModel ?? null,
+      keyId: plan.ident.id,
+      keyLabel: plan.ident.label,
+      project: plan.project,
+      user: plan.user,
+      run: plan.run,
+      status: out.status,
+      stream: plan.info.stream,
+      usage: settled.usage,
+      costUsd: settled.quote.costUsd,
+      pricedModel: settled.quote.pricedModel,
+      priceSource: settled.quote.source,
+      flags,
+      ...(out.note ? { note: out.note } : {}),
+    };
+    try {
+      if (flags.includes('blocked')) out.ticket?.release();
+      else out.ticket?.settle(record);
+    } catch (err) {
+      deps.log.error('budget settle failed', { error: (err as Error).message });
+    }
+    deps.record(record);
+  }
+  return {
+    finish,
+    settle: (plan, out, m, upstreamError) => settle(deps.pricer, plan, out, m, upstreamError),
+    commit(plan, out, m, upstreamError) {
+      if (out.done) return;
+      finish(plan, out, m, settle(deps.pricer, plan, out, m, upstreamError));
+    },
+  };
+}
