@@ -8,7 +8,7 @@ import type { Audit } from './audit.js';
 import type { BudgetAlerts } from './alerts.js';
 import { counterKey, type Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
-import { createFit } from './fit.js';
+import { createFit, splitWorst, worstUsage } from './fit.js';
 import { matchesPattern, type CallFacts } from './scope.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, Reservation, Worst } from './state.js';
@@ -47,7 +47,10 @@ interface Deps {
  */
 export function createAdmission(state: BudgetState, deps: Deps): { admit(input: AdmissionInput): AdmissionDecision } {
   const { spend } = deps;
-  const fit = createFit(deps);
+  // The model and time of the call being admitted, for splitting its worst case only when a budget needs it.
+  let current: { input: AdmissionInput; model: string } | null = null;
+  const split = (w: Worst) => splitWorst(deps.pricer, w, current!.input.pricing, current!.model, current!.input.ts);
+  const fit = createFit({ ...deps, split });
 
   function worstCase(input: AdmissionInput, model: string, target: PricingTarget, clampTo: number | undefined, refine: boolean): Worst {
     const s = deps.settings();
@@ -63,24 +66,13 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     }
     let out = input.call.maxOutputTokens ?? s.assumedMaxOutputTokens;
     if (clampTo !== undefined) out = Math.min(out, clampTo);
-    const usage = (o: number): TokenUsage => ({
-      inputTokens,
-      // All input priced as 1-hour cache writes: the dearest way to pay for an input token (2× on Anthropic).
-      cacheWrite1hTokens: inputTokens,
-      cacheReadTokens: 0,
-      cacheWrite5mTokens: 0,
-      outputTokens: o,
-      reasoningTokens: 0,
-    });
+    const usage = (o: number): TokenUsage => worstUsage(inputTokens, o);
     let q = deps.pricer.quote(target, model, usage(out), { at: input.ts });
     if (input.call.maxOutputTokens === null && q.contextWindow && out > q.contextWindow) {
       out = q.contextWindow;
       q = deps.pricer.quote(target, model, usage(out), { at: input.ts });
     }
-    // Output is priced per token: the input's share and one token's price give the cost at any other cap.
-    const inputUsd = q.costUsd === null ? 0 : (deps.pricer.quote(target, model, usage(0), { at: input.ts }).costUsd ?? 0);
-    const perOutputUsd = q.costUsd === null || out === 0 ? 0 : (q.costUsd - inputUsd) / out;
-    return { usd: q.costUsd, tokens: inputTokens + out, inputTokens, outputTokens: out, inputUsd, perOutputUsd, bound };
+    return { usd: q.costUsd, tokens: inputTokens + out, inputTokens, outputTokens: out, inputUsd: NaN, perOutputUsd: NaN, bound };
   }
 
   /** The same call with its output cap lowered to `out`. */
@@ -183,6 +175,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     const thinks = input.call.thinkingBudget !== undefined;
     const floor = Math.min(worst.outputTokens, Math.max(s.clampFloorOutputTokens, thinks ? THINKING_MIN + 1 : 1));
 
+    current = { input, model };
     let ev = evaluate(applicable, facts, worst, floor, now);
     if ((ev.violations.some((v) => v.kind !== 'iterations') || ev.clamped.length > 0) && worst.bound) {
       // Close to a limit: the byte bound is too coarse; count the prompt's tokens (once the tokenizer is loaded).
@@ -204,6 +197,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
           degradedTo = target;
           model = target;
           worst = worstCase(input, model, input.pricing, effectiveClamp, !worst.bound);
+          current = { input, model };
           deps.audit.record('degrade', `Degraded ${input.model} → ${target}: ${violations.map((v) => `"${v.budget.name}"`).join(', ')} at hard stop.`, violations[0]!.budget.id, input.requestId);
         } else {
           const v = violations[0]!;
@@ -216,6 +210,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     }
     let maxOutputTokens = effectiveClamp;
     if (ev.clamped.length > 0 && s.hardStopEnforcement && ev.clampTo < worst.outputTokens) {
+      split(worst);
       worst = lowered(worst, ev.clampTo);
       maxOutputTokens = ev.clampTo;
       for (const { budget, counter } of ev.clamped) deps.alerts.admissionStop(budget, counter, now, 'clamp', false);
@@ -234,6 +229,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
       let usdHeld = worst.usd ?? 0;
       let tokensHeld = worst.tokens;
       if (stream) {
+        split(worst);
         if (expectedOut < 0) expectedOut = deps.expected.tokens(input.keyId, model, worst.outputTokens);
         usdHeld = worst.usd === null ? 0 : worst.inputUsd + expectedOut * worst.perOutputUsd;
         tokensHeld = worst.inputTokens + expectedOut;

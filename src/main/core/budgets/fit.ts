@@ -1,4 +1,6 @@
 import type { Budget } from '../../contract/budgets.js';
+import type { TokenUsage } from '../../contract/usage.js';
+import type { Pricer, PricingTarget } from '../pricing/pricer.js';
 import type { Counter } from './counters.js';
 import { tokens as fmtTokens, usd } from './format.js';
 import type { Spend } from './spend.js';
@@ -11,6 +13,27 @@ import { HOW_TO_RAISE, type Words } from './words.js';
  * with nothing else in flight (the budget is stopped for it, not waiting for other requests to finish).
  */
 export type Fit = { clampTo: number } | { message: string; spentOut: boolean; alone: boolean } | null;
+
+/** A worst-case usage: all input priced as 1-hour cache writes, the dearest way to pay for an input token (2× on Anthropic). */
+export function worstUsage(inputTokens: number, outputTokens: number): TokenUsage {
+  return { inputTokens, cacheWrite1hTokens: inputTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, outputTokens, reasoningTokens: 0 };
+}
+
+/**
+ * Fills in a worst case's input share and per-output-token price (NaN until asked: one more quote, which most
+ * calls, far from any stop and not streamed, never need). Output is priced per token, so these two give the
+ * cost at any other output cap.
+ */
+export function splitWorst(pricer: Pricer, w: Worst, target: PricingTarget, model: string, at: number): void {
+  if (!Number.isNaN(w.inputUsd)) return;
+  if (w.usd === null) {
+    w.inputUsd = 0;
+    w.perOutputUsd = 0;
+    return;
+  }
+  w.inputUsd = pricer.quote(target, model, worstUsage(w.inputTokens, 0), { at }).costUsd ?? 0;
+  w.perOutputUsd = w.outputTokens > 0 ? (w.usd - w.inputUsd) / w.outputTokens : 0;
+}
 
 /** Output tokens a room affords after the input; Infinity when output is free. */
 function affordable(room: number, inputCost: number, perOutput: number): number {
@@ -27,8 +50,8 @@ const count = (n: number) => n.toLocaleString('en-US');
  * output cap lowered to what the room affords, as long as its input and `floor` output tokens fit. Only the
  * numbers are computed on the request path; words are built for a block.
  */
-export function createFit(deps: { spend: Spend; words: Words }) {
-  const { spend, words } = deps;
+export function createFit(deps: { spend: Spend; words: Words; split: (w: Worst) => void }) {
+  const { spend, words, split } = deps;
 
   function hardStop(b: Budget, c: Counter, worst: Worst, floor: number, now: number): Fit {
     const hs = b.hardStopPercent!;
@@ -47,6 +70,7 @@ export function createFit(deps: { spend: Spend; words: Words }) {
       roomTok = (limTok * hs) / 100 - spentTok - c.reservedTokens;
     }
     if ((worst.usd === null || worst.usd <= roomUsd) && worst.tokens <= roomTok) return null;
+    split(worst);
     const byUsd = affordable(roomUsd, worst.inputUsd, worst.perOutputUsd);
     const byTok = roomTok - worst.inputTokens;
     const can = Math.min(byUsd, byTok);
@@ -78,6 +102,7 @@ export function createFit(deps: { spend: Spend; words: Words }) {
     if (worst.usd === null) return null;
     const room = cap - c.guardSpentUsd - c.guardReservedUsd;
     if (worst.usd <= room) return null;
+    split(worst);
     const can = affordable(room, worst.inputUsd, worst.perOutputUsd);
     if (can >= floor) return { clampTo: can };
     return {

@@ -9,6 +9,7 @@ import type { BudgetAlerts } from './alerts.js';
 import type { Audit } from './audit.js';
 import { addSpend, rollTo, type Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
+import { splitWorst } from './fit.js';
 import { tokens as fmtTokens, usd } from './format.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, Reservation, Worst } from './state.js';
@@ -81,6 +82,7 @@ export function createTickets(state: BudgetState, deps: Deps): Tickets {
         const usage = { inputTokens: u.inputTokens, cacheReadTokens: u.cacheReadTokens ?? 0, cacheWrite5mTokens: u.cacheWrite5mTokens ?? 0, cacheWrite1hTokens: u.cacheWrite1hTokens ?? 0, outputTokens: out, reasoningTokens: 0 };
         return { usd: deps.pricer.quote(target, model, usage, { at: input.ts }).costUsd, tokens: u.inputTokens + out };
       }
+      splitWorst(deps.pricer, worst, target, model, input.ts);
       return { usd: worst.usd === null ? null : worst.inputUsd + out * worst.perOutputUsd, tokens: worst.inputTokens + out };
     }
 
