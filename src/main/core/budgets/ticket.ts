@@ -91,6 +91,8 @@ export function createTickets(state: BudgetState, deps: Deps): Tickets {
         const outSoFar = Math.max(m.usage?.outputTokens ?? 0, approxTokens(m.textChars));
         // A worst-case reservation covers the whole output: only a stream that outgrows it needs checking.
         if ((!streams && outSoFar <= worst.outputTokens) || outSoFar - cutChecked < 16) return null;
+        // Given back already (the sweep's stale-ticket release): what it would add to the counters stays there.
+        if (!state.tickets.has(id)) return null;
         cutChecked = outSoFar;
         const run = running(m, outSoFar);
         const enforced = deps.settings().hardStopEnforcement;
