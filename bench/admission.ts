@@ -12,6 +12,11 @@ interface Mix {
   n: number;
   scope: (i: number) => BudgetScope;
   period: (i: number) => unknown;
+  /**
+   * Agent traffic near the stops: every applying budget is 95% spent, and the call is a stream asking for 64,000
+   * output tokens, so each admission clamps its output and reserves the expected output, not the worst case.
+   */
+  agents?: boolean;
 }
 
 const calendar = ['day', 'week', 'month'] as const;
@@ -47,28 +52,30 @@ export async function benchAdmission(): Promise<(string | number)[][]> {
   const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
   const settings = defaultSettings();
   const rows: (string | number)[][] = [['budgets configured', 'applying to the call', 'µs per admit+settle', 'µs per admit']];
-  for (const mix of [sparse(0), sparse(10), sparse(100), mixed(100)]) {
+  for (const mix of [sparse(0), sparse(10), sparse(100), mixed(100), { ...mixed(100), agents: true }]) {
     const engine = createBudgetEngine({ clock: systemClock, settings: () => settings, pricer, tokenizer: { count: () => null, ready: async () => {} }, keyLabel: (id) => id, onChange: () => {}, onAlert: () => {} });
     const scopes: BudgetScope[] = [];
     for (let i = 0; i < mix.n; i++) {
       scopes.push(mix.scope(i));
-      engine.create({ name: `b${i}`, scope: mix.scope(i), period: mix.period(i), limitUsd: 1e6 });
+      const b = engine.create({ name: `b${i}`, scope: mix.scope(i), period: mix.period(i), limitUsd: mix.agents ? 10 : 1e6, ...(mix.agents ? { hardStopPercent: 100 } : {}) });
+      if (mix.agents) engine.seed(b, 9.5, 0);
     }
+    const model = mix.agents ? 'gpt-4o' : 'gpt-4o-mini';
     const input = (i: number): AdmissionInput => ({
       requestId: `r${i}`,
       ts: Date.now(),
       provider: 'openai',
       pricing: { routeId: 'openai', pricingProviderId: 'openai', free: false },
       operation: 'chat.completions',
-      model: 'gpt-4o-mini',
+      model,
       keyId: 'fp_x',
       project: null,
       user: null,
       run: null,
-      call: { model: 'gpt-4o-mini', stream: false, maxOutputTokens: 500, promptText: () => 'hello' },
+      call: { model, stream: !!mix.agents, maxOutputTokens: mix.agents ? 64_000 : 500, promptText: () => 'hello' },
       bodyBytes: 120,
     });
-    const facts = { provider: 'openai', keyId: 'fp_x', model: 'gpt-4o-mini', project: null, user: null, run: null };
+    const facts = { provider: 'openai', keyId: 'fp_x', model, project: null, user: null, run: null };
     const applying = scopes.filter((s) => inScope(s, facts)).length;
     const rec = { usage: { inputTokens: 20, outputTokens: 10, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 }, costUsd: 0.00001, flags: [], run: null } as unknown as RequestRecord;
     let seq = 0;
@@ -87,7 +94,7 @@ export async function benchAdmission(): Promise<(string | number)[][]> {
     }
     const both = bestOf(admitSettle);
     const admitOnly = bestOf(admitRelease);
-    rows.push([mix.n, applying, both.toFixed(1), admitOnly.toFixed(1)]);
+    rows.push([mix.agents ? `${mix.n} (clamping streams)` : mix.n, applying, both.toFixed(1), admitOnly.toFixed(1)]);
   }
   return rows;
 }

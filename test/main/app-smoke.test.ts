@@ -214,19 +214,26 @@ describe('the app, built and run on a stub electron', () => {
     s = await app.waitFor((x) => x.tray!.image.endsWith('/notice.png'), 'the ≥50% icon');
     expect(menuLabels(s.tray!.menu)).toContain('Claude Code — $0.01 of $0.01 (51%)');
 
-    // The next call could pass the hard stop at its worst case: blocked while enforcement is on.
+    // The next call could pass the hard stop at its worst case: blocked while enforcement is on. Not even its
+    // input and the floor of output fit, so it is blocked rather than clamped, and the first block of the
+    // period fires the hard-stop notification.
     expect(await haiku(s0.url!)).toBe(402);
+    s = await app.waitFor((x) => x.notifications.length === 2, 'the hard-stop notification of the first block');
+    expect(s.notifications[1]!.options.body).toMatch(/that do not fit in what is left before the stop are now blocked/);
     await app.send('click', { labels: ['Hard stop enforcement'] });
     await app.waitFor((x) => menuItem(x.tray!.menu, 'Hard stop enforcement')?.checked === false, 'enforcement off');
     expect(await haiku(s0.url!)).toBe(200);
-    s = await app.waitFor((x) => x.notifications.length === 4 && x.tray!.image.endsWith('/exceeded.png'), '80%, 100% and hard-stop notifications');
+    // The block already marked the budget stopped, shown as over its limit while hard stops are off: wait for the spend.
+    s = await app.waitFor(
+      (x) => x.notifications.length === 4 && x.tray!.image.endsWith('/exceeded.png') && menuLabels(x.tray!.menu).includes('Claude Code — $0.01 of $0.01 (102%) · over limit'),
+      '80% and 100% notifications',
+    );
     expect(s.notifications.map((n) => n.options.title)).toEqual([
       'Budget "Claude Code" at 50%',
+      'Budget "Claude Code" reached its hard stop',
       'Budget "Claude Code" at 80%',
       'Budget "Claude Code" at 100%',
-      'Budget "Claude Code" reached its hard stop',
     ]);
-    expect(s.notifications[3]!.options.body).toMatch(/enforcement is off, so requests continue/);
     expect(menuLabels(s.tray!.menu)).toContain('Claude Code — $0.01 of $0.01 (102%) · over limit');
 
     // Enforcement back on: the budget is stopped, the icon says so, requests are refused; no new notifications.

@@ -34,6 +34,13 @@ export type HardStopAction = 'block' | 'degrade';
 /** Which spend a budget counts: the proxy's own records, the providers' usage reports, or the larger (default). */
 export type SpendSource = 'observed' | 'reported' | 'max';
 
+/**
+ * How a request is reserved against the budget while in flight. 'expected' (the default): a stream, which can be
+ * cut off at the hard stop, holds its input and the output such calls usually produce; a non-streamed request
+ * holds its worst case. 'strict': every request holds its worst case.
+ */
+export type AdmissionMode = 'strict' | 'expected';
+
 export interface RunLimits {
   /** Requests per run. */
   maxIterations?: number;
@@ -59,15 +66,19 @@ export interface BudgetInput {
   dailyGuardrailUsd?: number | null;
   counts?: SpendSource;
   runLimits?: RunLimits;
+  /** Absent: 'expected'. */
+  admission?: AdmissionMode;
   enabled?: boolean;
 }
 
-export interface Budget extends Required<Omit<BudgetInput, 'degradeTo' | 'runLimits'>> {
+export interface Budget extends Required<Omit<BudgetInput, 'degradeTo' | 'runLimits' | 'admission'>> {
   id: string;
   /** Budgets declared in the data folder's budgets.json are edited there, not through the API. */
   source: 'api' | 'file';
   degradeTo: Record<string, string>;
   runLimits: RunLimits;
+  /** Stored only when set, so budgets saved before it existed load and save unchanged. */
+  admission?: AdmissionMode;
   createdAt: number;
   updatedAt: number;
 }

@@ -57,4 +57,9 @@ export interface Settings {
    * context window bounds it too; a stream that outruns it is still cut off at the hard stop.
    */
   assumedMaxOutputTokens: number;
+  /**
+   * The least output a request may be clamped to when its asked-for output does not fit before a hard stop:
+   * below this the answer would be of no use, so the request is blocked instead.
+   */
+  clampFloorOutputTokens: number;
 }

@@ -41,6 +41,7 @@ export function settings(over: Partial<Settings> = {}): Settings {
     defaultHardStopPercent: 120,
     degradeMap: { openai: { 'gpt-4o': 'gpt-4o-mini' } },
     assumedMaxOutputTokens: 32_768,
+    clampFloorOutputTokens: 1024,
     ...over,
   };
 }

@@ -5,20 +5,27 @@ import type { Pricer, PricingTarget } from '../pricing/pricer.js';
 import { DEFAULT_TOKENIZER_MARGIN, NOOP_TICKET, type AdmissionDecision, type AdmissionInput } from '../proxy/admission.js';
 import type { Tokenizer } from '../tokens/tokenizer.js';
 import type { Audit } from './audit.js';
+import type { BudgetAlerts } from './alerts.js';
 import { counterKey, type Counter } from './counters.js';
-import { usd } from './format.js';
+import type { ExpectedOutput } from './expected-output.js';
+import { createFit, splitWorst, worstUsage } from './fit.js';
 import { matchesPattern, type CallFacts } from './scope.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, Reservation, Worst } from './state.js';
 import type { Tickets } from './ticket.js';
-import { HOW_TO_RAISE, type Words } from './words.js';
+import type { Words } from './words.js';
 
 interface Violation {
   budget: Budget;
   counter: Counter;
   kind: 'stop' | 'guardrail' | 'iterations';
   message: string;
+  /** The call would not fit even with nothing else in flight: the budget shows as stopped. */
+  alone: boolean;
 }
+
+/** Anthropic's least thinking budget: a call that thinks needs at least one output token past it. */
+const THINKING_MIN = 1024;
 
 interface Deps {
   settings: () => Settings;
@@ -29,14 +36,21 @@ interface Deps {
   words: Words;
   audit: Audit;
   tickets: Tickets;
+  alerts: BudgetAlerts;
+  expected: ExpectedOutput;
 }
 
 /**
  * The request path: which budgets a call falls under (through the scope index), its worst case, whether that
- * fits, what to degrade to, and the reservation. Words are only built for a call that is blocked or warned.
+ * fits or what to clamp its output to so it does, what to degrade to, and the reservation. Words are only built
+ * for a call that is blocked or warned.
  */
 export function createAdmission(state: BudgetState, deps: Deps): { admit(input: AdmissionInput): AdmissionDecision } {
-  const { spend, words } = deps;
+  const { spend } = deps;
+  // The model and time of the call being admitted, for splitting its worst case only when a budget needs it.
+  let current: { input: AdmissionInput; model: string } | null = null;
+  const split = (w: Worst) => splitWorst(deps.pricer, w, current!.input.pricing, current!.model, current!.input.ts);
+  const fit = createFit({ ...deps, split });
 
   function worstCase(input: AdmissionInput, model: string, target: PricingTarget, clampTo: number | undefined, refine: boolean): Worst {
     const s = deps.settings();
@@ -52,72 +66,61 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     }
     let out = input.call.maxOutputTokens ?? s.assumedMaxOutputTokens;
     if (clampTo !== undefined) out = Math.min(out, clampTo);
-    const usage = (o: number): TokenUsage => ({
-      inputTokens,
-      // All input priced as 1-hour cache writes: the dearest way to pay for an input token (2× on Anthropic).
-      cacheWrite1hTokens: inputTokens,
-      cacheReadTokens: 0,
-      cacheWrite5mTokens: 0,
-      outputTokens: o,
-      reasoningTokens: 0,
-    });
+    const usage = (o: number): TokenUsage => worstUsage(inputTokens, o);
     let q = deps.pricer.quote(target, model, usage(out), { at: input.ts });
     if (input.call.maxOutputTokens === null && q.contextWindow && out > q.contextWindow) {
       out = q.contextWindow;
       q = deps.pricer.quote(target, model, usage(out), { at: input.ts });
     }
-    return { usd: q.costUsd, tokens: inputTokens + out, inputTokens, outputTokens: out, bound };
+    return { usd: q.costUsd, tokens: inputTokens + out, inputTokens, outputTokens: out, inputUsd: NaN, perOutputUsd: NaN, bound };
+  }
+
+  /** The same call with its output cap lowered to `out`. */
+  function lowered(w: Worst, out: number): Worst {
+    if (out >= w.outputTokens) return w;
+    return { ...w, usd: w.usd === null ? null : w.inputUsd + out * w.perOutputUsd, tokens: w.inputTokens + out, outputTokens: out };
   }
 
   /**
-   * Checks a call's worst case against every applicable budget. Also names the fullest budget past its first
+   * Checks a call's worst case against every applicable budget: each either takes it whole, takes it with a
+   * lower output cap (the least across budgets wins), or blocks it. Also names the fullest budget past its first
    * tier, for the warning header, so admission reads each budget's limits and spend once.
    */
-  function evaluate(applicable: Budget[], facts: CallFacts, worst: Worst, now: number): { violations: Violation[]; warning: string | null } {
-    const out: Violation[] = [];
+  function evaluate(applicable: Budget[], facts: CallFacts, worst: Worst, floor: number, now: number) {
+    const violations: Violation[] = [];
+    const clamped: { budget: Budget; counter: Counter }[] = [];
+    let clampTo = Infinity;
     let warning: string | null = null;
     for (const b of applicable) {
       const c = spend.counterFor(b, b.scope.run ? facts.run : null, now);
       if (b.runLimits.maxIterations && c.iterations >= b.runLimits.maxIterations) {
-        out.push({
+        violations.push({
           budget: b,
           counter: c,
           kind: 'iterations',
+          alone: false,
           message: `Agent run "${facts.run}" reached its cap of ${b.runLimits.maxIterations} requests (budget "${b.name}"). Start a new run, or raise runLimits.maxIterations in Tollgate.`,
         });
         continue;
       }
-      if (b.hardStopPercent !== null) {
-        const limUsd = spend.limitUsd(b, now);
-        const limTok = spend.limitTokens(b, now);
-        const overUsd = limUsd !== null && worst.usd !== null && spend.spentUsd(b, c, now) + c.reservedUsd + worst.usd > (limUsd * b.hardStopPercent) / 100;
-        const overTok = limTok !== null && spend.spentTokens(b, c, now) + c.reservedTokens + worst.tokens > (limTok * b.hardStopPercent) / 100;
-        if (overUsd || overTok) {
-          const lim = spend.limitsOf(b, now);
-          out.push({
-            budget: b,
-            counter: c,
-            kind: 'stop',
-            message: `Tollgate blocked this request: budget "${words.name(b, c)}" (${words.scope(b)}) is at its hard stop: ${words.spend(b, spend.spentOf(b, c, now), lim)}, stop at ${b.hardStopPercent}%${c.reservedUsd > 0 ? `, with ${usd(c.reservedUsd)} held by requests in flight` : ''}. It resets ${words.reset(c)}. ${HOW_TO_RAISE}`,
-          });
-          continue;
-        }
-      }
-      if (b.dailyGuardrailUsd !== null && worst.usd !== null && c.guardSpentUsd + c.guardReservedUsd + worst.usd > b.dailyGuardrailUsd) {
-        out.push({
-          budget: b,
-          counter: c,
-          kind: 'guardrail',
-          message: `Tollgate blocked this request: budget "${b.name}" (${words.scope(b)}) reached its daily guardrail: ${usd(c.guardSpentUsd)} of ${usd(b.dailyGuardrailUsd)} today. It resets at ${words.when(spend.day(now).end)}. ${HOW_TO_RAISE}`,
-        });
+      const f = b.hardStopPercent !== null ? fit.hardStop(b, c, worst, floor, now) : null;
+      const g = f === null || 'clampTo' in f ? (b.dailyGuardrailUsd !== null ? fit.guardrail(b, c, worst, floor, now) : null) : null;
+      const miss = f && 'message' in f ? f : g && 'message' in g ? g : null;
+      if (miss) {
+        violations.push({ budget: b, counter: c, kind: miss === f ? 'stop' : 'guardrail', message: miss.message, alone: miss.alone });
         continue;
+      }
+      const to = Math.min(f ? (f as { clampTo: number }).clampTo : Infinity, g ? (g as { clampTo: number }).clampTo : Infinity);
+      if (to < Infinity) {
+        clamped.push({ budget: b, counter: c });
+        if (to < clampTo) clampTo = to;
       }
       if (warning === null) {
         const pct = spend.percent(b, c, now);
         if (pct >= (b.thresholds[0] ?? 100)) warning = `budget "${b.name}" at ${Math.floor(pct)}%`;
       }
     }
-    return { violations: out, warning };
+    return { violations, warning, clamped, clampTo };
   }
 
   function degradeTarget(b: Budget, provider: string, model: string): string | null {
@@ -168,16 +171,21 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
       }
       if (applicable.some((b) => b.limitUsd !== null)) headers['x-tollgate-budget-warning'] = `model "${input.model}" has no known price: counted in tokens only against dollar budgets`;
     }
+    // The least output worth forwarding; a call that thinks needs its thinking budget's minimum and one more.
+    const thinks = input.call.thinkingBudget !== undefined;
+    const floor = Math.min(worst.outputTokens, Math.max(s.clampFloorOutputTokens, thinks ? THINKING_MIN + 1 : 1));
 
-    let { violations, warning } = evaluate(applicable, facts, worst, now);
-    if (violations.some((v) => v.kind !== 'iterations') && worst.bound) {
+    current = { input, model };
+    let ev = evaluate(applicable, facts, worst, floor, now);
+    if ((ev.violations.some((v) => v.kind !== 'iterations') || ev.clamped.length > 0) && worst.bound) {
       // Close to a limit: the byte bound is too coarse; count the prompt's tokens (once the tokenizer is loaded).
       const refined = worstCase(input, model, input.pricing, effectiveClamp, true);
       if (!refined.bound) {
         worst = refined;
-        ({ violations, warning } = evaluate(applicable, facts, worst, now));
+        ev = evaluate(applicable, facts, worst, floor, now);
       }
     }
+    const { violations, warning } = ev;
 
     let degradedTo: string | undefined;
     if (violations.length > 0) {
@@ -189,27 +197,46 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
           degradedTo = target;
           model = target;
           worst = worstCase(input, model, input.pricing, effectiveClamp, !worst.bound);
+          current = { input, model };
           deps.audit.record('degrade', `Degraded ${input.model} → ${target}: ${violations.map((v) => `"${v.budget.name}"`).join(', ')} at hard stop.`, violations[0]!.budget.id, input.requestId);
         } else {
-          const msg = `${violations[0]!.message} (No cheaper model is configured to degrade ${input.model} to.)`;
-          deps.audit.record('block', msg, violations[0]!.budget.id, input.requestId);
-          return block(402, 'budget_exceeded', msg, `budget "${violations[0]!.budget.name}"`);
+          const v = violations[0]!;
+          return refuse(v, `${v.message} (No cheaper model is configured to degrade ${input.model} to.)`, input, now);
         }
       } else {
         const v = violations.find((x) => x.budget.action === 'block' || x.kind === 'iterations') ?? violations[0]!;
-        deps.audit.record('block', v.message, v.budget.id, input.requestId);
-        return block(402, 'budget_exceeded', v.message, `budget "${v.budget.name}"`);
+        return refuse(v, v.message, input, now);
       }
     }
+    let maxOutputTokens = effectiveClamp;
+    if (ev.clamped.length > 0 && s.hardStopEnforcement && ev.clampTo < worst.outputTokens) {
+      split(worst);
+      worst = lowered(worst, ev.clampTo);
+      maxOutputTokens = ev.clampTo;
+      for (const { budget, counter } of ev.clamped) deps.alerts.admissionStop(budget, counter, now, 'clamp', false);
+    }
 
-    // Reserve the worst case against every applicable budget in this one synchronous step: concurrent requests
-    // see each other's reservations, so they cannot all pass on the same remaining amount.
+    // Reserve against every applicable budget in this one synchronous step: concurrent requests see each other's
+    // reservations, so they cannot all pass on the same remaining amount. A stream holds what such calls usually
+    // produce (it is cut off at the hard stop if it runs past the room); anything else holds its worst case.
     const reservations: Reservation[] = [];
     let perRun = false;
+    let expectedOut = -1;
     for (const b of applicable) {
       const run = b.scope.run ? facts.run : null;
       const c = spend.counterFor(b, run, now);
-      const r: Reservation = { key: counterKey(b.id, run), budget: b, usd: worst.usd ?? 0, tokens: worst.tokens, guard: b.dailyGuardrailUsd !== null };
+      const stream = input.call.stream && b.admission !== 'strict';
+      let usdHeld = worst.usd ?? 0;
+      let tokensHeld = worst.tokens;
+      if (stream) {
+        split(worst);
+        if (expectedOut < 0) expectedOut = deps.expected.tokens(input.keyId, model, worst.outputTokens);
+        usdHeld = worst.usd === null ? 0 : worst.inputUsd + expectedOut * worst.perOutputUsd;
+        tokensHeld = worst.inputTokens + expectedOut;
+        c.streamHeldUsd += usdHeld;
+        c.streamHeldTokens += tokensHeld;
+      }
+      const r: Reservation = { key: counterKey(b.id, run), budget: b, usd: usdHeld, tokens: tokensHeld, guard: b.dailyGuardrailUsd !== null, stream, liveUsd: 0, liveTokens: 0 };
       c.reservedUsd += r.usd;
       c.reservedTokens += r.tokens;
       if (r.guard) c.guardReservedUsd += r.usd;
@@ -227,8 +254,15 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
       ticket: deps.tickets.open(input.requestId, reservations, worst, input.pricing, model, input),
       headers,
       ...(degradedTo ? { model: degradedTo } : {}),
-      ...(effectiveClamp !== undefined ? { maxOutputTokens: effectiveClamp } : {}),
+      ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
     };
+  }
+
+  /** A block: audited, and (the first in a period) the budget's hard-stop alert. */
+  function refuse(v: Violation, message: string, input: AdmissionInput, now: number): AdmissionDecision {
+    deps.audit.record('block', message, v.budget.id, input.requestId);
+    if (v.kind === 'stop') deps.alerts.admissionStop(v.budget, v.counter, now, 'block', v.alone);
+    return block(402, 'budget_exceeded', message, `budget "${v.budget.name}"`);
   }
 
   return { admit };

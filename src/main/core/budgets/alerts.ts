@@ -10,9 +10,18 @@ import { HOW_TO_RAISE, type Words } from './words.js';
 
 const ALERT_LIMIT = 200;
 
+/** In a counter's fired list: admission refused a call that could not fit even alone (see admissionStop). */
+export const BLOCKED_TAG = 'blocked';
+
 export interface BudgetAlerts {
   /** Fires each tier crossed, once per budget × period × tier: the fired list lives in the counter, persisted. */
   check(b: Budget, c: Counter, now: number): void;
+  /**
+   * The first clamp or block admission makes for a budget in a period fires its hard-stop alert (the same tag a
+   * crossing of the stop by spend fires, so once in all). `stopped`: the call would not fit even with nothing in
+   * flight, so the budget is marked stopped for the period (status.ts).
+   */
+  admissionStop(b: Budget, c: Counter, now: number, what: 'clamp' | 'block', stopped: boolean): void;
   /** Re-checks every enabled budget that is not per run (after an edit, or new reported spend). */
   checkAll(): void;
   /** Warns once that an override is about to end. */
@@ -134,8 +143,35 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
     }
   }
 
+  function admissionStop(b: Budget, c: Counter, now: number, what: 'clamp' | 'block', stopped: boolean) {
+    if (stopped && !c.fired.includes(BLOCKED_TAG)) {
+      c.fired.push(BLOCKED_TAG);
+      deps.onChange();
+    }
+    if (b.hardStopPercent === null || c.fired.includes(`stop:${b.hardStopPercent}`)) return;
+    const lim = spend.limitsOf(b, now);
+    const spent = spend.spentOf(b, c, now);
+    const name = words.name(b, c);
+    const did =
+      what === 'clamp'
+        ? `A request that did not fit in what is left before the stop was shortened to fit; requests for ${words.scope(b)} are blocked once not even their input and a minimal answer fit.`
+        : `Requests for ${words.scope(b)} that do not fit in what is left before the stop are now blocked.`;
+    fire(b, c, `stop:${b.hardStopPercent}`, {
+      kind: 'hard-stop',
+      tier: b.hardStopPercent,
+      spentUsd: lim.usd !== null ? spent.usd : null,
+      limitUsd: lim.usd,
+      spentTokens: lim.tokens !== null ? spent.tokens : null,
+      limitTokens: lim.tokens,
+      resetsAt: c.periodEnd,
+      title: `Budget "${name}" reached its hard stop`,
+      body: `${words.spend(b, spent, lim)}. ${did} It resets ${words.reset(c)}. ${HOW_TO_RAISE}`,
+    });
+  }
+
   return {
     check,
+    admissionStop,
     checkAll() {
       const now = deps.clock.now();
       for (const b of state.budgets.values()) {

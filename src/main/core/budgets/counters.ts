@@ -31,6 +31,15 @@ export interface Counter {
   reservedTokens: number;
   guardReservedUsd: number;
   /**
+   * Of the reservations, what streams hold (they can be cut off), and what those streams have produced so far.
+   * A stream is ended when spend, the holds of calls that cannot be cut, and the streams' running cost pass the
+   * hard stop: streams compete for the room by what they really use, not by what they were expected to use.
+   */
+  streamHeldUsd: number;
+  streamHeldTokens: number;
+  streamLiveUsd: number;
+  streamLiveTokens: number;
+  /**
    * Rolling budgets, kept in memory only: the zone and bounds of the day `periodKey` names (NaN until known),
    * so a roll check is two comparisons instead of a calendar computation.
    */
@@ -43,11 +52,38 @@ export interface Counter {
   prefixCount: number;
 }
 
-type RuntimeField = 'reservedUsd' | 'reservedTokens' | 'guardReservedUsd' | 'keyZone' | 'keyStart' | 'keyEnd' | 'prefixUsd' | 'prefixTokens' | 'prefixCount';
+type RuntimeField =
+  | 'reservedUsd'
+  | 'reservedTokens'
+  | 'guardReservedUsd'
+  | 'streamHeldUsd'
+  | 'streamHeldTokens'
+  | 'streamLiveUsd'
+  | 'streamLiveTokens'
+  | 'keyZone'
+  | 'keyStart'
+  | 'keyEnd'
+  | 'prefixUsd'
+  | 'prefixTokens'
+  | 'prefixCount';
 
 export type StoredCounter = Omit<Counter, RuntimeField>;
 
-const RUNTIME: Pick<Counter, RuntimeField> = { reservedUsd: 0, reservedTokens: 0, guardReservedUsd: 0, keyZone: '', keyStart: NaN, keyEnd: NaN, prefixUsd: 0, prefixTokens: 0, prefixCount: -1 };
+const RUNTIME: Pick<Counter, RuntimeField> = {
+  reservedUsd: 0,
+  reservedTokens: 0,
+  guardReservedUsd: 0,
+  streamHeldUsd: 0,
+  streamHeldTokens: 0,
+  streamLiveUsd: 0,
+  streamLiveTokens: 0,
+  keyZone: '',
+  keyStart: NaN,
+  keyEnd: NaN,
+  prefixUsd: 0,
+  prefixTokens: 0,
+  prefixCount: -1,
+};
 
 export function counterKey(budgetId: string, run: string | null): string {
   return run === null ? budgetId : `${budgetId}#${run}`;
@@ -78,7 +114,7 @@ export function fromStored(s: StoredCounter): Counter {
 }
 
 export function toStored(c: Counter): StoredCounter {
-  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, ...rest } = c;
+  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, streamHeldUsd: _hu, streamHeldTokens: _ht, streamLiveUsd: _lu, streamLiveTokens: _lt, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, ...rest } = c;
   return rest;
 }
 

@@ -58,6 +58,7 @@ const budgetFields = {
   dailyGuardrailUsd: money.nullable(),
   counts: z.enum(['observed', 'reported', 'max']),
   runLimits: runLimitsSchema,
+  admission: z.enum(['strict', 'expected']),
   enabled: z.boolean(),
 };
 

@@ -23,6 +23,9 @@ export interface Worst {
   tokens: number;
   inputTokens: number;
   outputTokens: number;
+  /** The input's part of `usd` (0 when unpriced), and the price of one output token: costs at other outputs. */
+  inputUsd: number;
+  perOutputUsd: number;
   /** Whether input came from the byte bound (refinable with the tokenizer). */
   bound: boolean;
 }
@@ -31,9 +34,14 @@ export interface Worst {
 export interface Reservation {
   key: string;
   budget: Budget;
+  /** What the call holds; a stream's hold grows with its running cost once that passes it. */
   usd: number;
   tokens: number;
   guard: boolean;
+  /** A stream (which can be cut off) reserved at its expected output; its running cost so far. */
+  stream: boolean;
+  liveUsd: number;
+  liveTokens: number;
 }
 
 export interface OpenTicket {

@@ -1,6 +1,7 @@
 import type { Budget, BudgetStatus } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
 import type { Clock } from '../util/clock.js';
+import { BLOCKED_TAG } from './alerts.js';
 import { newCounter, rollTo, type Counter } from './counters.js';
 import { periodAt } from './periods.js';
 import type { Spend } from './spend.js';
@@ -9,8 +10,8 @@ import type { BudgetState } from './state.js';
 /** How many runs of a run budget the list shows, most recent first. */
 const RUNS_LISTED = 20;
 
-function stateOf(b: Budget, pct: number, guardHit: boolean): BudgetStatus['state'] {
-  if ((b.hardStopPercent !== null && pct >= b.hardStopPercent) || guardHit) return 'stopped';
+function stateOf(b: Budget, pct: number, guardHit: boolean, blocked: boolean): BudgetStatus['state'] {
+  if ((b.hardStopPercent !== null && pct >= b.hardStopPercent) || guardHit || blocked) return 'stopped';
   if (pct >= 100) return 'exceeded';
   const tiers = b.thresholds;
   if (tiers.length >= 2 && pct >= tiers[tiers.length - 2]!) return 'warning';
@@ -44,7 +45,7 @@ export function createStatus(state: BudgetState, deps: { clock: Clock; settings:
       effectiveLimitUsd: lim.usd,
       effectiveLimitTokens: lim.tokens,
       percent: pct,
-      state: stateOf(b, pct, guardHit),
+      state: stateOf(b, pct, guardHit, c.fired.includes(BLOCKED_TAG)),
       fired: c.fired.filter((f) => f.startsWith('t:')).map((f) => Number(f.slice(2))),
       unpricedRequests: c.unpriced,
       guardrail:

@@ -8,6 +8,8 @@ import type { Clock } from '../util/clock.js';
 import type { BudgetAlerts } from './alerts.js';
 import type { Audit } from './audit.js';
 import { addSpend, rollTo, type Counter } from './counters.js';
+import type { ExpectedOutput } from './expected-output.js';
+import { splitWorst } from './fit.js';
 import { tokens as fmtTokens, usd } from './format.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, Reservation, Worst } from './state.js';
@@ -27,6 +29,7 @@ interface Deps {
   spend: Spend;
   alerts: BudgetAlerts;
   audit: Audit;
+  expected: ExpectedOutput;
 }
 
 export function createTickets(state: BudgetState, deps: Deps): Tickets {
@@ -37,38 +40,85 @@ export function createTickets(state: BudgetState, deps: Deps): Tickets {
     c.reservedUsd = Math.max(0, c.reservedUsd - r.usd);
     c.reservedTokens = Math.max(0, c.reservedTokens - r.tokens);
     if (r.guard) c.guardReservedUsd = Math.max(0, c.guardReservedUsd - r.usd);
+    if (r.stream) {
+      c.streamHeldUsd = Math.max(0, c.streamHeldUsd - r.usd);
+      c.streamHeldTokens = Math.max(0, c.streamHeldTokens - r.tokens);
+      c.streamLiveUsd = Math.max(0, c.streamLiveUsd - r.liveUsd);
+      c.streamLiveTokens = Math.max(0, c.streamLiveTokens - r.liveTokens);
+    }
+  }
+
+  /** A stream's running cost into its counter: live, and its hold once the running cost passes what it held. */
+  function grow(c: Counter, r: Reservation, usdNow: number, tokensNow: number) {
+    c.streamLiveUsd += usdNow - r.liveUsd;
+    c.streamLiveTokens += tokensNow - r.liveTokens;
+    r.liveUsd = usdNow;
+    r.liveTokens = tokensNow;
+    if (usdNow > r.usd) {
+      const d = usdNow - r.usd;
+      c.reservedUsd += d;
+      c.streamHeldUsd += d;
+      if (r.guard) c.guardReservedUsd += d;
+      r.usd = usdNow;
+    }
+    if (tokensNow > r.tokens) {
+      const d = tokensNow - r.tokens;
+      c.reservedTokens += d;
+      c.streamHeldTokens += d;
+      r.tokens = tokensNow;
+    }
   }
 
   function open(id: string, reservations: Reservation[], worst: Worst, target: PricingTarget, model: string, input: AdmissionInput): AdmissionTicket {
     if (reservations.length === 0) return NOOP_TICKET;
     state.tickets.set(id, { reservations, at: input.ts, worst, target, model, input });
-    let cutChecked = 0;
+    const streams = reservations.some((r) => r.stream);
+    let cutChecked = -Infinity;
+
+    /** What the call has cost so far: its metered input once the stream reports it, else the worst case's. */
+    function running(m: MeteredUsage, out: number): { usd: number | null; tokens: number } {
+      const u = m.usage;
+      if (u && u.inputTokens) {
+        const usage = { inputTokens: u.inputTokens, cacheReadTokens: u.cacheReadTokens ?? 0, cacheWrite5mTokens: u.cacheWrite5mTokens ?? 0, cacheWrite1hTokens: u.cacheWrite1hTokens ?? 0, outputTokens: out, reasoningTokens: 0 };
+        return { usd: deps.pricer.quote(target, model, usage, { at: input.ts }).costUsd, tokens: u.inputTokens + out };
+      }
+      splitWorst(deps.pricer, worst, target, model, input.ts);
+      return { usd: worst.usd === null ? null : worst.inputUsd + out * worst.perOutputUsd, tokens: worst.inputTokens + out };
+    }
+
     return {
       progress(m: MeteredUsage) {
-        // The reservation covers the worst-case output; only a stream that outgrows it can carry a budget past its stop.
         const outSoFar = Math.max(m.usage?.outputTokens ?? 0, approxTokens(m.textChars));
-        if (outSoFar <= worst.outputTokens || outSoFar - cutChecked < 16) return null;
+        // A worst-case reservation covers the whole output: only a stream that outgrows it needs checking.
+        if ((!streams && outSoFar <= worst.outputTokens) || outSoFar - cutChecked < 16) return null;
+        // Given back already (the sweep's stale-ticket release): what it would add to the counters stays there.
+        if (!state.tickets.has(id)) return null;
         cutChecked = outSoFar;
-        if (!deps.settings().hardStopEnforcement) return null;
-        const running = deps.pricer.quote(target, model, { inputTokens: worst.inputTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: worst.inputTokens, outputTokens: outSoFar, reasoningTokens: 0 }, { at: input.ts }).costUsd;
+        const run = running(m, outSoFar);
+        const enforced = deps.settings().hardStopEnforcement;
         const now = deps.clock.now();
+        let message: string | null = null;
         for (const r of reservations) {
-          const b = r.budget;
-          if (b.hardStopPercent === null) continue;
           const c = state.counters.get(r.key);
           if (!c) continue;
+          if (r.stream) grow(c, r, run.usd ?? 0, run.tokens);
+          const b = r.budget;
+          if (!enforced || message !== null || b.hardStopPercent === null) continue;
+          // Streams count at what they have really produced, everything else at what it holds: streams compete
+          // for the room by use, and each is ended at the stop, past it by at most what it sent since its last check.
           const limUsd = spend.limitUsd(b, now);
-          const others = c.reservedUsd - r.usd;
-          if (limUsd !== null && running !== null && spend.spentUsd(b, c, now) + others + running > (limUsd * b.hardStopPercent) / 100) {
-            return `Tollgate ended this stream: it would carry budget "${b.name}" past its hard stop (${usd((limUsd * b.hardStopPercent) / 100)}). ${HOW_TO_RAISE}`;
+          const committedUsd = r.stream ? c.reservedUsd - c.streamHeldUsd + c.streamLiveUsd : c.reservedUsd - r.usd + (run.usd ?? 0);
+          if (limUsd !== null && run.usd !== null && spend.spentUsd(b, c, now) + committedUsd > (limUsd * b.hardStopPercent) / 100) {
+            message = `Tollgate ended this stream: it would carry budget "${b.name}" past its hard stop (${usd((limUsd * b.hardStopPercent) / 100)}). ${HOW_TO_RAISE}`;
+            continue;
           }
           const limTok = spend.limitTokens(b, now);
-          const othersTok = c.reservedTokens - r.tokens;
-          if (limTok !== null && spend.spentTokens(b, c, now) + othersTok + worst.inputTokens + outSoFar > (limTok * b.hardStopPercent) / 100) {
-            return `Tollgate ended this stream: it would carry budget "${b.name}" past its hard stop (${fmtTokens((limTok * b.hardStopPercent) / 100)}). ${HOW_TO_RAISE}`;
+          const committedTok = r.stream ? c.reservedTokens - c.streamHeldTokens + c.streamLiveTokens : c.reservedTokens - r.tokens + run.tokens;
+          if (limTok !== null && spend.spentTokens(b, c, now) + committedTok > (limTok * b.hardStopPercent) / 100) {
+            message = `Tollgate ended this stream: it would carry budget "${b.name}" past its hard stop (${fmtTokens((limTok * b.hardStopPercent) / 100)}). ${HOW_TO_RAISE}`;
           }
         }
-        return null;
+        return message;
       },
       settle(record: RequestRecord) {
         if (!state.tickets.delete(id)) return;
@@ -88,6 +138,9 @@ export function createTickets(state: BudgetState, deps: Deps): Tickets {
           }
           deps.alerts.check(b, c, now);
         }
+        // What calls of this key and model usually produce, for the next streams' reservations; a cut or broken
+        // answer says nothing about that.
+        if (!record.flags.some((f) => f === 'cut-off' || f === 'partial' || f === 'error')) deps.expected.record(input.keyId, model, record.usage.outputTokens);
         if (record.flags.includes('cut-off')) deps.audit.record('cut-off', record.note ?? 'stream ended at a hard stop', reservations[0]!.budget.id, record.id);
         deps.onChange();
       },

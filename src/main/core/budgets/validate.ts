@@ -101,6 +101,7 @@ export function validateBudget(input: unknown, base: Budget | null, settings: Se
     dailyGuardrailUsd,
     counts: o.counts === undefined ? 'max' : requireOneOf(o.counts, 'counts', ['observed', 'reported', 'max'] as const),
     runLimits,
+    ...(o.admission !== undefined ? { admission: requireOneOf(o.admission, 'admission', ['strict', 'expected'] as const) } : {}),
     enabled: o.enabled === undefined ? true : requireBoolean(o.enabled, 'enabled'),
     createdAt: base?.createdAt ?? now,
     updatedAt: now,

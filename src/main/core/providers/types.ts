@@ -20,6 +20,11 @@ export interface CallInfo {
   stream: boolean;
   /** The output cap the request sets, if any. */
   maxOutputTokens: number | null;
+  /**
+   * Anthropic extended thinking's `budget_tokens`: it must stay at least 1,024 and below the output cap, so a
+   * clamp cannot go below 1,025 output tokens and lowers the thinking budget with it.
+   */
+  thinkingBudget?: number;
   /** The prompt's text, for token estimates; computed lazily because most calls never need it. */
   promptText(): string;
 }
@@ -55,7 +60,7 @@ export interface Operation {
   streamErrorFrame(message: string): string | null;
   /** Replace the model (budget degrade). Returns false if the model is not in the body (e.g. Gemini's path). */
   setModel(body: JsonObject | null, model: string, path: string): { body: boolean; path: string };
-  /** Clamp the output cap (run budgets). */
+  /** Clamp the output cap (run budgets, and requests that do not fit before a hard stop); sets one where absent. */
   clampOutput(body: JsonObject | null, max: number): boolean;
   /** Whether the body must be JSON. */
   jsonBody: boolean;

@@ -53,6 +53,7 @@ export const settingsPatchSchema = z.strictObject({
   defaultHardStopPercent: hardStopSchema.optional(),
   degradeMap: z.record(z.string(), degradeMapSchema).optional(),
   assumedMaxOutputTokens: z.number().int().min(1).max(10_000_000).optional(),
+  clampFloorOutputTokens: z.number().int().min(1).max(10_000_000).optional(),
 });
 
 export const settingsSchemas = {

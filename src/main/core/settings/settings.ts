@@ -34,6 +34,7 @@ export function defaultSettings(): Settings {
     // Each provider's defaults live in its folder (providers/<id>/defaults.ts); copies, so edits stay per settings.
     degradeMap: Object.fromEntries(BUILTIN_PROVIDERS.map((p) => [p.id, { ...p.degradeDefaults }])),
     assumedMaxOutputTokens: 32_768,
+    clampFloorOutputTokens: 1024,
   };
 }
 
@@ -192,6 +193,9 @@ export function applySettingsPatch(current: Settings, patch: unknown): Settings 
       }
       case 'assumedMaxOutputTokens':
         next.assumedMaxOutputTokens = requireNumber(v, k, { min: 1, max: 10_000_000, integer: true });
+        break;
+      case 'clampFloorOutputTokens':
+        next.clampFloorOutputTokens = requireNumber(v, k, { min: 1, max: 10_000_000, integer: true });
         break;
       default:
         throw new ValidationError(k, 'is not a setting');

@@ -5,6 +5,9 @@ import type { Operation } from '../types.js';
 import { anthropicErrorFrame } from './errors.js';
 import { anthropicUsage } from './usage.js';
 
+/** The least `thinking.budget_tokens` Anthropic accepts. */
+const THINKING_MIN = 1024;
+
 /** Delta fields that carry generated text: text, extended thinking and tool input JSON. */
 const deltaTextChars = createTextCounter(['text', 'thinking', 'partial_json']);
 
@@ -17,8 +20,12 @@ export function messages(): Operation {
     name: 'messages',
     metered: true,
     jsonBody: true,
-    inspect: (body) =>
-      callInfo(modelOf(body), body?.stream === true, positiveInt(body?.max_tokens), () => [body?.system, body?.messages, body?.tools]),
+    inspect(body) {
+      const info = callInfo(modelOf(body), body?.stream === true, positiveInt(body?.max_tokens), () => [body?.system, body?.messages, body?.tools]);
+      const thinking = isObject(body?.thinking) && body.thinking.type === 'enabled' ? positiveInt(body.thinking.budget_tokens) : null;
+      if (thinking !== null) info.thinkingBudget = thinking;
+      return info;
+    },
     prepare: () => ({ changed: false, injectedUsage: false }),
     usageFromBody(json) {
       const m = emptyMetered();
@@ -70,6 +77,15 @@ export function messages(): Operation {
       if (body) body.model = model;
       return { body: !!body, path };
     },
-    clampOutput: (body, max) => clampField(body, 'max_tokens', max),
+    clampOutput(body, max) {
+      if (!clampField(body, 'max_tokens', max)) return false;
+      // Extended thinking needs 1,024 ≤ budget_tokens < max_tokens (docs.anthropic.com, extended thinking): a
+      // budget that no longer fits gets half the new cap, so the answer keeps room after the thinking.
+      const t = body!.thinking;
+      if (isObject(t) && typeof t.budget_tokens === 'number' && t.budget_tokens >= max) {
+        body!.thinking = { ...t, budget_tokens: Math.max(THINKING_MIN, Math.min(t.budget_tokens, Math.floor(max / 2))) };
+      }
+      return true;
+    },
   };
 }

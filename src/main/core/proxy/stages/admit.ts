@@ -60,7 +60,10 @@ export function admit(admission: Admission, plan: CallPlan, out: CallOutcome, js
   if (decision.maxOutputTokens !== undefined && op.clampOutput(json, decision.maxOutputTokens)) {
     changed = true;
     out.flags.push('clamped');
+    const from = plan.info.maxOutputTokens === null ? 'unset' : String(plan.info.maxOutputTokens);
     out.headers['x-tollgate-clamped-max-tokens'] = String(decision.maxOutputTokens);
+    out.headers['x-tollgate-clamped-from'] = from;
+    out.note = `${out.note ? `${out.note}; ` : ''}max output tokens clamped from ${from} to ${decision.maxOutputTokens}`;
   }
   if (!changed) return { ok: true, admitted: { path, payload: body } };
   let text: string;
