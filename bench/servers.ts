@@ -43,7 +43,9 @@ async function main() {
     const upstream = args[0]!;
     const budgets = Number(args[1] ?? 0);
     const dir = tempDir('tollgate-bench-');
-    const child = spawn(process.execPath, ['out/main/headless.js', '--port', '0', '--data-dir', dir], {
+    // TOLLGATE_BENCH_BUILD names another build's folder (a copy of out/), to compare two builds side by side.
+    const entry = path.join(process.env.TOLLGATE_BENCH_BUILD ?? 'out', 'main/headless.js');
+    const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dir], {
       env: { ...process.env, TOLLGATE_OPENAI_BASE_URL: upstream, TOLLGATE_ANTHROPIC_BASE_URL: upstream, TOLLGATE_NOTIFY: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -16,6 +16,9 @@ const DAY_MS = 86_400_000;
  * `end`), so a reset can never come late: there is no job to run late.
  */
 export function periodAt(p: BudgetPeriod, ms: number, timezone: string): PeriodWindow {
+  // A total never resets, so its counter has no `end` to cache against and asks on every roll check: answered
+  // before the zone lookup, which costs an Intl format (microseconds) per call.
+  if (p.kind === 'total') return TOTAL;
   const tz = resolveZone(timezone);
   const z = zonedParts(ms, tz);
   switch (p.kind) {
@@ -42,10 +45,10 @@ export function periodAt(p: BudgetPeriod, ms: number, timezone: string): PeriodW
       const today = zonedTimeToEpoch(tz, z.year, z.month, z.day);
       return { key: `r:${dayKey(z)}`, start: ms - (p.days ?? 1) * DAY_MS, end: zonedTimeToEpoch(tz, z.year, z.month, z.day + 1) || today + DAY_MS };
     }
-    case 'total':
-      return { key: 'total', start: 0, end: null };
   }
 }
+
+const TOTAL: PeriodWindow = Object.freeze({ key: 'total', start: 0, end: null });
 
 export function describePeriod(p: BudgetPeriod): string {
   switch (p.kind) {

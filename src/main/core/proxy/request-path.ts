@@ -30,6 +30,9 @@ function decodeUnreserved(path: string): string {
  * up as a `lowest` below the prefix's depth.
  */
 export function normalisePath(raw: string): { path: string; lowest: number } {
+  // The usual path has nothing to normalise: with no `%`, no `//` and no `/.` there is no escape, empty
+  // segment or dot segment, so the loop below would rebuild it unchanged. Returned as it is, per request.
+  if (raw.charCodeAt(0) === 47 && !raw.includes('%') && !raw.includes('//') && !raw.includes('/.')) return { path: raw, lowest: Infinity };
   const input = decodeUnreserved(raw);
   const out: string[] = [];
   let lowest = Infinity;

@@ -21,6 +21,14 @@ describe('request paths are normalised once, as an upstream reads them', () => {
     expect(normalisePath('/a/b/c').lowest).toBe(Infinity);
   });
 
+  it('returns an ordinary path as it came, the same as the full normalisation of an equivalent spelling', () => {
+    for (const raw of ['/openai/v1/chat/completions', '/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent', '/openai/v1/models/gpt-4.1', '/x/', '/a..b/c.']) {
+      expect(normalisePath(raw), raw).toEqual({ path: raw, lowest: Infinity });
+      // The same path spelled with a repeated slash takes the full normalisation and lands on the same string.
+      expect(normalisePath(raw.replace('/', '//')).path, raw).toBe(raw);
+    }
+  });
+
   it('resolves the route after normalising, and refuses climbing above the prefix or encoded slashes', () => {
     const settings = { ...defaultSettings(), customProviders: [{ id: 'groq', name: 'Groq', baseUrl: 'http://127.0.0.1:1', pricingProviderId: null, free: false, authHeader: 'bearer' as const, injectStreamUsage: true, defaultModel: null }] };
     const registry = createProviderRegistry(settings, {}, createAgents());

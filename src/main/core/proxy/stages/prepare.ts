@@ -43,8 +43,20 @@ export function prepare(arrival: Arrival, op: Operation, body: Buffer): Prepared
   const who = readAttribution(arrival.req.headers, arrival.ident);
   if (!who.ok) return { status: 400, kind: 'invalid_request', message: who.message };
   const { provider } = arrival.route;
+  const a = arrival;
+  // Field by field, not `{ ...arrival, … }`: V8 (Node 20) builds a spread followed by more properties through a
+  // slow path, tens of µs per request; a literal of the same fields costs well under one.
   const plan: CallPlan = {
-    ...arrival,
+    req: a.req,
+    res: a.res,
+    route: a.route,
+    rest: a.rest,
+    query: a.query,
+    rawQuery: a.rawQuery,
+    ident: a.ident,
+    id: a.id,
+    started: a.started,
+    t0: a.t0,
     provider,
     op,
     info,

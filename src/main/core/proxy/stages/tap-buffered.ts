@@ -29,7 +29,8 @@ export function tapBuffered(t: Tap): void {
   });
   upRes.on('end', () => {
     if (out.done) return;
-    const body = Buffer.concat(chunks);
+    // A small answer usually arrives in one chunk: sent on as it is, not copied.
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     const respond = (m: MeteredUsage | null, overCap: boolean) => {
       if (out.done) return;
       if (out.status >= 400) out.flags.push('error');
