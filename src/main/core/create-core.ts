@@ -174,7 +174,9 @@ export function createCore(opts: CoreOptions): Core {
     initial,
     markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
     onAlert: (a) => events.emit('budget.alert', a),
-    onStatuses: (list) => events.emit('budgets.changed', list),
+    onStatuses: (list) => {
+      if (events.listening('budgets.changed')) events.emit('budgets.changed', list());
+    },
   }));
   const { token: adminToken, file: adminTokenFile, problem: tokenProblem } = loadOrCreateAdminToken(opts.dataDir);
   if (tokenProblem) problems.push(tokenProblem);

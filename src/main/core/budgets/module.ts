@@ -35,7 +35,8 @@ export function createBudgetModule(d: {
   initial: unknown;
   markDirty: () => void;
   onAlert: (a: BudgetAlert) => void;
-  onStatuses: (s: BudgetStatus[]) => void;
+  /** Budget statuses changed; `list` computes them, so nobody pays for a list no one reads. */
+  onStatuses: (list: () => BudgetStatus[]) => void;
 }): BudgetModule {
   let changedTimer: NodeJS.Timeout | null = null;
   let fileProblem: string | null = null;
@@ -45,7 +46,7 @@ export function createBudgetModule(d: {
     if (changedTimer) return;
     changedTimer = setTimeout(() => {
       changedTimer = null;
-      d.onStatuses(engine.list());
+      d.onStatuses(() => engine.list());
     }, CHANGED_THROTTLE_MS);
     changedTimer.unref();
   };
