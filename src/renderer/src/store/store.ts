@@ -30,7 +30,7 @@ import type { RequestRecord } from '../../../main/contract/usage';
 import { errorText, toApiError } from '../api/errors';
 import type { ConnectionState, Transport, WatchedEvent } from '../api/transport';
 import { dayKeyIn, monthEnd, monthStart } from '../lib/days';
-import { addAlert, matchesFilter, mergeRecent } from './lists';
+import { addAlert, ALERT_LIMIT, matchesFilter, mergeRecent } from './lists';
 import { applyRecords, spendFromRows, windowStart, type SpendState } from './spend';
 
 /** Data that may still be loading (both null), loaded, or failed to load (error in words). */
@@ -362,7 +362,9 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
     refreshKeys: () => load('keys', () => api['keys.list']()),
     refreshBudgets: () => load('budgets', () => api['budgets.list']()),
     refreshSuggestions: () => load('suggestions', () => api['budgets.suggestions']()),
-    refreshAudit: () => load('audit', () => api['audit.list']({ limit: 200 })),
+    /** With a kind, the core filters: the latest 200 of that kind, not the few among the latest 200 of all. */
+    refreshAudit: (kind?: string) => load('audit', () => api['audit.list']({ limit: 200, ...(kind ? { kind } : {}) })),
+    refreshAlerts: () => load('alerts', () => api['alerts.recent']({ limit: ALERT_LIMIT })),
     refreshProviders: () => load('providers', () => api['providers.list']()),
     refreshSettings: () => load('settings', () => api['settings.get']()),
 
