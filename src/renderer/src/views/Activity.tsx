@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { RecentQuery } from '../../../main/contract/api';
 import type { RequestFlag, RequestRecord } from '../../../main/contract/usage';
 import { DataTable, type Column } from '../components/DataTable';
 import { Field } from '../components/Field';
 import { Flags } from '../components/Flags';
+import { RequestDetail } from '../components/RequestDetail';
 import { Money, Tokens } from '../components/Num';
 import { ErrorNote, Loading } from '../components/States';
 import { formatDateTime, formatDuration, formatTime } from '../lib/format';
@@ -25,6 +26,7 @@ export function Activity() {
   const recentLimit = useDash((s) => s.settings.data?.recentLimit);
   const tz = useDash(zoneOf);
   const actions = useActions();
+  const [openId, setOpenId] = useState<string | null>(null);
 
   const keyMap = useMemo(() => keyIndex(keys), [keys]);
   const models = useMemo(() => {
@@ -42,7 +44,16 @@ export function Activity() {
 
   const columns = useMemo<Column<RequestRecord>[]>(
     () => [
-      { id: 'time', label: 'Time', width: '6.5rem', render: (r) => <span className="num" title={formatDateTime(r.ts, tz)}>{formatTime(r.ts, tz)}</span> },
+      {
+        id: 'time',
+        label: 'Time',
+        width: '6.5rem',
+        render: (r) => (
+          <button type="button" className="link num" title={`${formatDateTime(r.ts, tz)}: show details`} aria-label={`Details of the request at ${formatTime(r.ts, tz)}`} onClick={() => setOpenId(r.id)}>
+            {formatTime(r.ts, tz)}
+          </button>
+        ),
+      },
       { id: 'key', label: 'Key', width: '11rem', render: (r) => <span className="ellipsis" title={r.keyLabel}>{keyName(keyMap, r.keyId)}</span> },
       {
         id: 'model',
@@ -81,6 +92,7 @@ export function Activity() {
     [keyMap, tz],
   );
 
+  const open = openId ? (recent.data ?? []).find((r) => r.id === openId) : undefined;
   const live = connection === 'live' ? 'live' : connection === 'polling' ? 'refreshing every few seconds' : connection;
   return (
     <div className="view">
@@ -150,6 +162,7 @@ export function Activity() {
         )}
       </section>
 
+      {open && <RequestDetail r={open} keyName={keyName(keyMap, open.keyId)} tz={tz} onClose={() => setOpenId(null)} />}
       <AlertHistory />
       <AuditLog />
     </div>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { KeyDto } from '../../../main/contract/keys';
 import { BudgetForecasts } from '../components/BudgetForecasts';
+import { CacheSavingsStat } from '../components/CacheSavingsStat';
 import { DataTable, type Column } from '../components/DataTable';
 import { Meter } from '../components/Meter';
 import { Money, Tokens } from '../components/Num';
@@ -160,6 +161,7 @@ export function Overview() {
           <div className="stat-value num">{data ? formatCount(totals.period.unpriced) : <span className="skeleton-text" />}</div>
           <div className="stat-sub">this month, tokens counted</div>
         </div>
+        <CacheSavingsStat from={win.periodFrom} to={win.today} minute={Math.floor(now / 60_000)} />
       </section>
       {spend.error && <ErrorNote onRetry={() => void actions.refreshSpend()}>Spend could not be loaded: {spend.error}</ErrorNote>}
 
