@@ -6,6 +6,7 @@ import type { SpendRowDto, SpendTotalsDto } from '../../contract/api-ledger.js';
 import type { BudgetStatus } from '../../contract/budgets.js';
 import type { KeyDto } from '../../contract/keys.js';
 import { formatLimitUsd, formatPercent, formatTokens, formatUsd } from '../util/money.js';
+import { runName } from '../../../shared/run-label.js';
 import type { SetupSnippet } from '../../../shared/setup-snippets.js';
 
 /** In order of severity: the icon shows the worst one. */
@@ -110,7 +111,7 @@ function utilization(b: BudgetStatus): string {
 const STATE_SUFFIX: Partial<Record<IconState, string>> = { exceeded: ' · over limit', stopped: ' · blocking' };
 
 export function budgetLabel(b: BudgetStatus, hardStopEnforcement: boolean): string {
-  const name = shorten(b.run ? `${b.budget.name} · run ${b.run}` : b.budget.name);
+  const name = shorten(runName(b.budget.name, b.run));
   const suffix = STATE_SUFFIX[budgetIconState(b, hardStopEnforcement)] ?? '';
   return `${name} — ${utilization(b)}${unpricedNote(b.unpricedRequests)}${suffix}`;
 }

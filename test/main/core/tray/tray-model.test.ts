@@ -172,7 +172,7 @@ describe('tray menu', () => {
     const items = labels(
       buildTrayModel(state({ budgets: [budgetStatus({ budget: { name: 'Agent' }, run: 'run-42', percent: 10, spentUsd: 6 }), budgetStatus({ budget: { id: 'l', name: long }, percent: 1 })] })).menu,
     );
-    expect(items).toContain('Agent · run run-42 — $6.00 of $60 (10%)');
+    expect(items).toContain('Agent · run-42 — $6.00 of $60 (10%)');
     const longItem = items.find((l) => l.startsWith('A budget'))!;
     expect(longItem.split(' — ')[0]).toHaveLength(40);
     expect(longItem.split(' — ')[0]!.endsWith('…')).toBe(true);
