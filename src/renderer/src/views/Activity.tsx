@@ -5,7 +5,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Field } from '../components/Field';
 import { Flags } from '../components/Flags';
 import { RequestDetail } from '../components/RequestDetail';
-import { Money, Tokens } from '../components/Num';
+import { Money, TokenPair } from '../components/Num';
 import { ErrorNote, Loading } from '../components/States';
 import { formatDateTime, formatDuration, formatTime } from '../lib/format';
 import { keyIndex, keyName } from '../lib/key-names';
@@ -71,9 +71,7 @@ export function Activity() {
         width: '9.5rem',
         numeric: true,
         render: (r) => (
-          <>
-            <Tokens value={r.usage.inputTokens} /> / <Tokens value={r.usage.outputTokens} />
-          </>
+<TokenPair input={r.usage.inputTokens} output={r.usage.outputTokens} />
         ),
       },
       { id: 'cost', label: 'Cost', width: '6.5rem', numeric: true, render: (r) => (r.costUsd === null ? <span className="muted">unpriced</span> : <Money value={r.costUsd} precise />) },

@@ -4,7 +4,7 @@ import { BudgetForecasts } from '../components/BudgetForecasts';
 import { CacheSavingsStat } from '../components/CacheSavingsStat';
 import { DataTable, type Column } from '../components/DataTable';
 import { Meter } from '../components/Meter';
-import { Money, Tokens } from '../components/Num';
+import { Money, TokenPair } from '../components/Num';
 import { SpendChart } from '../components/SpendChart';
 import { Empty, ErrorNote, Loading, Note } from '../components/States';
 import { Unseen } from '../components/Unseen';
@@ -32,9 +32,7 @@ function summaryColumns(first: Column<SummaryRow>): Column<SummaryRow>[] {
       numeric: true,
       sortValue: (r) => r.period.inputTokens + r.period.outputTokens,
       render: (r) => (
-        <>
-          <Tokens value={r.period.inputTokens} /> / <Tokens value={r.period.outputTokens} />
-        </>
+<TokenPair input={r.period.inputTokens} output={r.period.outputTokens} />
       ),
     },
   ];
