@@ -6,7 +6,7 @@
 import type { ProviderDto } from '../main/contract/api-providers.js';
 import type { KeyDto } from '../main/contract/keys.js';
 
-export type SetupToolId = 'claude-code' | 'codex-cli' | 'openai-sdk' | 'anthropic-sdk';
+export type SetupToolId = 'claude-code' | 'codex-cli' | 'openai-sdk' | 'anthropic-sdk' | 'gemini-sdk';
 
 export interface SetupSnippet {
   id: SetupToolId;
@@ -87,6 +87,17 @@ const TOOLS: readonly Tool[] = [
     where: 'Shell profile, or the environment of your program',
     note: 'The Anthropic SDKs (Python, TypeScript) read these; or pass base_url= / baseURL: in code.',
     lines: (base, env, secret) => [env('ANTHROPIC_BASE_URL', base), ...(secret ? [env('ANTHROPIC_API_KEY', secret)] : [])],
+  },
+  {
+    // The Google Gen AI SDKs take the root (they add /v1beta/models/…) from GOOGLE_GEMINI_BASE_URL or
+    // http_options; Tollgate's Gemini route accepts the key as x-goog-api-key or ?key= (README, Point your tools).
+    id: 'gemini-sdk',
+    title: 'Gemini SDK',
+    provider: 'gemini',
+    keyVar: 'GEMINI_API_KEY',
+    where: 'Shell profile, or the environment of your program',
+    note: 'The Google Gen AI SDKs read these; or pass http_options={"base_url": …} (Python) / httpOptions: { baseUrl } (JS) in code.',
+    lines: (base, env, secret) => [env('GOOGLE_GEMINI_BASE_URL', base), ...(secret ? [env('GEMINI_API_KEY', secret)] : [])],
   },
 ];
 

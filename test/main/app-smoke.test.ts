@@ -261,7 +261,8 @@ describe('the app, built and run on a stub electron', () => {
     const all = (await app.state()).notifications.slice(before);
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
-      options: { title: alert.title, body: alert.body, urgency: 'normal', icon: path.join(ROOT, 'resources/icon.png') },
+      // The alerts module appends the next step to the body (src/main/core/alerts/format.ts).
+      options: { title: alert.title, body: `${alert.body} What to do: review the budget in Tollgate (Budgets) before it stops requests.`, urgency: 'normal', icon: path.join(ROOT, 'resources/icon.png') },
       shown: true,
       clickListeners: 1,
     });

@@ -12,12 +12,13 @@ const providers = [
 describe('setup snippets', () => {
   it('point each tool at the port Tollgate really listens on, in the form that tool reads', () => {
     const s = Object.fromEntries(setupSnippets(providers, { platform: 'linux' }).map((x) => [x.id, x.text]));
-    expect(Object.keys(s)).toEqual(['claude-code', 'codex-cli', 'openai-sdk', 'anthropic-sdk']);
+    expect(Object.keys(s)).toEqual(['claude-code', 'codex-cli', 'openai-sdk', 'anthropic-sdk', 'gemini-sdk']);
     // Claude Code appends /v1/messages itself: the root, no /v1.
     expect(s['claude-code']).toMatch(/^export ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:5151\/anthropic$/m);
     expect(s['codex-cli']).toMatch(/^openai_base_url = "http:\/\/127\.0\.0\.1:5151\/openai\/v1"$/m);
     expect(s['openai-sdk']).toMatch(/^export OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:5151\/openai\/v1$/m);
     expect(s['anthropic-sdk']).toMatch(/^export ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:5151\/anthropic$/m);
+    expect(s['gemini-sdk']).toBe('export GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:5151/gemini');
     // Every non-comment line is something a shell (or config.toml) accepts as is.
     for (const text of Object.values(s)) for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^(export [A-Z_]+=\S+|[a-z_]+ = ".*")$/);
   });
@@ -40,6 +41,17 @@ describe('setup snippets', () => {
     expect(s['claude-code']).not.toContain('tg_…oooo');
     expect(s['claude-code']).not.toContain('sk-ant-');
     expect(s['openai-sdk']).toContain('#   OPENAI_API_KEY=tg_…oooo   (Scripts)');
+  });
+
+  it('give Gemini its wrapped-key variant too: a key just created, or the live ones named', () => {
+    const fresh = setupSnippets(providers, { key: { secret: 'tg_gem456', provider: 'gemini' }, platform: 'linux' }).find((x) => x.id === 'gemini-sdk')!;
+    expect(fresh.text).toBe('export GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:5151/gemini\nexport GEMINI_API_KEY=tg_gem456');
+    const named = setupSnippets(providers, { keys: [key({ id: 'key_g', name: 'Notebooks', provider: 'gemini', label: 'tg_…gggg' })], platform: 'win32' }).find((x) => x.id === 'gemini-sdk')!;
+    expect(named.text.split('\n')).toEqual([
+      '$env:GOOGLE_GEMINI_BASE_URL = "http://127.0.0.1:5151/gemini"',
+      '# Or hand out a Tollgate key instead of the real one (its secret was shown once, when it was created):',
+      '#   GEMINI_API_KEY=tg_…gggg   (Notebooks)',
+    ]);
   });
 
   it('leaves out tools whose provider is not routed', () => {

@@ -6,6 +6,7 @@ import {
   formatReset,
   formatSpan,
   formatTime,
+  formatTokenPair,
   formatTokens,
   formatUsd,
   formatUsdAxis,
@@ -51,6 +52,12 @@ describe('tokens, percentages and durations', () => {
     expect(formatTokens(99_999)).toBe('99,999');
     expect(formatTokens(1_250_000)).toBe('1.3M');
     expect(formatTokens(null)).toBe('—');
+  });
+
+  it('shows tokens in and out in one format', () => {
+    expect(formatTokenPair(4_000_000, 97_756)).toBe('4M / 97.8K');
+    expect(formatTokenPair(1_200, 99_999)).toBe('1,200 / 99,999');
+    expect(formatTokenPair(50, 250_000)).toBe('50 / 250K');
   });
 
   it('gives small percentages a decimal', () => {

@@ -58,4 +58,18 @@ describe('activity', () => {
     const rows = within(screen.getByRole('table', { name: 'Recent requests' })).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(1);
   });
+
+  it('opens a request in full from its time, with the stored error reason', async () => {
+    const failed = record({ ts: T0 - 500, keyId: 'key_a', model: 'gpt-4o', status: 502, flags: ['error'], project: 'billing', user: 'ana', run: 'run-42', note: 'ECONNRESET' });
+    const transport = createFakeTransport({ ...t().handlers, 'requests.recent': () => [failed] });
+    done = (await renderWithStore(<Activity />, transport, T0)).unmount;
+    expect(screen.queryByRole('region', { name: 'Request details' })).toBeNull();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Details of the request at 11:59:59' }));
+    const panel = screen.getByRole('region', { name: 'Request details' });
+    const value = (label: string) => within(panel).getByText(label, { selector: 'dt' }).nextElementSibling!.textContent;
+    expect([value('Project'), value('User'), value('Run'), value('Status'), value('Error'), value('Price entry')]).toEqual(['billing', 'ana', 'run-42', '502 · error', 'ECONNRESET', 'gpt-4o-mini (test)']);
+    expect(document.activeElement).toBe(panel);
+    await userEvent.setup().click(within(panel).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('region', { name: 'Request details' })).toBeNull();
+  });
 });

@@ -92,6 +92,50 @@ describe('overview', () => {
     expect(screen.getByText('Team budget at 80%: $85.00 of $100.00')).toBeTruthy();
   });
 
+  it('after a few hours of use: the forecast says "since first use", is marked low confidence, and each budget says when it reaches its limit', async () => {
+    // T0 is Nov 28 12:00 UTC: $13 today, the first day with spend.
+    const t = transport(
+      { byKey: [row({ day: '2026-11-28', keyId: 'key_a', costUsd: 13, requests: 400 })], byModel: [row({ day: '2026-11-28', model: 'claude-sonnet-4-5', costUsd: 13, requests: 400 })] },
+      { 'budgets.list': () => [budgetStatus({ spentUsd: 13, effectiveLimitUsd: 25, periodStart: Date.UTC(2026, 10, 1), resetsAt: Date.UTC(2026, 11, 1) }, { name: 'Team monthly' })] },
+    );
+    done = (await renderWithStore(<Overview />, t, T0)).unmount;
+    const totals = screen.getByRole('region', { name: 'Totals' });
+    expect(within(totals).getByText('low confidence')).toBeTruthy();
+    expect(within(totals).getByText('by Nov 30, at the rate since first use (Nov 28): under 3 whole days of data')).toBeTruthy();
+    // $13 in half a day = $26/day, for 2.5 days more.
+    expect(within(totals).getByText('$78.00')).toBeTruthy();
+    // The budget from first use (midnight): $13 in 12 h, $12 more in 11 h 4 min.
+    expect(screen.getByText('At this rate Team monthly reaches $25.00 on Nov 28.')).toBeTruthy();
+  });
+
+  it('shows what prompt caching saved this month, priced by the core\'s price lookup', async () => {
+    const cached = [
+      row({ day: '2026-11-28', provider: 'anthropic', model: 'claude-sonnet-4-5', costUsd: 5, cacheReadTokens: 3_000_000 }),
+      row({ day: '2026-11-28', provider: 'openai', model: 'gpt-4o', costUsd: 1, cacheReadTokens: 500_000 }),
+    ];
+    const t = transport(
+      { byKey: [], byModel: cached },
+      {
+        'prices.lookup': ({ model }) => ({
+          priced: true,
+          pricedModel: model,
+          source: 'test',
+          inputPerMTok: model === 'gpt-4o' ? 2.5 : 3,
+          outputPerMTok: 10,
+          cacheReadPerMTok: model === 'gpt-4o' ? 1.25 : 0.3,
+          cacheWrite5mPerMTok: null,
+          cacheWrite1hPerMTok: null,
+        }),
+      },
+    );
+    done = (await renderWithStore(<Overview />, t, T0)).unmount;
+    await settle();
+    const stat = screen.getByText('Cache savings').parentElement!;
+    expect(within(stat).getByText('$8.73')).toBeTruthy();
+    expect(within(stat).getByText('3.5M tokens read from cache this month')).toBeTruthy();
+    expect(t.calls.find((c) => c.channel === 'spend.query' && JSON.stringify(c.input).includes('provider'))?.input).toEqual({ from: '2026-11-01', to: '2026-11-28', groupBy: ['provider', 'model'] });
+  });
+
   it('stays quick with 50 keys × 100 models', async () => {
     const days = Array.from({ length: 28 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`);
     const byKey = days.flatMap((day) => Array.from({ length: 50 }, (_, k) => row({ day, keyId: `key_${k}`, costUsd: (k + 1) / 100, requests: 100 })));

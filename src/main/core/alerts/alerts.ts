@@ -4,7 +4,7 @@ import type { Persistence } from '../store/persistence.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/events.js';
 import type { Logger } from '../util/log.js';
-import { connectionFailureAlert, normalizeAlert, toNotification, type AlertNotification } from './format.js';
+import { connectionFailureAlert, foldedSummary, normalizeAlert, toNotification, type AlertNotification } from './format.js';
 import type { Notifier } from './notifier.js';
 import { createWebhookSender, type WebhookSender, type WebhookSnapshot } from './webhook.js';
 
@@ -33,6 +33,10 @@ const NOTIFIED_MAX_AGE_MS = 366 * 86_400_000;
  * The budget engine promises one event per budget × period × tier; this module keeps the promise across restarts
  * (ids are persisted) and guards against a flood: past `maxPerWindow` notifications a minute, the rest are
  * folded into one summary so a misbehaving emitter can never produce one notification per request.
+ * Critical alerts (hard stops, guardrails, 100 % tiers: requests are being refused) are never folded or delayed:
+ * each is shown at once, because a folded hard stop is one a person learns of only from failing requests. They
+ * are bounded anyway (once per budget × period × tier) and still count towards the window, so the summary of the
+ * others comes no sooner.
  */
 export function createAlerts(deps: {
   events: Pick<Emitter<{ 'budget.alert': BudgetAlert; 'usage.connectionFailed': ConnectionFailedEvent }>, 'on'>;
@@ -94,14 +98,7 @@ export function createAlerts(deps: {
     folded = [];
     windowStart = deps.clock.now();
     shownInWindow = 1;
-    show({
-      id: `summary:${list[0]!.id}`,
-      kind: list[0]!.kind,
-      title: `${list.length} more budget alert${list.length === 1 ? '' : 's'}`,
-      body: list.map((n) => n.title).slice(0, 4).join('\n') + (list.length > 4 ? '\n…' : ''),
-      budgetId: null,
-      critical: list.some((n) => n.critical),
-    });
+    show(foldedSummary(list));
   };
 
   const notify = (n: AlertNotification) => {
@@ -109,6 +106,11 @@ export function createAlerts(deps: {
     if (t - windowStart >= floodWindowMs) {
       windowStart = t;
       shownInWindow = 0;
+    }
+    if (n.critical) {
+      shownInWindow++;
+      show(n);
+      return;
     }
     if (shownInWindow < maxPerWindow) {
       shownInWindow++;

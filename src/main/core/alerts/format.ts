@@ -125,7 +125,61 @@ export function plainAlert(a: Pick<BudgetAlert, 'id' | 'kind' | 'budgetId' | 'bu
 
 export function toNotification(a: BudgetAlert): AlertNotification {
   const critical = a.kind === 'hard-stop' || a.kind === 'guardrail' || (a.kind === 'threshold' && (a.tier ?? 0) >= 100);
-  return { id: a.id, kind: a.kind, title: a.title, body: a.body, budgetId: a.budgetId, critical };
+  return { id: a.id, kind: a.kind, title: a.title, body: withNextStep(a.body, nextStep(a)), budgetId: a.budgetId, critical };
+}
+
+/**
+ * What a person can do about an alert, in one sentence: a notification that only reports leaves them to guess
+ * where to go. A click opens the budget where the desktop reports clicks (see createNodeNotifier and
+ * src/main/electron/notify.ts); notify-send cannot, so the words name the place as well.
+ */
+export function nextStep(a: Pick<BudgetAlert, 'kind' | 'tier'>): string {
+  switch (a.kind) {
+    case 'hard-stop':
+      return 'What to do: raise the limit or add a temporary override in Tollgate (Budgets).';
+    case 'guardrail':
+      return 'What to do: raise the daily guardrail in Tollgate (Budgets), or wait for it to reset.';
+    case 'override-expiring':
+      return 'What to do: extend the override in Tollgate (Budgets) if you still need it.';
+    case 'polling-failed':
+      return 'What to do: fix the connection in Tollgate (Providers → Provider usage).';
+    case 'threshold':
+      return (a.tier ?? 0) >= 100
+        ? 'What to do: raise the limit or add a temporary override in Tollgate (Budgets).'
+        : 'What to do: review the budget in Tollgate (Budgets) before it stops requests.';
+    default:
+      return 'What to do: open Tollgate for details.';
+  }
+}
+
+/** Appends the next step unless the body already says how to act (the engine's hard-stop text does). */
+function withNextStep(body: string, step: string): string {
+  if (/in Tollgate|What to do/.test(body)) return body;
+  const trimmed = body.trim();
+  if (!trimmed) return step;
+  return `${trimmed}${/[.!?…]$/.test(trimmed) ? '' : '.'} ${step}`;
+}
+
+/** How many folded titles a summary lists: desktops cut bodies at four or five lines. */
+const SUMMARY_TITLES = 3;
+
+/**
+ * The one notification that stands for alerts folded by the flood guard (see createAlerts). Only non-critical
+ * alerts are folded, so this names the first few and where to see the rest: the dashboard's alert history.
+ */
+export function foldedSummary(list: AlertNotification[]): AlertNotification {
+  const titles = list.slice(0, SUMMARY_TITLES).map((n) => n.title);
+  const rest = list.length - titles.length;
+  const budgets = new Set(list.map((n) => n.budgetId));
+  const onlyBudget = budgets.size === 1 ? list[0]!.budgetId : null;
+  return {
+    id: `summary:${list[0]!.id}`,
+    kind: list[0]!.kind,
+    title: `${list.length} more budget alert${list.length === 1 ? '' : 's'}`,
+    body: [...titles, ...(rest > 0 ? [`and ${rest} more.`] : []), 'All of them are in Tollgate: dashboard → Activity → Alert history.'].join('\n'),
+    budgetId: onlyBudget,
+    critical: list.some((n) => n.critical),
+  };
 }
 
 /** Slack's mrkdwn treats these three as control characters (https://api.slack.com/reference/surfaces/formatting#escaping). */

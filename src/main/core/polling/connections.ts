@@ -130,6 +130,9 @@ export function freshPollState(): Pick<
 
 export const formatTime = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
+/** Ends a provider's message with one full stop: many already end in one ("…process your request."). */
+const sentence = (s: string | null) => (s === null ? '' : /[.!?…]\s*$/.test(s) ? s.trimEnd() : `${s}.`);
+
 export function statusText(c: StoredConnection, source: UsageSource): string {
   switch (c.state) {
     case 'pending':
@@ -137,11 +140,11 @@ export function statusText(c: StoredConnection, source: UsageSource): string {
     case 'disabled':
       return 'Polling is switched off.';
     case 'rejected':
-      return `admin key rejected: ${c.lastErrorKind === 'rejected' ? `${source.name} answered ${c.lastError}` : c.lastError}. Polling has stopped until the key is replaced (${source.keyHint}).`;
+      return `admin key rejected: ${sentence(c.lastErrorKind === 'rejected' ? `${source.name} answered ${c.lastError}` : c.lastError)} Polling has stopped until the key is replaced (${source.keyHint}).`;
     case 'retrying':
-      return `${source.name} polling failed ${c.consecutiveFailures === 1 ? 'once' : `${c.consecutiveFailures} times in a row`}: ${c.lastError}.${c.nextPollAt ? ` Trying again at ${formatTime(c.nextPollAt)}.` : ''}`;
+      return `${source.name} polling failed ${c.consecutiveFailures === 1 ? 'once' : `${c.consecutiveFailures} times in a row`}: ${sentence(c.lastError)}${c.nextPollAt ? ` Trying again at ${formatTime(c.nextPollAt)}.` : ''}`;
     case 'ok':
-      return `Up to date: ${source.name}'s figures are as of ${formatTime(c.asOf ?? c.updatedAt)}.${c.keyListError ? ` Key names unavailable: ${c.keyListError}.` : ''}`;
+      return `Up to date: ${source.name}'s figures are as of ${formatTime(c.asOf ?? c.updatedAt)}.${c.keyListError ? ` Key names unavailable: ${sentence(c.keyListError)}` : ''}`;
   }
 }
 

@@ -83,6 +83,7 @@ export function createTrayFeed(deps: {
       paused: status.paused,
       openAtLogin: deps.openAtLogin(),
       setups: setupSnippets(providers, { keys, platform: deps.platform }),
+      timeZone: zone,
     };
   }
 

@@ -6,6 +6,7 @@ import type { SpendRowDto, SpendTotalsDto } from '../../contract/api-ledger.js';
 import type { BudgetStatus } from '../../contract/budgets.js';
 import type { KeyDto } from '../../contract/keys.js';
 import { formatLimitUsd, formatPercent, formatTokens, formatUsd } from '../util/money.js';
+import { runName } from '../../../shared/run-label.js';
 import type { SetupSnippet } from '../../../shared/setup-snippets.js';
 
 /** In order of severity: the icon shows the worst one. */
@@ -48,6 +49,8 @@ export interface TrayState {
   /** null where the platform offers no login item. */
   openAtLogin: boolean | null;
   setups: SetupSnippet[];
+  /** For "resets Dec 1, 00:00" on the budget closest to its stop; UTC when not given. */
+  timeZone?: string;
 }
 
 export const MAX_BUDGET_ITEMS = 8;
@@ -110,7 +113,7 @@ function utilization(b: BudgetStatus): string {
 const STATE_SUFFIX: Partial<Record<IconState, string>> = { exceeded: ' · over limit', stopped: ' · blocking' };
 
 export function budgetLabel(b: BudgetStatus, hardStopEnforcement: boolean): string {
-  const name = shorten(b.run ? `${b.budget.name} · run ${b.run}` : b.budget.name);
+  const name = shorten(runName(b.budget.name, b.run));
   const suffix = STATE_SUFFIX[budgetIconState(b, hardStopEnforcement)] ?? '';
   return `${name} — ${utilization(b)}${unpricedNote(b.unpricedRequests)}${suffix}`;
 }
@@ -186,13 +189,44 @@ function modelItems(state: TrayState): MenuItemModel[] {
   return rows.slice(0, MAX_MODEL_ITEMS).map((r) => ({ kind: 'label', label: `${shorten(String(r.model))} — ${spendText(r)}` }));
 }
 
+/**
+ * The budget nearest the point where requests stop: the highest share of its hard stop (or of its limit, when it
+ * has none). Run budgets are left out: a run's counter is gone once the run ends.
+ */
+export function closestToStop(budgets: BudgetStatus[] | null): BudgetStatus | null {
+  let best: BudgetStatus | null = null;
+  let bestShare = -1;
+  for (const b of budgets ?? []) {
+    if (b.budget.enabled === false || b.run) continue;
+    const share = b.percent / (b.budget.hardStopPercent ?? 100);
+    if (share > bestShare) {
+      best = b;
+      bestShare = share;
+    }
+  }
+  return best;
+}
+
+/** "Closest to its stop: Team — $51.00 of $60 (85%), stop at 120%, resets Dec 1, 00:00", as the Overview leads with. */
+export function closestLabel(b: BudgetStatus, timeZone = 'UTC'): string {
+  const stop = b.budget.hardStopPercent !== null ? `, stop at ${b.budget.hardStopPercent}%` : '';
+  const reset =
+    b.resetsAt === null
+      ? ', never resets'
+      : `, resets ${new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(b.resetsAt)}`;
+  return `Closest to its stop: ${shorten(b.budget.name)} — ${utilization(b)}${stop}${reset}`;
+}
+
 export function trayTooltip(state: TrayState): string {
   const head = state.paused ? 'Tollgate — paused' : 'Tollgate';
-  return `${head}\n${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}`;
+  const closest = closestToStop(state.budgets);
+  return `${head}\n${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}${closest ? `\n${closestLabel(closest, state.timeZone)}` : ''}`;
 }
 
 export function buildTrayModel(state: TrayState): TrayModel {
   const menu: MenuItemModel[] = [{ kind: 'label', label: `${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}` }];
+  const closest = closestToStop(state.budgets);
+  if (closest) menu.push({ kind: 'label', label: closestLabel(closest, state.timeZone), action: { type: 'open-dashboard', budgetId: closest.budget.id } });
   if (state.paused) menu.push({ kind: 'label', label: 'All AI traffic is paused', action: { type: 'set-paused', value: false } });
   menu.push({ kind: 'separator' }, { kind: 'label', label: 'Budgets' }, ...budgetItems(state));
 

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { BudgetState, BudgetStatus } from '../../../main/contract/budgets';
 import { formatDateTime, formatPercent, formatRelative, formatReset, formatTokens, formatUsd } from '../lib/format';
 import { href } from '../lib/route';
+import { runName } from '../../../shared/run-label';
 
 export const STATE_WORDS: Record<BudgetState, string> = {
   ok: 'under 50%',
@@ -33,7 +34,7 @@ export const Meter = memo(function Meter({ s, now, tz, link = true }: { s: Budge
   const limit = s.effectiveLimitUsd;
   const reservedPct = limit ? (s.reservedUsd / limit) * 100 : 0;
   const hs = s.budget.hardStopPercent;
-  const name = s.run ? `${s.budget.name} · run ${s.run}` : s.budget.name;
+  const name = runName(s.budget.name, s.run);
   return (
     <div className={`meter-row state-${s.state}`} data-budget={s.budget.id}>
       <div className="meter-head">
@@ -83,7 +84,7 @@ export const Meter = memo(function Meter({ s, now, tz, link = true }: { s: Budge
             {s.reportedAsOf !== null ? ` as of ${formatDateTime(s.reportedAsOf, tz)}` : ''}
           </span>
         )}
-        {s.unpricedRequests > 0 && <span>{s.unpricedRequests} unpriced calls not in the dollars</span>}
+        {s.unpricedRequests > 0 && <span>{s.unpricedRequests} unpriced {s.unpricedRequests === 1 ? 'call' : 'calls'} not in the dollars</span>}
       </div>
     </div>
   );

@@ -41,6 +41,12 @@ export function formatTokens(n: number | null | undefined): string {
   return Math.abs(n) < 100_000 ? int.format(n) : compact.format(n);
 }
 
+/** Two token counts shown together ("in / out") in one format: "4M / 98K", never "4M / 97,756". */
+export function formatTokenPair(a: number, b: number): string {
+  if (Math.max(Math.abs(a), Math.abs(b)) < 100_000) return `${int.format(a)} / ${int.format(b)}`;
+  return `${compact.format(a)} / ${compact.format(b)}`;
+}
+
 export function formatCount(n: number): string {
   return int.format(n);
 }

@@ -4,7 +4,8 @@ import type { RecentQuery } from '../../../main/contract/api';
 import type { RequestRecord } from '../../../main/contract/usage';
 
 export const RECENT_LIMIT = 500;
-export const ALERT_LIMIT = 50;
+/** As many as the core keeps (alerts.recent): the alert history in Activity shows them all. */
+export const ALERT_LIMIT = 200;
 
 /** Merges incoming records (any order) into a newest-first list. */
 export function mergeRecent(list: readonly RequestRecord[], incoming: readonly RequestRecord[], limit = RECENT_LIMIT): RequestRecord[] {

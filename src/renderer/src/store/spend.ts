@@ -5,7 +5,8 @@
  */
 import type { SpendRowDto } from '../../../main/contract/api';
 import type { RequestRecord } from '../../../main/contract/usage';
-import { addDays, daysBetween } from '../lib/days';
+import { addDays } from '../lib/days';
+import { daysLeft, forecastBasis, RATE_DAYS, rateWindow, type ForecastBasis } from './forecast';
 
 export interface Cell {
   costUsd: number;
@@ -120,9 +121,6 @@ export interface PeriodWindow {
   todayElapsed: number;
 }
 
-/** How many days back the run rate looks. */
-export const RATE_DAYS = 7;
-
 /** The first day the spend window must include for the overview: the period start or a week back, whichever is earlier. */
 export function windowStart(w: Pick<PeriodWindow, 'today' | 'periodFrom'>): string {
   const weekBack = addDays(w.today, -RATE_DAYS);
@@ -131,31 +129,28 @@ export function windowStart(w: Pick<PeriodWindow, 'today' | 'periodFrom'>): stri
 
 /**
  * Today, this period and the forecast per key or per model. The forecast is the period so far plus the run rate
- * (spend over the last seven days, or since the first day with any spend if that is later, per elapsed day)
- * times the time left in the period.
+ * times the time left in the period; the rate comes from the same basis for every row (see forecast.ts), so the
+ * rows' forecasts add up to the total's.
  */
-export function summarize(t: DayTable, w: PeriodWindow): SummaryRow[] {
-  const rows = new Map<string, { today: Cell; period: Cell; recent: number; firstDay: string }>();
+export function summarize(t: DayTable, w: PeriodWindow, basis: ForecastBasis = forecastBasis(t, w)): SummaryRow[] {
+  const rows = new Map<string, { today: Cell; period: Cell; recent: number }>();
+  const rate = rateWindow(basis, w.today);
   const rateFrom = addDays(w.today, -RATE_DAYS);
   for (const [day, ids] of t) {
     if (day > w.today || (day < w.periodFrom && day < rateFrom)) continue;
     for (const [id, c] of ids) {
       let r = rows.get(id);
-      if (!r) rows.set(id, (r = { today: emptyCell(), period: emptyCell(), recent: 0, firstDay: day }));
-      if (day < r.firstDay) r.firstDay = day;
+      if (!r) rows.set(id, (r = { today: emptyCell(), period: emptyCell(), recent: 0 }));
       if (day === w.today) r.today = addInto(r.today, c);
       if (day >= w.periodFrom && day <= w.periodTo) r.period = addInto(r.period, c);
-      if (day >= rateFrom) r.recent += c.costUsd;
+      if (rate.includes(day)) r.recent += c.costUsd;
     }
   }
-  const elapsedToday = Math.min(1, Math.max(w.todayElapsed, 1 / 24));
-  const remaining = Math.max(0, daysBetween(w.today, w.periodTo) - elapsedToday);
+  const remaining = daysLeft(w);
   const out: SummaryRow[] = [];
   for (const [id, r] of rows) {
-    const start = r.firstDay > rateFrom ? r.firstDay : rateFrom;
-    const elapsedDays = daysBetween(start, w.today) - 1 + elapsedToday;
-    const rate = elapsedDays > 0 ? r.recent / elapsedDays : 0;
-    out.push({ id, today: r.today, period: r.period, forecastUsd: r.period.costUsd + rate * remaining });
+    const perDay = rate.days > 0 ? r.recent / rate.days : 0;
+    out.push({ id, today: r.today, period: r.period, forecastUsd: r.period.costUsd + perDay * remaining });
   }
   return out;
 }

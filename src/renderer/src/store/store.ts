@@ -14,6 +14,7 @@ import type {
   ExportRange,
   OverrideInput,
   PriceLookupInput,
+  PriceLookupResult,
   ProviderDto,
   RecentQuery,
   ReconciliationResult,
@@ -29,8 +30,9 @@ import type { CustomProviderSettings, Settings } from '../../../main/contract/se
 import type { RequestRecord } from '../../../main/contract/usage';
 import { errorText, toApiError } from '../api/errors';
 import type { ConnectionState, Transport, WatchedEvent } from '../api/transport';
+import { cacheSavings, type CacheSavings } from '../lib/cache-savings';
 import { dayKeyIn, monthEnd, monthStart } from '../lib/days';
-import { addAlert, matchesFilter, mergeRecent } from './lists';
+import { addAlert, ALERT_LIMIT, matchesFilter, mergeRecent } from './lists';
 import { applyRecords, spendFromRows, windowStart, type SpendState } from './spend';
 
 /** Data that may still be loading (both null), loaded, or failed to load (error in words). */
@@ -358,11 +360,24 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
     },
     loadReconciliation: (range: { from: string; to: string }) => call(() => api['usage.reconciliation'](range)),
 
+    /** Cache savings over days (inclusive): the ledger's cache reads per model, priced by the core's price lookup. */
+    async loadCacheSavings(range: { from: string; to: string }): Promise<CacheSavings> {
+      const { rows } = await call(() => api['spend.query']({ ...range, groupBy: ['provider', 'model'] }));
+      const cached = rows.filter((r) => r.cacheReadTokens > 0 && r.provider && r.model);
+      const prices = new Map<string, PriceLookupResult>();
+      await Promise.all(
+        cached.map(async (r) => prices.set(`${r.provider}\u0000${r.model}`, await call(() => api['prices.lookup']({ provider: r.provider!, model: r.model! })))),
+      );
+      return cacheSavings(cached, (provider, model) => prices.get(`${provider}\u0000${model}`));
+    },
+
     refreshSpend,
     refreshKeys: () => load('keys', () => api['keys.list']()),
     refreshBudgets: () => load('budgets', () => api['budgets.list']()),
     refreshSuggestions: () => load('suggestions', () => api['budgets.suggestions']()),
-    refreshAudit: () => load('audit', () => api['audit.list']({ limit: 200 })),
+    /** With a kind, the core filters: the latest 200 of that kind, not the few among the latest 200 of all. */
+    refreshAudit: (kind?: string) => load('audit', () => api['audit.list']({ limit: 200, ...(kind ? { kind } : {}) })),
+    refreshAlerts: () => load('alerts', () => api['alerts.recent']({ limit: ALERT_LIMIT })),
     refreshProviders: () => load('providers', () => api['providers.list']()),
     refreshSettings: () => load('settings', () => api['settings.get']()),
 

@@ -1,16 +1,18 @@
-import { useEffect, useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { RecentQuery } from '../../../main/contract/api';
-import type { AuditEntry } from '../../../main/contract/budgets';
 import type { RequestFlag, RequestRecord } from '../../../main/contract/usage';
 import { DataTable, type Column } from '../components/DataTable';
 import { Field } from '../components/Field';
 import { Flags } from '../components/Flags';
-import { Money, Tokens } from '../components/Num';
-import { ErrorNote, Loading, Note } from '../components/States';
+import { RequestDetail } from '../components/RequestDetail';
+import { Money, TokenPair } from '../components/Num';
+import { ErrorNote, Loading } from '../components/States';
 import { formatDateTime, formatDuration, formatTime } from '../lib/format';
 import { keyIndex, keyName } from '../lib/key-names';
 import { useActions, useDash } from '../store/context';
 import { zoneOf } from '../store/store';
+import { AlertHistory } from './AlertHistory';
+import { AuditLog } from './AuditLog';
 
 const FLAGS: RequestFlag[] = ['blocked', 'degraded', 'cut-off', 'partial', 'unpriced', 'error', 'estimated', 'clamped', 'subscription', 'implausible-usage', 'truncated'];
 
@@ -20,15 +22,11 @@ export function Activity() {
   const keys = useDash((s) => s.keys.data);
   const providers = useDash((s) => s.providers.data);
   const spend = useDash((s) => s.spend.data);
-  const audit = useDash((s) => s.audit);
   const connection = useDash((s) => s.connection);
   const recentLimit = useDash((s) => s.settings.data?.recentLimit);
   const tz = useDash(zoneOf);
   const actions = useActions();
-
-  useEffect(() => {
-    void actions.refreshAudit();
-  }, [actions]);
+  const [openId, setOpenId] = useState<string | null>(null);
 
   const keyMap = useMemo(() => keyIndex(keys), [keys]);
   const models = useMemo(() => {
@@ -46,7 +44,16 @@ export function Activity() {
 
   const columns = useMemo<Column<RequestRecord>[]>(
     () => [
-      { id: 'time', label: 'Time', width: '6.5rem', render: (r) => <span className="num" title={formatDateTime(r.ts, tz)}>{formatTime(r.ts, tz)}</span> },
+      {
+        id: 'time',
+        label: 'Time',
+        width: '6.5rem',
+        render: (r) => (
+          <button type="button" className="link num" title={`${formatDateTime(r.ts, tz)}: show details`} aria-label={`Details of the request at ${formatTime(r.ts, tz)}`} onClick={() => setOpenId(r.id)}>
+            {formatTime(r.ts, tz)}
+          </button>
+        ),
+      },
       { id: 'key', label: 'Key', width: '11rem', render: (r) => <span className="ellipsis" title={r.keyLabel}>{keyName(keyMap, r.keyId)}</span> },
       {
         id: 'model',
@@ -64,9 +71,7 @@ export function Activity() {
         width: '9.5rem',
         numeric: true,
         render: (r) => (
-          <>
-            <Tokens value={r.usage.inputTokens} /> / <Tokens value={r.usage.outputTokens} />
-          </>
+<TokenPair input={r.usage.inputTokens} output={r.usage.outputTokens} />
         ),
       },
       { id: 'cost', label: 'Cost', width: '6.5rem', numeric: true, render: (r) => (r.costUsd === null ? <span className="muted">unpriced</span> : <Money value={r.costUsd} precise />) },
@@ -85,15 +90,7 @@ export function Activity() {
     [keyMap, tz],
   );
 
-  const auditColumns = useMemo<Column<AuditEntry>[]>(
-    () => [
-      { id: 'at', label: 'When', width: '9rem', render: (a) => <span className="num">{formatDateTime(a.at, tz)}</span> },
-      { id: 'kind', label: 'What', width: '9rem', render: (a) => <span className="badge badge-muted">{a.kind}</span> },
-      { id: 'message', label: 'Details', width: 'auto', render: (a) => a.message },
-    ],
-    [tz],
-  );
-
+  const open = openId ? (recent.data ?? []).find((r) => r.id === openId) : undefined;
   const live = connection === 'live' ? 'live' : connection === 'polling' ? 'refreshing every few seconds' : connection;
   return (
     <div className="view">
@@ -163,13 +160,9 @@ export function Activity() {
         )}
       </section>
 
-      <section className="card" aria-labelledby="audit-title">
-        <h2 id="audit-title">Audit log</h2>
-        <p className="hint">Blocks, downgrades, cut-offs, overrides and changes to budgets and settings.</p>
-        {audit.data === null && audit.error === null && <Loading lines={2} />}
-        {audit.error && audit.data === null && <Note>The audit log is not available: {audit.error}</Note>}
-        {audit.data && <DataTable caption="Audit log" rows={audit.data} columns={auditColumns} rowKey={(a) => a.id} empty="Nothing yet." />}
-      </section>
+      {open && <RequestDetail r={open} keyName={keyName(keyMap, open.keyId)} tz={tz} onClose={() => setOpenId(null)} />}
+      <AlertHistory />
+      <AuditLog />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { useActions, useDash } from '../store/context';
 import { zoneOf } from '../store/store';
 import { BudgetForm } from './BudgetForm';
 import { OverrideForm } from './OverrideForm';
+import { Suggestions } from './Suggestions';
 
 type Editing = { mode: 'new'; values: BudgetFormValues } | { mode: 'edit'; id: string; values: BudgetFormValues } | null;
 
@@ -127,22 +128,7 @@ export function Budgets() {
       )}
 
       {!unavailable && (
-        <section className="card" aria-labelledby="suggestions-title">
-          <h2 id="suggestions-title">Suggestions</h2>
-          {suggestions.data === null && suggestions.error === null && <Loading lines={1} />}
-          {suggestions.error && <Note>{suggestions.error}</Note>}
-          {suggestions.data?.length === 0 && <p className="muted">Suggestions appear after a few days of traffic: they come from your daily average and peak.</p>}
-          <ul className="suggestions">
-            {suggestions.data?.map((sg, i) => (
-              <li key={`${sg.label}-${i}`}>
-                <span>{sg.text}</span>
-                <button type="button" onClick={() => setEditing({ mode: 'new', values: suggestionToForm(sg) })}>
-                  Use this
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
+        <Suggestions suggestions={suggestions} onUse={(sg) => setEditing({ mode: 'new', values: suggestionToForm(sg) })} />
       )}
 
       {budgets.data === null && budgets.error === null && <Loading lines={4} />}

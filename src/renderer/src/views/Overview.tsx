@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
 import type { KeyDto } from '../../../main/contract/keys';
+import { BudgetForecasts } from '../components/BudgetForecasts';
+import { CacheSavingsStat } from '../components/CacheSavingsStat';
 import { DataTable, type Column } from '../components/DataTable';
 import { Meter } from '../components/Meter';
-import { Money, Tokens } from '../components/Num';
+import { Money, TokenPair } from '../components/Num';
 import { SpendChart } from '../components/SpendChart';
 import { Empty, ErrorNote, Loading, Note } from '../components/States';
 import { Unseen } from '../components/Unseen';
@@ -12,6 +14,7 @@ import { formatCount, formatDateTime, formatDay } from '../lib/format';
 import { keyIndex, keyName } from '../lib/key-names';
 import { href } from '../lib/route';
 import { useActions, useDash } from '../store/context';
+import { firstUseAt, forecastBasis, forecastWords } from '../store/forecast';
 import { dailyByModel, summarize, totalOf, type SummaryRow } from '../store/spend';
 import { zoneOf } from '../store/store';
 
@@ -29,9 +32,7 @@ function summaryColumns(first: Column<SummaryRow>): Column<SummaryRow>[] {
       numeric: true,
       sortValue: (r) => r.period.inputTokens + r.period.outputTokens,
       render: (r) => (
-        <>
-          <Tokens value={r.period.inputTokens} /> / <Tokens value={r.period.outputTokens} />
-        </>
+<TokenPair input={r.period.inputTokens} output={r.period.outputTokens} />
       ),
     },
   ];
@@ -74,8 +75,11 @@ export function Overview() {
   const data = spend.data;
   const byKey = data?.byKey;
   const byModel = data?.byModel;
-  const keyRows = useMemo(() => (byKey ? summarize(byKey, win) : []), [byKey, win]);
-  const modelRows = useMemo(() => (byModel ? summarize(byModel, win) : []), [byModel, win]);
+  // One basis for both tables: byModel and byKey hold the same days.
+  const basis = useMemo(() => (byModel ? forecastBasis(byModel, win) : null), [byModel, win]);
+  const keyRows = useMemo(() => (byKey && basis ? summarize(byKey, win, basis) : []), [byKey, win, basis]);
+  const modelRows = useMemo(() => (byModel && basis ? summarize(byModel, win, basis) : []), [byModel, win, basis]);
+  const forecast = basis ? forecastWords(basis, win.periodTo, formatDay) : null;
   const chart = useMemo(() => (byModel ? dailyByModel(byModel, win.periodFrom, win.periodTo) : null), [byModel, win]);
   const totals = useMemo(() => totalOf(modelRows), [modelRows]);
   const keyMap = useMemo(() => keyIndex(keys), [keys]);
@@ -130,15 +134,32 @@ export function Overview() {
           <div className="stat-sub num">{data ? `since ${formatDay(win.periodFrom)}` : '\u00a0'}</div>
         </div>
         <div className="stat">
-          <div className="stat-label">Forecast</div>
-          <div className="stat-value">{data ? <Money value={totals.forecastUsd} precise /> : <span className="skeleton-text" />}</div>
-          <div className="stat-sub">by {formatDay(win.periodTo)}, at the last 7 days' rate</div>
+          <div className="stat-label">
+            Forecast{' '}
+            {forecast?.lowConfidence && (
+              <span className="badge badge-warn" title="Fewer than three whole days of data: the rate since first use may be far from a typical day's">
+                low confidence
+              </span>
+            )}
+          </div>
+          <div className="stat-value">
+            {data ? (
+              <>
+                {forecast?.lowConfidence && <span aria-hidden="true">≈ </span>}
+                <Money value={totals.forecastUsd} precise />
+              </>
+            ) : (
+              <span className="skeleton-text" />
+            )}
+          </div>
+          <div className="stat-sub">{forecast?.text ?? '\u00a0'}</div>
         </div>
         <div className="stat">
           <div className="stat-label">Unpriced calls</div>
           <div className="stat-value num">{data ? formatCount(totals.period.unpriced) : <span className="skeleton-text" />}</div>
           <div className="stat-sub">this month, tokens counted</div>
         </div>
+        <CacheSavingsStat from={win.periodFrom} to={win.today} minute={Math.floor(now / 60_000)} />
       </section>
       {spend.error && <ErrorNote onRetry={() => void actions.refreshSpend()}>Spend could not be loaded: {spend.error}</ErrorNote>}
 
@@ -163,6 +184,7 @@ export function Overview() {
             <Meter key={`${b.budget.id}:${b.run ?? ''}`} s={b} now={now} tz={tz} />
           ))}
         </div>
+        {basis && <BudgetForecasts list={budgetList} now={now} tz={tz} firstUseAt={firstUseAt(basis, win, now)} lowConfidence={forecast?.lowConfidence ?? false} />}
       </section>
 
       {alerts && alerts.length > 0 && (

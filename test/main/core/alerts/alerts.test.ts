@@ -41,7 +41,7 @@ describe('alerts in the core', () => {
         id: 'b1:2026-01:80',
         kind: 'threshold',
         title: 'Claude Code budget at 80%: $48.00 of $60.00',
-        body: 'Requests on key Claude Code will be blocked at $72.00.',
+        body: 'Requests on key Claude Code will be blocked at $72.00. What to do: review the budget in Tollgate (Budgets) before it stops requests.',
         budgetId: 'b1',
         critical: false,
       },
@@ -123,7 +123,7 @@ describe('alerts in the core', () => {
         id: 'polling-failed:Anthropic usage:2026-01-15T12:',
         kind: 'polling-failed',
         title: 'Anthropic usage: connection failed',
-        body: 'The usage API answered 401 Unauthorized: check the admin key.',
+        body: 'The usage API answered 401 Unauthorized: check the admin key. What to do: fix the connection in Tollgate (Providers → Provider usage).',
         budgetId: null,
         critical: false,
       },
@@ -156,7 +156,7 @@ describe('alerts in the core', () => {
     t.core.events.emit('usage.connectionFailed', failures[0] as never);
     expect(notifier.shown).toHaveLength(1);
     expect(notifier.shown[0]).toMatchObject({ kind: 'polling-failed', title: 'OpenAI usage: admin key rejected', budgetId: null, critical: false });
-    expect(notifier.shown[0]!.body).toMatch(/^Org usage: admin key rejected by OpenAI \(.*401.*\)\. Usage polling has stopped until the key is replaced\.$/);
+    expect(notifier.shown[0]!.body).toMatch(/^Org usage: admin key rejected by OpenAI \(.*401.*\)\. Usage polling has stopped until the key is replaced\. What to do: fix the connection in Tollgate \(Providers → Provider usage\)\.$/);
   });
 
   it('writes its own words when an emitter sends none, and ignores what is not an alert', async () => {
@@ -165,7 +165,7 @@ describe('alerts in the core', () => {
     t.core.events.emit('budget.alert', { id: 'x', kind: 'hard-stop', budgetId: 'b9', budgetName: 'Team', tier: 120, spentUsd: 72.3, limitUsd: 60 } as never);
     t.core.events.emit('budget.alert', 'not an alert' as never);
     t.core.events.emit('budget.alert', { title: 'no kind' } as never);
-    expect(notifier.shown).toEqual([{ id: 'x', kind: 'hard-stop', title: 'Team: hard stop reached', body: '$72.30 of $60', budgetId: 'b9', critical: true }]);
+    expect(notifier.shown).toEqual([{ id: 'x', kind: 'hard-stop', title: 'Team: hard stop reached', body: '$72.30 of $60. What to do: raise the limit or add a temporary override in Tollgate (Budgets).', budgetId: 'b9', critical: true }]);
     expect(t.log.lines.filter((l) => l.includes('not an alert'))).toHaveLength(2);
   });
 
@@ -186,8 +186,7 @@ describe('alerts in the core', () => {
     expect(t.log.lines.some((l) => l.includes('could not show a notification') && l.includes('no notification daemon'))).toBe(true);
   });
 
-  it('folds a flood of distinct alerts into one summary instead of one notification each', async () => {
-    const notifier = recorder();
+  function floodAlerts(notifier: Notifier) {
     const persistence = createPersistence({ store: createMemoryStore(), log: createSilentLogger(), clock: systemClock });
     const events = createEmitter<{ 'budget.alert': never }>();
     const alerts = createAlerts({
@@ -203,13 +202,59 @@ describe('alerts in the core', () => {
       floodWindowMs: 300,
     });
     cleanups.push(() => alerts.stop());
-    for (let i = 0; i < 10; i++) alerts.handle(thresholdAlert({ id: `run-${i}`, title: `Run ${i} budget at 100%`, tier: 100 }));
+    return alerts;
+  }
+
+  it('folds a flood of distinct alerts into one summary instead of one notification each', async () => {
+    const notifier = recorder();
+    const alerts = floodAlerts(notifier);
+    for (let i = 0; i < 10; i++) alerts.handle(thresholdAlert({ id: `run-${i}`, budgetId: `b${i}`, title: `Run ${i} budget at 80%`, tier: 80 }));
     expect(notifier.shown.map((n) => n.id)).toEqual(['run-0', 'run-1', 'run-2']);
     await new Promise((r) => setTimeout(r, 450));
     expect(notifier.shown).toHaveLength(4);
-    expect(notifier.shown[3]).toMatchObject({ title: '7 more budget alerts', critical: true, budgetId: null });
-    expect(notifier.shown[3]!.body.split('\n')).toEqual(['Run 3 budget at 100%', 'Run 4 budget at 100%', 'Run 5 budget at 100%', 'Run 6 budget at 100%', '…']);
+    expect(notifier.shown[3]).toMatchObject({ title: '7 more budget alerts', critical: false, budgetId: null });
+    expect(notifier.shown[3]!.body.split('\n')).toEqual([
+      'Run 3 budget at 80%',
+      'Run 4 budget at 80%',
+      'Run 5 budget at 80%',
+      'and 4 more.',
+      'All of them are in Tollgate: dashboard → Activity → Alert history.',
+    ]);
     expect(alerts.stats.suppressed).toBe(7);
+  });
+
+  it('never folds or delays a hard stop, a guardrail or a 100% tier, however many alerts came before', async () => {
+    const notifier = recorder();
+    const alerts = floodAlerts(notifier);
+    for (let i = 0; i < 8; i++) alerts.handle(thresholdAlert({ id: `warn-${i}`, title: `Warn ${i} at 50%`, tier: 50 }));
+    expect(notifier.shown).toHaveLength(3);
+    alerts.handle(thresholdAlert({ id: 'cc-stop', kind: 'hard-stop', budgetId: 'cc', title: 'Budget "Claude Code weekly" reached its hard stop', body: '$25.10 of $25.00.', tier: 100 }));
+    alerts.handle(thresholdAlert({ id: 'team-guard', kind: 'guardrail', budgetId: 'team', title: 'Daily guardrail of "Team" reached', body: '$5.00 of the $5.00 daily guardrail today.', tier: 100 }));
+    alerts.handle(thresholdAlert({ id: 'ops-100', budgetId: 'ops', title: 'Budget "Ops" at 100%', tier: 100 }));
+    // Shown synchronously, in order, each opening its own budget and saying what to do.
+    expect(notifier.shown.slice(3).map((n) => [n.id, n.budgetId, n.critical, n.body])).toEqual([
+      ['cc-stop', 'cc', true, '$25.10 of $25.00. What to do: raise the limit or add a temporary override in Tollgate (Budgets).'],
+      ['team-guard', 'team', true, '$5.00 of the $5.00 daily guardrail today. What to do: raise the daily guardrail in Tollgate (Budgets), or wait for it to reset.'],
+      [
+        'ops-100',
+        'ops',
+        true,
+        'Requests on key Claude Code will be blocked at $72.00. What to do: raise the limit or add a temporary override in Tollgate (Budgets).',
+      ],
+    ]);
+    expect(alerts.stats.suppressed).toBe(5);
+    await new Promise((r) => setTimeout(r, 450));
+    // The five folded warnings, all about budget b1: the summary opens that budget.
+    expect(notifier.shown).toHaveLength(7);
+    expect(notifier.shown[6]).toMatchObject({ title: '5 more budget alerts', critical: false, budgetId: 'b1' });
+  });
+
+  it('keeps the engine\'s own next step rather than adding a second one', async () => {
+    const notifier = recorder();
+    const alerts = floodAlerts(notifier);
+    const body = 'Requests for key "CI" are now blocked until it resets on Dec 1. Raise the limit or add a temporary override in Tollgate (dashboard → Budgets).';
+    alerts.handle(thresholdAlert({ id: 'ci-stop', kind: 'hard-stop', budgetId: 'ci', tier: 100, body }));
+    expect(notifier.shown[0]!.body).toBe(body);
   });
 });
 

@@ -53,6 +53,10 @@ describe.skipIf(unavailable)(`desktop notifications through node-notifier and du
     }
   }
 
+  // The next step the alerts module appends to each body (format.ts, nextStep).
+  const REVIEW = 'What to do: review the budget in Tollgate (Budgets) before it stops requests.';
+  const RAISE = 'What to do: raise the limit or add a temporary override in Tollgate (Budgets).';
+
   it('shows each alert once on the desktop, with its title, body and app name', async () => {
     const threshold = thresholdAlert();
     const stop = thresholdAlert({
@@ -72,8 +76,8 @@ describe.skipIf(unavailable)(`desktop notifications through node-notifier and du
     const bySummary = (a: { summary: string }, b: { summary: string }) => (a.summary < b.summary ? -1 : 1);
     expect((await desktop.history()).sort(bySummary)).toEqual(
       [
-        { summary: threshold.title, body: threshold.body, bodyText: threshold.body, appname: 'Tollgate', iconPath: ICON },
-        { summary: stop.title, body: stop.body, bodyText: stop.body, appname: 'Tollgate', iconPath: ICON },
+        { summary: threshold.title, body: `${threshold.body} ${REVIEW}`, bodyText: `${threshold.body} ${REVIEW}`, appname: 'Tollgate', iconPath: ICON },
+        { summary: stop.title, body: `${stop.body} ${RAISE}`, bodyText: `${stop.body} ${RAISE}`, appname: 'Tollgate', iconPath: ICON },
       ].sort(bySummary),
     );
   });
@@ -86,7 +90,7 @@ describe.skipIf(unavailable)(`desktop notifications through node-notifier and du
     await until(async () => (await desktop.history()).some((n) => n.summary === title), 'the notification with shell characters');
     const got = (await desktop.history()).find((n) => n.summary === title)!;
     expect(got.summary).toBe(title);
-    expect(got.bodyText).toBe(body);
+    expect(got.bodyText).toBe(`${body}. ${REVIEW}`);
     expect(fs.existsSync(marker)).toBe(false);
   });
 

@@ -172,7 +172,7 @@ describe('tray menu', () => {
     const items = labels(
       buildTrayModel(state({ budgets: [budgetStatus({ budget: { name: 'Agent' }, run: 'run-42', percent: 10, spentUsd: 6 }), budgetStatus({ budget: { id: 'l', name: long }, percent: 1 })] })).menu,
     );
-    expect(items).toContain('Agent · run run-42 — $6.00 of $60 (10%)');
+    expect(items).toContain('Agent · run-42 — $6.00 of $60 (10%)');
     const longItem = items.find((l) => l.startsWith('A budget'))!;
     expect(longItem.split(' — ')[0]).toHaveLength(40);
     expect(longItem.split(' — ')[0]!.endsWith('…')).toBe(true);
@@ -241,5 +241,29 @@ describe('tray menu', () => {
   it('is a pure function: the same state gives the same model', () => {
     const s = state({ budgets: [budgetStatus({ percent: 70, spentUsd: 42 })], monthByModel: [row({ model: 'm', costUsd: 1 })] });
     expect(buildTrayModel(s)).toEqual(buildTrayModel(structuredClone(s)));
+  });
+});
+
+describe('the budget closest to its stop', () => {
+  it('leads the menu and the tooltip, measured against each budget\'s own hard stop, with its reset in the core\'s zone', () => {
+    const budgets = [
+      // 90% of a $60 limit, but the stop is at 120%: 75% of the way.
+      budgetStatus({ percent: 90, spentUsd: 54, effectiveLimitUsd: 60, resetsAt: Date.UTC(2026, 1, 1), budget: { id: 'cc', name: 'Claude Code' } }),
+      // 85% with no hard stop: 85% of the way to its limit, the closest.
+      budgetStatus({ percent: 85, spentUsd: 21.25, effectiveLimitUsd: 25, resetsAt: Date.UTC(2026, 0, 16, 23), budget: { id: 'team', name: 'Team weekly', hardStopPercent: null } }),
+      budgetStatus({ percent: 99, run: 'run-7', budget: { id: 'runs', name: 'Agent runs' } }),
+      budgetStatus({ percent: 110, budget: { id: 'off', name: 'Off', enabled: false } }),
+    ];
+    const m = buildTrayModel(state({ budgets, timeZone: 'Asia/Kolkata' }));
+    const expected = 'Closest to its stop: Team weekly — $21.25 of $25 (85%), resets Jan 17, 04:30';
+    expect(labels(m.menu).slice(0, 2)).toEqual(['Today $0.00 · January $0.00', expected]);
+    expect(find(m.menu, expected)).toMatchObject({ action: { type: 'open-dashboard', budgetId: 'team' } });
+    expect(m.tooltip.split('\n')).toEqual(['Tollgate', 'Today $0.00 · January $0.00', expected]);
+  });
+
+  it('names the stop and a budget that never resets, and is left out without budgets', () => {
+    const m = buildTrayModel(state({ budgets: [budgetStatus({ percent: 96, spentUsd: 57.6, effectiveLimitUsd: 60 })] }));
+    expect(labels(m.menu)[1]).toBe('Closest to its stop: Claude Code — $57.60 of $60 (96%), stop at 120%, never resets');
+    expect(buildTrayModel(state()).tooltip).toBe('Tollgate\nToday $0.00 · January $0.00');
   });
 });
