@@ -2,7 +2,7 @@ import type { Budget } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
 import type { TokenUsage } from '../../contract/usage.js';
 import type { Pricer, PricingTarget } from '../pricing/pricer.js';
-import { DEFAULT_TOKENIZER_MARGIN, NOOP_TICKET, type AdmissionDecision, type AdmissionInput } from '../proxy/admission.js';
+import { DEFAULT_TOKENIZER_MARGIN, NOOP_TICKET, PAUSED_MESSAGE, type AdmissionDecision, type AdmissionInput } from '../proxy/admission.js';
 import type { Tokenizer } from '../tokens/tokenizer.js';
 import type { Audit } from './audit.js';
 import type { BudgetAlerts } from './alerts.js';
@@ -147,7 +147,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
   function admit(input: AdmissionInput): AdmissionDecision {
     const s = deps.settings();
     if (s.paused) {
-      return block(402, 'paused', 'Tollgate has paused all AI traffic. Resume it from the tray menu or the dashboard (Settings → Pause).', 'paused');
+      return block(402, 'paused', PAUSED_MESSAGE, 'paused');
     }
     const now = input.ts;
     const facts: CallFacts = { provider: input.provider, keyId: input.keyId, model: input.model, project: input.project, user: input.user, run: input.run };

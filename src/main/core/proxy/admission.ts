@@ -58,3 +58,6 @@ export interface Admission {
 
 /** The ticket of a call that holds no reservation: nothing to settle or give back. */
 export const NOOP_TICKET: AdmissionTicket = { progress: () => null, settle: () => {}, release: () => {} };
+
+/** What every call is told while "Pause all AI traffic" is on, metered or not. */
+export const PAUSED_MESSAGE = 'Tollgate has paused all AI traffic. Resume it from the tray menu or the dashboard (Settings → Pause).';

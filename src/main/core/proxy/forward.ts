@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProviderRoute } from '../providers/registry.js';
 import type { Operation, ProviderModule } from '../providers/types.js';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
+import { PAUSED_MESSAGE } from './admission.js';
+import { blockForm } from './block-form.js';
 import { newOutcome, type Arrival, type ProxyDeps } from './call.js';
 import { DECODE_CAP_BYTES } from './framing/decoded-body.js';
 import { sendProviderError } from './respond.js';
@@ -27,6 +29,13 @@ export function createForwarder(deps: ProxyDeps) {
     sendProviderError(res, provider, r.status, r.kind, r.message, headers ?? { 'x-tollgate-request-id': id });
   }
 
+  /** A budget block or the pause, in the form the calling tool stops on at once (block-form.ts); the status sent. */
+  function refuseBlock(a: Arrival, r: Refusal, headers: Record<string, string>): number {
+    const form = blockForm(a.req.headers, r.status, a.route.provider);
+    sendProviderError(a.res, form.provider, form.status, r.kind, r.message, { ...headers, 'x-tollgate-request-id': a.id });
+    return form.status;
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse, route: ProviderRoute, rest: string, rawQuery: string): void {
     const started = deps.clock.now();
     const t0 = performance.now();
@@ -39,7 +48,15 @@ export function createForwarder(deps: ProxyDeps) {
     const arrival: Arrival = { req, res, route, rest, query, rawQuery, ident, id, started, t0 };
     const settings = deps.settings();
     const op = provider.operation(req.method ?? 'GET', rest);
-    if (!op || !op.metered) return passThrough(arrival, settings.upstreamIdleTimeoutMs);
+    if (!op || !op.metered) {
+      // Pause stops everything bound for a provider, model lists and preconnects included; nothing is recorded
+      // because an unmetered call never is. Metered calls are paused by admission, which records the block.
+      if (settings.paused) {
+        refuseBlock(arrival, { status: 402, kind: 'paused', message: PAUSED_MESSAGE }, { 'x-tollgate-blocked': 'paused' });
+        return;
+      }
+      return passThrough(arrival, settings.upstreamIdleTimeoutMs);
+    }
 
     readBody(
       req,
@@ -78,7 +95,8 @@ export function createForwarder(deps: ProxyDeps) {
     const admitted = admit(deps.admission(), plan, out, json, body);
     if (!admitted.ok) {
       if (!admitted.blocked) return refuse(res, route.provider, admitted.refusal, id, out.headers);
-      refuse(res, route.provider, admitted.refusal, id, { ...admitted.headers, 'x-tollgate-request-id': id });
+      // The record keeps the status the client was actually sent.
+      out.status = refuseBlock(arrival, admitted.refusal, admitted.headers);
       return recorder.commit(plan, out, null, true);
     }
     const settings = deps.settings();
