@@ -20,9 +20,10 @@ import { createPricer } from './pricing/pricer.js';
 import { createProvidersApi } from './providers/api.js';
 import { createSettingsApi } from './settings/api.js';
 import { createStatusApi } from './status-api.js';
-import { createForwarder } from './proxy/forward.js';
+import { createForwarder, type ProxyDeps } from './proxy/forward.js';
 import { isLoopback } from './proxy/request-gate.js';
 import { createHttpServer } from './proxy/server.js';
+import { createWebSocketProxy } from './proxy/websocket/proxy.js';
 import type { BuiltinProvider } from './providers/index.js';
 import { createAgents, createProviderRegistry, type ProviderRegistry } from './providers/registry.js';
 import type { Secrets } from './secrets/secrets.js';
@@ -238,7 +239,7 @@ export function createCore(opts: CoreOptions): Core {
     ...usage.api,
     ...createExportApi({ ledger, keys, dayKey }),
   };
-  const forwarder = createForwarder({
+  const proxyDeps: ProxyDeps = {
     keys,
     pricer,
     admission: () => budgets.engine,
@@ -249,10 +250,13 @@ export function createCore(opts: CoreOptions): Core {
     log,
     requireTollgateKey: () => bound !== null && !isLoopback(bound.host),
     bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs,
-  });
+  };
+  const forwarder = createForwarder(proxyDeps);
+  const sockets = createWebSocketProxy(proxyDeps);
   const server = createHttpServer({
     registry: () => registry,
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
+    upgrade: (req, socket, head, m, q) => sockets.handle(req, socket, head, m.route, m.rest, q),
     admin: createAdminHttp({ api, token: () => adminToken, events, sessions }),
     dashboard: opts.dashboard
       ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
@@ -303,6 +307,7 @@ export function createCore(opts: CoreOptions): Core {
         persistence.stop();
         server.close(() => resolve());
         server.closeAllConnections();
+        sockets.close();
         agents.http.destroy();
         agents.https.destroy();
       });

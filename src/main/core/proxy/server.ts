@@ -1,13 +1,17 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { clientPathList } from '../providers/describe.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { createRequestGate, type Bound } from './request-gate.js';
 import { resolveRequestTarget } from './request-path.js';
 import { GENERIC_ERRORS, sendProviderError } from './respond.js';
+import { rejectUpgrade } from './websocket/reject.js';
 
 export interface HttpRoutes {
   registry: () => ProviderRegistry;
   forward: (req: IncomingMessage, res: ServerResponse, route: ReturnType<ProviderRegistry['match']> & object, rawQuery: string) => void;
+  /** WebSocket upgrades on provider routes (the Responses API's transport). */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer, route: ReturnType<ProviderRegistry['match']> & object, rawQuery: string) => void;
   admin: (req: IncomingMessage, res: ServerResponse, path: string) => void;
   /** The dashboard's static files (headless mode); returns false when it has nothing for the path. */
   dashboard?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
@@ -49,6 +53,21 @@ export function createHttpServer(routes: HttpRoutes): http.Server {
       'not_found',
       `No route for ${path}. Point your client at ${clientPathList()}.`,
     );
+  });
+  // An upgrade is a request like any other until it is accepted: the same Host and Origin checks keep a web page
+  // from opening a socket through Tollgate.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const { path, rawQuery, match, refusal } = resolveRequestTarget(req.url ?? '/', routes.registry());
+    const gate = checkRequest(req, routes.bound());
+    const verdict = gate.ok && refusal ? { ok: false as const, status: 400, reason: refusal } : gate;
+    const errors = match?.route.provider ?? GENERIC_ERRORS;
+    if (!verdict.ok) {
+      routes.onRefused?.(verdict.reason);
+      return rejectUpgrade(socket, verdict.status, errors.errorBody(verdict.status, verdict.status === 400 ? 'invalid_request' : 'permission', verdict.reason));
+    }
+    if (match && routes.upgrade) return routes.upgrade(req, socket, head, match, rawQuery);
+    rejectUpgrade(socket, 404, errors.errorBody(404, 'not_found', `No WebSocket endpoint at ${path}.`));
   });
   // Slow-loris: headers must arrive within 20 s and a whole request (not its answer: streams may run for
   // minutes) within 2 min; a body that stalls is cut off sooner by readBody's idle timer.
