@@ -35,7 +35,10 @@ export type ClientVerdict = { send: Buffer | string } | { reply: string };
 export function createResponseCalls(deps: ProxyDeps, recorder: Recorder, ctx: SocketContext, op: Operation) {
   const pending: Call[] = [];
 
-  /** Codex's in-band error, which it maps like an HTTP answer with that status. */
+  /**
+   * Codex's in-band error, which it maps like an HTTP answer with that status: for Codex every refusal of
+   * Tollgate's is the 400 it stops on and prints (any other status it retries or hides), for others the status.
+   */
   function errorFrame(r: Refusal): string {
     const form = blockForm(ctx.req.headers, r.status, ctx.route.provider);
     const error = (JSON.parse(codexErrorBody(r.kind, r.message)) as { error: unknown }).error;
@@ -52,6 +55,10 @@ export function createResponseCalls(deps: ProxyDeps, recorder: Recorder, ctx: So
     }
     if (type !== 'response.create') return { send: text };
     const body = Buffer.from(text);
+    const limit = deps.settings().bodyLimitBytes;
+    if (body.length > limit) {
+      return { reply: errorFrame({ status: 413, kind: 'too_large', message: `The request is larger than Tollgate's limit of ${limit} bytes (setting bodyLimitBytes).` }) };
+    }
     const arrival: Arrival = {
       req: ctx.req,
       // A WebSocket call has no HTTP response of its own; the stages it runs (prepare, admit, record) never touch it.

@@ -232,3 +232,41 @@ describe("Codex's WebSocket transport through Tollgate", () => {
   });
 });
 
+
+describe('limits on the WebSocket transport', () => {
+  it('a response.create over the body limit gets an error event and never reaches the upstream', async () => {
+    await tg.admin('settings.update', { bodyLimitBytes: 64 * 1024 });
+    try {
+      const c = await connect();
+      c.ws.send(JSON.stringify(body('turn', { instructions: 'x'.repeat(70 * 1024) })));
+      const [ev] = await c.next();
+      // Codex would retry a 413 it does not know; every refusal reaches it as the 400 it stops on.
+      expect(ev).toMatchObject({ type: 'error', status: 400, error: { code: 'too_large' } });
+      c.ws.close();
+      expect(fake.frames).toHaveLength(0);
+    } finally {
+      await tg.admin('settings.update', { bodyLimitBytes: 32 * 1024 * 1024 });
+    }
+  });
+
+  it('a response whose running cost passes the hard stop is cut off with an error event and recorded as cut off', async () => {
+    const created = await tg.admin<{ id: string }>('budgets.create', { name: 'ws stop', period: { kind: 'day' }, limitUsd: 0.05, hardStopPercent: 100, scope: { provider: 'openai' } });
+    expect(created.status).toBe(200);
+    try {
+      // About 100k output tokens at gpt-5's $10 per million: $1, far past the $0.05 stop.
+      fake.setScenario({ text: 'abcd'.repeat(100_000), chunks: 200 });
+      const before = (await records(tg.core, 0)).length;
+      const c = await connect();
+      c.ws.send(JSON.stringify(body('turn')));
+      const events = await c.next();
+      const last = events.at(-1)!;
+      expect(last).toMatchObject({ type: 'error', error: { code: 'budget_exceeded' } });
+      expect(events.some((e) => e.type === 'response.completed')).toBe(false);
+      const r = (await records(tg.core, before + 1)).at(-1)!;
+      expect(r.flags).toContain('cut-off');
+      expect(r.costUsd!).toBeLessThan(0.1);
+    } finally {
+      await tg.admin('budgets.delete', { id: created.body.data!.id });
+    }
+  });
+});
