@@ -32,6 +32,8 @@ export interface FakeWsUpstream {
   upgrades: { path: string; headers: IncomingHttpHeaders }[];
   /** Every text frame a client sent, parsed. */
   frames: Record<string, unknown>[];
+  /** Pings received from clients. */
+  pings: number;
   /** Every event frame the fake sent, in order. */
   sent: Record<string, unknown>[];
   setScenario(s: WsScenario): void;
@@ -43,6 +45,7 @@ export const WS_DEFAULT_USAGE = { input_tokens: 3207, input_tokens_details: { ca
 export async function startFakeWsUpstream(): Promise<FakeWsUpstream> {
   let scenario: WsScenario = {};
   const upgrades: FakeWsUpstream['upgrades'] = [];
+  let pings = 0;
   const frames: Record<string, unknown>[] = [];
   const sent: Record<string, unknown>[] = [];
   const server = http.createServer((_req, res) => res.writeHead(404).end());
@@ -57,7 +60,10 @@ export async function startFakeWsUpstream(): Promise<FakeWsUpstream> {
       socket.end(`HTTP/1.1 ${scenario.rejectStatus} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => ws.on('message', (data) => answer(ws, JSON.parse(data.toString()) as Record<string, unknown>)));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('ping', () => pings++);
+      ws.on('message', (data) => answer(ws, JSON.parse(data.toString()) as Record<string, unknown>));
+    });
   });
 
   let seq = 0;
@@ -100,6 +106,9 @@ export async function startFakeWsUpstream(): Promise<FakeWsUpstream> {
   return {
     url: `http://127.0.0.1:${port}`,
     upgrades,
+    get pings() {
+      return pings;
+    },
     frames,
     sent,
     setScenario: (s) => {

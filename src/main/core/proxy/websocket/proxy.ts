@@ -16,6 +16,8 @@ import { openUpstreamSocket } from './upstream-socket.js';
 const PASSED_HEADERS = ['x-codex-turn-state', 'x-models-etag', 'x-reasoning-included', 'openai-model', 'x-request-id'];
 /** The most of an upstream's refusal body passed on: it is an error message, never a stream. */
 const MAX_REFUSAL_BODY = 64 * 1024;
+/** How much of the upstream's answer may wait for a slow client before the upstream is paused. */
+const SLOW_CLIENT_BYTES = 1024 * 1024;
 
 /** Close codes a peer may send (RFC 6455 §7.4); others (1005, 1006: "none", "abnormal") are closed without one. */
 function sendableCode(code: number): number | undefined {
@@ -112,7 +114,11 @@ export function createWebSocketProxy(deps: ProxyDeps) {
     });
     upstream.on('message', (data: RawData, isBinary) => {
       if (client.readyState !== WebSocket.OPEN) return;
-      client.send(data, { binary: isBinary });
+      client.send(data, { binary: isBinary }, () => {
+        if (upstream.isPaused && client.bufferedAmount < SLOW_CLIENT_BYTES) upstream.resume();
+      });
+      // A client slower than the upstream: stop reading the upstream rather than buffer its answer in memory.
+      if (client.bufferedAmount >= SLOW_CLIENT_BYTES) upstream.pause();
       if (isBinary) return;
       const cut = calls.fromUpstream(data.toString());
       if (cut) {
@@ -122,6 +128,9 @@ export function createWebSocketProxy(deps: ProxyDeps) {
         upstream.terminate();
       }
     });
+    // Keep-alives reach the other side too, so neither end's idle timer closes a socket the other still uses.
+    client.on('ping', (d) => upstream.readyState === WebSocket.OPEN && upstream.ping(d));
+    upstream.on('ping', (d) => client.readyState === WebSocket.OPEN && client.ping(d));
     client.on('close', (code, reason) => {
       calls.closed('the client closed the WebSocket mid-response');
       closeWith(upstream, code, reason);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTollgate, type Tollgate } from '../../../../support/harness.js';
 import { startFakeWsUpstream, type FakeWsUpstream } from '../../../../support/fake-ws-upstream.js';
-import { records } from '../../../../support/wait.js';
+import { records, waitFor } from '../../../../support/wait.js';
 
 let fake: FakeWsUpstream;
 let tg: Tollgate;
@@ -234,6 +234,17 @@ describe("Codex's WebSocket transport through Tollgate", () => {
 
 
 describe('limits on the WebSocket transport', () => {
+  it("a client's pings reach the upstream, so neither end's idle timer closes a socket in use", async () => {
+    const c = await connect();
+    const pongs = new Promise((r) => c.ws.once('pong', r));
+    const seen = fake.pings;
+    c.ws.ping();
+    await pongs;
+    await waitFor(() => fake.pings > seen, 2000, 'the ping upstream');
+    c.ws.close();
+  });
+
+
   it('a response.create over the body limit gets an error event and never reaches the upstream', async () => {
     await tg.admin('settings.update', { bodyLimitBytes: 64 * 1024 });
     try {
