@@ -105,9 +105,13 @@ function withoutNullUsage(raw: string, data: string, at: number, end: number): s
  * is removed, so the client gets exactly the stream it asked for. Only a chunk whose `usage` is an object is
  * parsed; text is measured by a string scan (stream-scan.ts).
  */
+/** What include_usage adds to every chunk in OpenAI's spelling, last in the chunk (see withoutNullUsage). */
+const NULL_USAGE = ',"usage":null';
+
 function chatStreamMeter(prepared: PreparedCall): StreamMeter {
   const m = emptyMetered();
   return {
+    injectedField: prepared.injectedUsage ? NULL_USAGE : undefined,
     onEvent(_event, data, raw) {
       if (data === '[DONE]') return raw;
       if (!m.responseModel) m.responseModel = stringValue(data, 'model');
