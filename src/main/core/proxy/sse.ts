@@ -43,14 +43,19 @@ function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
   // A CR ended the last chunk: if the next one starts with LF, that LF belongs to the same line ending.
   let skipLF = false;
 
-  function field(line: string) {
-    if (line.charCodeAt(0) === COLON) return;
-    const c = line.indexOf(':');
-    const name = c === -1 ? line : line.slice(0, c);
-    let value = c === -1 ? '' : line.slice(c + 1);
-    if (value.charCodeAt(0) === SPACE) value = value.slice(1);
-    if (name === 'data') data = data === null ? value : `${data}\n${value}`;
-    else if (name === 'event') event = value;
+  // Reads the line buf[start, end) in place: one slice for a data or event value, none for anything else.
+  function field(start: number, end: number) {
+    if (buf.charCodeAt(start) === COLON) return;
+    let c = buf.indexOf(':', start);
+    if (c === -1 || c > end) c = end;
+    const name = c - start;
+    const isData = name === 4 && buf.startsWith('data', start);
+    if (!isData && !(name === 5 && buf.startsWith('event', start))) return;
+    let v = c + 1;
+    if (v < end && buf.charCodeAt(v) === SPACE) v++;
+    const value = v >= end ? '' : buf.slice(v, end);
+    if (isData) data = data === null ? value : `${data}\n${value}`;
+    else event = value;
   }
 
   function dispatch(end: number) {
@@ -94,7 +99,7 @@ function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
           } else skipLF = true;
         }
         const empty = end === pos;
-        if (!empty) field(buf.slice(pos, end));
+        if (!empty) field(pos, end);
         pos = next;
         if (empty) dispatch(next);
       }
@@ -102,7 +107,7 @@ function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
     },
     end() {
       if (pos < buf.length) {
-        field(buf.slice(pos));
+        field(pos, buf.length);
         pos = buf.length;
       }
       if (frameStart < buf.length) dispatch(buf.length);
