@@ -7,6 +7,7 @@ import { messages } from '../src/main/core/providers/anthropic/messages.js';
 import { createGeminiRoutes } from '../src/main/core/providers/gemini/operations.js';
 import { chatCompletions, responses } from '../src/main/core/providers/openai/operations.js';
 import type { Operation, PreparedCall } from '../src/main/core/providers/types.js';
+import { createSseFilter, createSseTap } from '../src/main/core/proxy/sse.js';
 
 const words = (i: number) => ` word${i} and some more text`;
 const chat = (injected: boolean) => {
@@ -55,3 +56,38 @@ bench('openai chat (client usage)', chatCompletions(opts), plain, chat(false));
 bench('openai responses', responses(), plain, resp);
 bench('anthropic messages', messages(), plain, anthropic);
 bench('gemini streamGenerate', createGeminiRoutes()('POST', '/v1beta/models/gemini-2.5-flash:streamGenerateContent')!, plain, gemini);
+
+/** The whole injected-usage stream path: 20 upstream chunks (one frame each) through the filter or the tap. */
+function benchPipe(name: string, injected: boolean) {
+  const chunks = chat(injected).map(([, d]) => Buffer.from(`data: ${d}\n\n`));
+  const op = chatCompletions(opts);
+  let bytes = 0;
+  const write = (b: Buffer | string) => {
+    bytes += typeof b === 'string' ? Buffer.byteLength(b) : b.length;
+  };
+  const run = () => {
+    const m = op.createStreamMeter(injected ? inj : plain);
+    if (injected) {
+      const f = createSseFilter(m, write, () => {});
+      for (const c of chunks) f.push(c);
+      f.flush();
+    } else {
+      const tap = createSseTap(m, () => {});
+      for (const c of chunks) {
+        write(c);
+        tap.push(c);
+      }
+      tap.end();
+    }
+    return m.result();
+  };
+  for (let i = 0; i < 20000; i++) run();
+  const N = 100000;
+  bytes = 0;
+  const t = process.cpuUsage();
+  for (let i = 0; i < N; i++) run();
+  const c = process.cpuUsage(t);
+  console.log(`${name.padEnd(28)} ${((c.user + c.system) / N).toFixed(2)} µs / 20-chunk stream  bytes out=${bytes / N}`);
+}
+benchPipe('sse filter (injected)', true);
+benchPipe('sse tap (client usage)', false);

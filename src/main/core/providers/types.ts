@@ -44,6 +44,12 @@ export interface PreparedCall {
 export interface StreamMeter {
   onEvent(event: string | undefined, data: string, raw: string): string;
   result(): MeteredUsage;
+  /**
+   * Filter mode: a field Tollgate's request change adds to every event, in the upstream's usual spelling. The
+   * filter cuts it out of each chunk wherever an object closes right after it, before the meter reads
+   * the event, so an unchanged chunk goes on as it came; the meter still removes any other spelling itself.
+   */
+  injectedField?: string;
 }
 
 export interface Operation {

@@ -8,6 +8,7 @@ const LF = 10;
 const CR = 13;
 const COLON = 58;
 const SPACE = 32;
+const CLOSE_BRACE = 125;
 
 /**
  * Receives each frame: its event type, its data (null when it had no data line) and its exact text. `tail`
@@ -22,6 +23,8 @@ interface SseScanner {
   end(): void;
   /** Text received but not yet part of a whole frame. */
   pending(): string;
+  /** Whether every character received so far belongs to a frame already handed over. */
+  idle(): boolean;
 }
 
 /**
@@ -40,14 +43,19 @@ function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
   // A CR ended the last chunk: if the next one starts with LF, that LF belongs to the same line ending.
   let skipLF = false;
 
-  function field(line: string) {
-    if (line.charCodeAt(0) === COLON) return;
-    const c = line.indexOf(':');
-    const name = c === -1 ? line : line.slice(0, c);
-    let value = c === -1 ? '' : line.slice(c + 1);
-    if (value.charCodeAt(0) === SPACE) value = value.slice(1);
-    if (name === 'data') data = data === null ? value : `${data}\n${value}`;
-    else if (name === 'event') event = value;
+  // Reads the line buf[start, end) in place: one slice for a data or event value, none for anything else.
+  function field(start: number, end: number) {
+    if (buf.charCodeAt(start) === COLON) return;
+    let c = buf.indexOf(':', start);
+    if (c === -1 || c > end) c = end;
+    const name = c - start;
+    const isData = name === 4 && buf.startsWith('data', start);
+    if (!isData && !(name === 5 && buf.startsWith('event', start))) return;
+    let v = c + 1;
+    if (v < end && buf.charCodeAt(v) === SPACE) v++;
+    const value = v >= end ? '' : buf.slice(v, end);
+    if (isData) data = data === null ? value : `${data}\n${value}`;
+    else event = value;
   }
 
   function dispatch(end: number) {
@@ -91,7 +99,7 @@ function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
           } else skipLF = true;
         }
         const empty = end === pos;
-        if (!empty) field(buf.slice(pos, end));
+        if (!empty) field(pos, end);
         pos = next;
         if (empty) dispatch(next);
       }
@@ -99,7 +107,7 @@ function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
     },
     end() {
       if (pos < buf.length) {
-        field(buf.slice(pos));
+        field(pos, buf.length);
         pos = buf.length;
       }
       if (frameStart < buf.length) dispatch(buf.length);
@@ -108,6 +116,7 @@ function createSseScanner(onFrame: OnFrame, maxFrame = MAX_FRAME): SseScanner {
       frameStart = 0;
     },
     pending: () => buf.slice(frameStart),
+    idle: () => frameStart === buf.length,
   };
 }
 
@@ -141,18 +150,59 @@ export function createSseTap(meter: StreamMeter, onEvent: () => void): SseTap {
   };
 }
 
+/** `text` without each `field` that an object's closing brace follows; the same string when it has none. */
+function cutField(text: string, field: string): string {
+  let i = text.indexOf(field);
+  if (i === -1) return text;
+  let out = '';
+  let from = 0;
+  while (i !== -1) {
+    const next = i + field.length;
+    if (text.charCodeAt(next) === CLOSE_BRACE) {
+      out += text.slice(from, i);
+      from = next;
+    }
+    i = text.indexOf(field, next);
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/**
+ * The shape a stream's first bytes show, without decoding them: 'unknown' when they hold only ASCII
+ * whitespace or start with a byte past ASCII (which may be Unicode whitespace: the text test decides).
+ */
+function shapeOf(chunk: Buffer): 'unknown' | 'sse' | 'json' {
+  for (let i = 0; i < chunk.length; i++) {
+    const c = chunk[i]!;
+    if (c === SPACE || c === LF || c === CR || c === 9 || c === 11 || c === 12) continue;
+    if (c >= 0x80) return 'unknown';
+    return c === 123 || c === 91 ? 'json' : 'sse';
+  }
+  return 'unknown';
+}
+
 /**
  * Filter mode, used only when Tollgate changed what the stream carries (it asked for a usage chunk the client
  * did not): whole frames are parsed and passed to the meter, which returns what the client gets. A frame is
  * written the moment its terminating blank line arrives, which is the earliest any SSE client could use it.
+ *
+ * The common chunk is cheap: the field the injection adds (`StreamMeter.injectedField`) is cut out of its bytes
+ * first (one string search), and when nothing was cut, the meter passes every frame unchanged and the chunk
+ * ends where a frame does, the client gets the chunk's own bytes rather than re-encoded text.
  */
-export function createSseFilter(meter: StreamMeter, write: (text: string) => void, onEvent: () => void): { push(chunk: Buffer): void; flush(): void } {
+export function createSseFilter(
+  meter: StreamMeter,
+  write: (data: Buffer | string) => void,
+  onEvent: () => void,
+): { push(chunk: Buffer): void; flush(): void } {
   const decoder = new StringDecoder('utf8');
   let out = '';
   let dropped = false;
+  let changed = false;
   const scanner = createSseScanner((event, data, raw, tail) => {
     if (tail) {
       if (!dropped) out += raw;
+      else changed = true;
       return;
     }
     if (data === null) {
@@ -162,6 +212,7 @@ export function createSseFilter(meter: StreamMeter, write: (text: string) => voi
     }
     const text = meter.onEvent(event, data, raw);
     dropped = text === '';
+    if (text !== raw) changed = true;
     out += text;
     onEvent();
   });
@@ -169,21 +220,27 @@ export function createSseFilter(meter: StreamMeter, write: (text: string) => voi
   // A server that ignored `stream: true` answers one JSON body: it passes unchanged and is metered whole.
   let shape: 'unknown' | 'sse' | 'json' = 'unknown';
   let whole = '';
+  // Everything received so far has been written, and the decoder holds no part of a character.
+  let aligned = true;
   const emit = () => {
     if (out) write(out);
     out = '';
   };
   return {
-    push(chunk) {
+    push(input) {
       if (passthrough) {
-        write(decoder.write(chunk));
+        write(decoder.write(input));
         return;
       }
-      let text = decoder.write(chunk);
+      if (input.length === 0) return;
+      if (shape === 'unknown' && whole === '') shape = shapeOf(input);
+      const decoded = decoder.write(input);
+      let text = shape === 'sse' && meter.injectedField ? cutField(decoded, meter.injectedField) : decoded;
       if (shape === 'unknown') {
         const first = /\S/.exec(whole + text);
         if (!first) {
           whole += text;
+          aligned = false;
           return;
         }
         shape = first[0] === '{' || first[0] === '[' ? 'json' : 'sse';
@@ -195,10 +252,20 @@ export function createSseFilter(meter: StreamMeter, write: (text: string) => voi
         write(text);
         return;
       }
+      changed = false;
       if (!scanner.feed(text)) {
         // Not SSE as we know it: stop filtering and hand everything over unchanged.
         out += scanner.pending();
         passthrough = true;
+        emit();
+        return;
+      }
+      const wasAligned = aligned;
+      aligned = scanner.idle() && input[input.length - 1]! < 0x80;
+      if (wasAligned && aligned && !changed && text === decoded) {
+        out = '';
+        write(input);
+        return;
       }
       emit();
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSseFilter, createSseTap } from '../../../../src/main/core/proxy/sse.js';
+import { chatCompletions } from '../../../../src/main/core/providers/openai/operations.js';
 import type { MeteredUsage, StreamMeter } from '../../../../src/main/core/providers/types.js';
 
 /** A meter that records events and drops those whose data is "drop". */
@@ -76,5 +77,42 @@ describe('a stream that is one JSON body after all', () => {
     filter.flush();
     expect(out).toBe(body);
     expect(events).toEqual([[undefined, body]]);
+  });
+});
+
+describe('the injected usage field', () => {
+  const op = chatCompletions({ injectStreamUsage: true, outputCapField: 'max_completion_tokens' });
+  const chunk = (content: string, usage: string) =>
+    `data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}}}]${usage}}\n\n`;
+  const clientStream = chunk('café ', '') + chunk('😀 "usage":null}', '') + 'data: [DONE]\n\n';
+  const upstream =
+    chunk('café ', ',"usage":null') +
+    chunk('😀 "usage":null}', ',"usage":null') +
+    'data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}\n\n' +
+    'data: [DONE]\n\n';
+
+  it('is cut byte for byte, whatever the chunking, and the usage is still metered', () => {
+    const bytes = Buffer.from(upstream);
+    for (const size of [1, 5, 13, 14, 64, bytes.length]) {
+      const meter = op.createStreamMeter({ changed: true, injectedUsage: true });
+      const parts: Buffer[] = [];
+      const filter = createSseFilter(meter, (d) => parts.push(Buffer.from(d)), () => {});
+      for (let i = 0; i < bytes.length; i += size) filter.push(bytes.subarray(i, i + size));
+      filter.flush();
+      expect(Buffer.concat(parts).toString(), `${size}-byte chunks`).toBe(clientStream);
+      expect(meter.result().usage?.inputTokens).toBe(3);
+    }
+  });
+
+  it('a chunk of whole frames with nothing to change is written as the very buffer that came', () => {
+    const meter = op.createStreamMeter({ changed: true, injectedUsage: true });
+    const written: (Buffer | string)[] = [];
+    const filter = createSseFilter(meter, (d) => written.push(d), () => {});
+    const frames = upstream.split(/(?<=\n\n)/).map((f) => Buffer.from(f));
+    for (const f of frames) filter.push(f);
+    filter.flush();
+    expect(written[0]).toBe(chunk('café ', '')); // the field was cut: text
+    expect(written).toHaveLength(3); // the usage frame is dropped
+    expect(written[2]).toBe(frames[3]); // [DONE] as it came
   });
 });
