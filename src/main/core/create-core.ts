@@ -14,6 +14,7 @@ import { createKeysApi } from './keys/api.js';
 import { createKeyRing, type KeyRing } from './keys/key-ring.js';
 import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
+import { PRICE_CORRECTIONS } from './pricing/corrections.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricingApi } from './pricing/api.js';
 import { createPricer } from './pricing/pricer.js';
@@ -194,6 +195,7 @@ export function createCore(opts: CoreOptions): Core {
     storePath: opts.store.path,
     problems: [...problems, ...budgets.problems(), ...persistence.problems()],
     priceSource: db.source,
+    priceCorrections: PRICE_CORRECTIONS.map((c) => ({ id: c.id, models: [...c.models], note: c.note, url: c.url })),
     startedAt,
     timezone: resolveZone(settings.timezone),
     hardStopEnforcement: settings.hardStopEnforcement,
