@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import type { RequestRecord } from '../../contract/usage.js';
+import type { Pricer, PricingTarget } from '../pricing/pricer.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { parseClaudeCodeLine } from './claude-code.js';
+import { newCodexState, parseCodexLine } from './codex.js';
+import type { LogEntry } from './entry.js';
+import { loadImportState, rememberSeen, type ImportSnapshot } from './import-state.js';
+import { readNewLines } from './line-reader.js';
+import { listLogFiles } from './scan.js';
+import { entryToRecord } from './to-record.js';
+
+export const BACKFILL_MS = 30 * 24 * 3600_000;
+
+export interface CodingLogImporterDeps {
+  claudeRoots: readonly string[];
+  codexRoots: readonly string[];
+  pricer: Pricer;
+  /** How calls to a route are priced (anthropic, openai). */
+  target: (providerId: string) => PricingTarget;
+  record: (r: RequestRecord) => void;
+  /** Whether the proxy already recorded the call with this upstream id. */
+  proxied: (upstreamId: string) => boolean;
+  nextId: () => string;
+  clock: Clock;
+  log: Logger;
+  initial?: unknown;
+  onChange: () => void;
+  /** The poll that backs up fs.watch (which misses events on some file systems). */
+  pollMs?: number;
+}
+
+export interface CodingLogImporter {
+  start(): void;
+  stop(): void;
+  /** Reads every log's new lines now; resolves to how many calls were recorded. */
+  sync(): Promise<number>;
+  snapshot(): ImportSnapshot;
+}
+
+/**
+ * Imports spend that never passed the proxy from Claude Code transcripts and Codex rollouts: each file is read
+ * from where it was read to last, complete lines only; the first run takes the last 30 days.
+ */
+export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImporter {
+  const { files, seen } = loadImportState(d.initial);
+  const watchers: fs.FSWatcher[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = false;
+
+  function take(e: LogEntry, cutoff: number): boolean {
+    if (e.ts < cutoff) return false;
+    if (e.dedupeKeys.some((k) => seen.has(k))) return false;
+    if (e.upstreamId && d.proxied(e.upstreamId)) {
+      for (const k of e.marks) rememberSeen(seen, k);
+      return false;
+    }
+    for (const k of e.marks) rememberSeen(seen, k);
+    d.record(entryToRecord(e, d.nextId(), d.pricer, d.target(e.provider)));
+    return true;
+  }
+
+  async function readFile(file: string, kind: 'claude' | 'codex', cutoff: number): Promise<number> {
+    let prev = files.get(file) ?? null;
+    if (prev) {
+      const st = await fs.promises.stat(file);
+      // Rotated (a new inode) or truncated (shorter than where it was read to): read it again from the start,
+      // with a clean Codex state; calls already taken are recognised by their keys.
+      if (st.ino !== prev.ino || st.size < prev.offset) prev = null;
+      else if (st.size === prev.offset) return 0;
+    }
+    const codex = kind === 'codex' ? { ...newCodexState(), ...(prev?.codex ?? {}) } : undefined;
+    const entries: (LogEntry & { fromCount?: boolean })[] = [];
+    const cursor = await readNewLines(file, prev, (line) => {
+      const e = codex ? parseCodexLine(line, codex) : parseClaudeCodeLine(line);
+      if (e) entries.push(e);
+    });
+    if (!cursor) return 0;
+    let n = 0;
+    for (const e of entries) {
+      // A rollout that writes per-response records counts those; its token_count lines repeat the same calls.
+      if (e.fromCount && codex?.hasRecords) continue;
+      if (take(e, cutoff)) n++;
+    }
+    if (!prev || prev.ino !== cursor.ino || prev.offset !== cursor.offset || n > 0) {
+      files.set(file, { ...cursor, ...(codex ? { codex } : {}) });
+      d.onChange();
+    }
+    return n;
+  }
+
+  async function syncOnce(): Promise<number> {
+    const cutoff = d.clock.now() - BACKFILL_MS;
+    let n = 0;
+    for (const [roots, kind] of [[d.claudeRoots, 'claude'], [d.codexRoots, 'codex']] as const) {
+      for (const root of roots) {
+        for (const file of await listLogFiles(root, cutoff)) {
+          try {
+            n += await readFile(file, kind, cutoff);
+          } catch (err) {
+            d.log.warn('could not read a coding tool log', { error: (err as Error).message });
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  function sync(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let n = 0;
+      do {
+        again = false;
+        n += await syncOnce();
+      } while (again && !stopped);
+      running = null;
+      return n;
+    })();
+    return running;
+  }
+
+  const kick = () => {
+    if (!stopped) sync().catch((err: unknown) => d.log.warn('coding tool log import failed', { error: (err as Error).message }));
+  };
+
+  return {
+    start() {
+      stopped = false;
+      for (const root of [...d.claudeRoots, ...d.codexRoots]) {
+        try {
+          const w = fs.watch(root, { recursive: true }, kick);
+          w.on('error', () => w.close());
+          watchers.push(w);
+        } catch {
+          // The folder does not exist (yet), or the platform cannot watch it: the poll covers it.
+        }
+      }
+      timer = setInterval(kick, d.pollMs ?? 1000);
+      timer.unref();
+      kick();
+    },
+    stop() {
+      stopped = true;
+      for (const w of watchers.splice(0)) w.close();
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    sync,
+    snapshot: () => ({ version: 1, files: Object.fromEntries(files), seen: [...seen] }),
+  };
+}
