@@ -70,7 +70,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
       // Rotated (a new inode) or truncated (shorter than where it was read to): read it again from the start,
       // with a clean Codex state; calls already taken are recognised by their keys.
       if (st.ino !== prev.ino || st.size < prev.offset) prev = null;
-      else if (st.size === prev.offset) return 0;
+      else if (st.size === prev.offset && st.mtimeMs === prev.mtimeMs) return 0;
     }
     const codex = kind === 'codex' ? { ...newCodexState(), ...(prev?.codex ?? {}) } : undefined;
     const entries: (LogEntry & { fromCount?: boolean })[] = [];

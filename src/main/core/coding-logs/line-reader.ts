@@ -4,6 +4,18 @@ import fs from 'node:fs/promises';
 export interface FileCursor {
   ino: number;
   offset: number;
+  /** The file's first line (up to 256 bytes, hex): a file deleted and rewritten may get the same inode back. */
+  head?: string;
+  mtimeMs?: number;
+}
+
+const HEAD_BYTES = 256;
+
+async function headOf(fh: fs.FileHandle): Promise<string> {
+  const buf = Buffer.alloc(HEAD_BYTES);
+  const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+  const nl = buf.subarray(0, bytesRead).indexOf(10);
+  return buf.subarray(0, nl === -1 ? bytesRead : nl).toString('hex');
 }
 
 const CHUNK = 64 * 1024;
@@ -22,7 +34,9 @@ export async function readNewLines(file: string, cursor: FileCursor | null, onLi
   }
   try {
     const st = await fh.stat();
-    let offset = cursor && cursor.ino === st.ino && cursor.offset <= st.size ? cursor.offset : 0;
+    const head = await headOf(fh);
+    const same = cursor !== null && cursor.ino === st.ino && cursor.offset <= st.size && (cursor.head === undefined || head.startsWith(cursor.head) || cursor.head.startsWith(head));
+    let offset = same ? cursor.offset : 0;
     const buf = Buffer.allocUnsafe(CHUNK);
     let pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -47,7 +61,7 @@ export async function readNewLines(file: string, cursor: FileCursor | null, onLi
         pendingBytes += bytesRead - start;
       }
     }
-    return { ino: st.ino, offset };
+    return { ino: st.ino, offset, head, mtimeMs: st.mtimeMs };
   } finally {
     await fh.close();
   }
