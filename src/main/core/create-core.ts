@@ -230,7 +230,7 @@ export function createCore(opts: CoreOptions): Core {
   const settingsAccess = { settings: () => settings, updateSettings };
   const codingLogs: CodingLogImporter | null = opts.codingLogs
     ? fromStored('codingLogs', (initial) =>
-        wireCodingLogs({ ...opts.codingLogs!, ledger, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()) }))
+        wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()) }))
     : null;
   const syncCodingLogs = () => {
     if (!codingLogs || !bound) return;

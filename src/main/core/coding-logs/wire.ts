@@ -14,6 +14,8 @@ export interface CodingLogWiring {
   codexRoots: readonly string[];
   pollMs?: number;
   ledger: { record(r: RequestRecord): void; recent(f: { limit: number }): RequestRecord[] };
+  /** Budgets count imported spend too (it never passed admission). */
+  budgets: { addExternal(r: RequestRecord): void };
   events: Emitter<{ 'request.recorded': RequestRecord }>;
   pricer: Pricer;
   clock: Clock;
@@ -42,7 +44,10 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     pricer: w.pricer,
     // Route ids and price-database ids coincide for the two providers the tools call.
     target: (id) => ({ routeId: id, pricingProviderId: id, free: false }),
-    record: (r) => w.ledger.record(r),
+    record: (r) => {
+      w.ledger.record(r);
+      w.budgets.addExternal(r);
+    },
     proxied: (id) => proxied.has(id),
     nextId: createIdGenerator('log'),
     clock: w.clock,
