@@ -67,6 +67,20 @@ describe('coding-tool logs in the core', () => {
     expect(after.body.data!.rows.find((r) => r.project === '/home/u/codex-proj')?.requests).toBe(1);
   });
 
+  it('counts imported spend in the budgets it falls under', async () => {
+    const created = await tg.admin<{ id: string }>('budgets.create', { name: 'proj', scope: { project: '/home/u/proj' }, period: { kind: 'day' }, limitUsd: 10, hardStopPercent: null });
+    expect(created.status).toBe(200);
+    const id = (created.body as { data: { id: string } }).data.id;
+    fs.appendFileSync(claudeFile, claudeLine({ msgId: 'msg_budget', requestId: 'req_b', input: 10, write1h: 2000, output: 100 }) + '\n');
+    const status = await eventually(async () => {
+      const list = (await tg.admin<{ budget: { id: string }; spentUsd: number }[]>('budgets.list')).body as { data: { budget: { id: string }; spentUsd: number }[] };
+      const row = list.data.find((r) => r.budget.id === id);
+      return row && row.spentUsd > 0.005 ? row : null;
+    }, 3000, 'budget spend');
+    // Seeded from the day's recorded spend (msg_direct) when it was made, plus the new call ($6/MTok 1-hour writes).
+    expect(status.spentUsd).toBeCloseTo(0.004125 + 0.01353, 12);
+  });
+
   it('stops importing when the setting is turned off', async () => {
     expect((await tg.admin('settings.update', { importCodingLogs: false })).status).toBe(200);
     const n = (await logRecords()).length;
