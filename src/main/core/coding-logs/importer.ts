@@ -29,6 +29,11 @@ export interface CodingLogImporterDeps {
   onChange: () => void;
   /** The poll that backs up fs.watch (which misses events on some file systems). */
   pollMs?: number;
+  /**
+   * A line is taken once it is this old (default 1 s): a call that also passed the proxy is recorded there when its
+   * stream ends, which can be a moment after the tool wrote the line; until then its upstream id is unknown here.
+   */
+  graceMs?: number;
 }
 
 export interface CodingLogImporter {
@@ -49,7 +54,19 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
   let again = false;
-  let stopped = false;
+  // Until start(), only sync() reads: no watchers, polls or retries.
+  let stopped = true;
+  const grace = d.graceMs ?? 1000;
+  let retry: NodeJS.Timeout | null = null;
+  /** One timer for the earliest deferred line. */
+  const later = (ms: number) => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      kick();
+    }, Math.max(10, ms + 10));
+    retry.unref();
+  };
 
   function take(e: LogEntry, cutoff: number): boolean {
     if (e.ts < cutoff) return false;
@@ -74,9 +91,18 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     }
     const codex = kind === 'codex' ? { ...newCodexState(), ...(prev?.codex ?? {}) } : undefined;
     const entries: (LogEntry & { fromCount?: boolean })[] = [];
+    const now = d.clock.now();
     const cursor = await readNewLines(file, prev, (line) => {
+      const before = codex ? { ...codex } : null;
       const e = codex ? parseCodexLine(line, codex) : parseClaudeCodeLine(line);
+      if (e && now - e.ts < grace) {
+        // Too fresh: read it again once the grace has passed, with the state as it was before it.
+        if (codex && before) Object.assign(codex, before);
+        later(e.ts + grace - now);
+        return false;
+      }
       if (e) entries.push(e);
+      return true;
     });
     if (!cursor) return 0;
     let n = 0;
@@ -150,7 +176,9 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
       stopped = true;
       for (const w of watchers.splice(0)) w.close();
       if (timer) clearInterval(timer);
+      if (retry) clearTimeout(retry);
       timer = null;
+      retry = null;
     },
     sync,
     snapshot: () => ({ version: 1, files: Object.fromEntries(files), seen: [...seen] }),

@@ -24,8 +24,9 @@ const CHUNK = 64 * 1024;
  * Reads the complete lines of a file after a cursor, one at a time, so a month of logs never sits in memory.
  * A half-written last line (no newline yet) is left for the next read: the cursor stops before it. A file whose
  * inode changed or that shrank below the cursor was rotated or truncated, and is read again from the start.
+ * `onLine` returning false stops the read before that line: the cursor then points at it.
  */
-export async function readNewLines(file: string, cursor: FileCursor | null, onLine: (line: string) => void): Promise<FileCursor | null> {
+export async function readNewLines(file: string, cursor: FileCursor | null, onLine: (line: string) => boolean | void): Promise<FileCursor | null> {
   let fh: fs.FileHandle;
   try {
     fh = await fs.open(file, 'r');
@@ -49,11 +50,11 @@ export async function readNewLines(file: string, cursor: FileCursor | null, onLi
       for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < bytesRead; nl = buf.indexOf(10, start)) {
         const part = buf.subarray(start, nl);
         const line = pendingBytes ? Buffer.concat([...pending, part]).toString('utf8') : part.toString('utf8');
+        if (line.trim() && onLine(line) === false) return { ino: st.ino, offset, head, mtimeMs: st.mtimeMs };
         offset += pendingBytes + part.length + 1;
         pending = [];
         pendingBytes = 0;
         start = nl + 1;
-        if (line.trim()) onLine(line);
       }
       if (start < bytesRead) {
         // Copied: the read buffer is reused for the next chunk.

@@ -12,7 +12,7 @@ import { claudeApiErrorLine, claudeLine, claudeUserLine, codexCount, codexMeta, 
 
 const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
 
-function setup(opts: { proxied?: string[]; initial?: unknown } = {}) {
+function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number } = {}) {
   const root = tempDir();
   const claude = path.join(root, 'claude', 'projects');
   const codex = path.join(root, 'codex', 'sessions');
@@ -33,6 +33,7 @@ function setup(opts: { proxied?: string[]; initial?: unknown } = {}) {
       log: createSilentLogger(),
       initial,
       onChange: () => {},
+      graceMs: opts.graceMs ?? 0,
     });
   return {
     importer: make(opts.initial),
@@ -126,6 +127,18 @@ describe('Claude Code transcripts', () => {
     fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_2', input: 1000 }), claudeLine({ msgId: 'msg_3', input: 1000 })));
     expect(await restarted.sync()).toBe(1);
     expect(s.recorded.map((r) => r.upstreamId)).toEqual(['msg_1', 'msg_2', 'msg_3']);
+  });
+});
+
+describe('fresh lines', () => {
+  it('are taken only after the grace (the proxy may still be recording the same call), Codex state intact', async () => {
+    const s = setup({ graceMs: 400 });
+    const turn = { input: 1200, cached: 300, output: 80, reasoning: 20 };
+    fs.writeFileSync(s.codexFile, lines(codexMeta(), codexTurn('gpt-5'), codexCount(turn, turn)));
+    expect(await s.importer.sync()).toBe(0);
+    await new Promise((r) => setTimeout(r, 450));
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded[0]!.costUsd).toBeCloseTo(0.0019625, 12);
   });
 });
 

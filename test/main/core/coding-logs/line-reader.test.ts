@@ -6,7 +6,9 @@ import { tempDir } from '../../../support/harness.js';
 
 async function read(file: string, cursor: FileCursor | null) {
   const lines: string[] = [];
-  const next = await readNewLines(file, cursor, (l) => lines.push(l));
+  const next = await readNewLines(file, cursor, (l) => {
+    lines.push(l);
+  });
   return { lines, next };
 }
 
@@ -42,6 +44,15 @@ describe('readNewLines', () => {
     fs.renameSync(file, path.join(dir, 'old.jsonl'));
     fs.writeFileSync(file, '{"d":4}\n{"e":5}\n{"f":6}\n');
     expect((await read(file, again)).lines).toEqual(['{"d":4}', '{"e":5}', '{"f":6}']);
+  });
+
+  it('stops before a line the reader refuses, and resumes at it', async () => {
+    const file = path.join(tempDir(), 's.jsonl');
+    fs.writeFileSync(file, '{"a":1}\n{"b":2}\n');
+    const seen: string[] = [];
+    const c = await readNewLines(file, null, (l) => (l.includes('b') ? false : void seen.push(l)));
+    expect(c!.offset).toBe(8);
+    expect((await read(file, c)).lines).toEqual(['{"b":2}']);
   });
 
   it('a missing file is no cursor', async () => {
