@@ -13,6 +13,26 @@ import { entryToRecord } from './to-record.js';
 
 export const BACKFILL_MS = 30 * 24 * 3600_000;
 
+const tokensOf = (e: LogEntry) => e.usage.inputTokens + e.usage.outputTokens;
+
+/**
+ * Lines read together that are the same call (a reply written once per content block) are one entry: the one
+ * with the most tokens, in the place of the first, as ccusage does.
+ */
+function largestOfEach<E extends LogEntry>(entries: E[]): E[] {
+  const at = new Map<string, number>();
+  const out: E[] = [];
+  for (const e of entries) {
+    const key = e.dedupeKeys[0];
+    const i = key === undefined ? undefined : at.get(key);
+    if (i === undefined) {
+      if (key !== undefined) at.set(key, out.length);
+      out.push(e);
+    } else if (tokensOf(e) > tokensOf(out[i]!)) out[i] = e;
+  }
+  return out;
+}
+
 export interface CodingLogImporterDeps {
   claudeRoots: readonly string[];
   codexRoots: readonly string[];
@@ -106,7 +126,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     });
     if (!cursor) return 0;
     let n = 0;
-    for (const e of entries) {
+    for (const e of largestOfEach(entries)) {
       // A rollout that writes per-response records counts those; its token_count lines repeat the same calls.
       if (e.fromCount && codex?.hasRecords) continue;
       if (take(e, cutoff)) n++;

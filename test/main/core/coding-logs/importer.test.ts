@@ -73,6 +73,15 @@ describe('Claude Code transcripts', () => {
     expect(await s.importer.sync()).toBe(0);
   });
 
+  it('of the lines of one reply, keeps the one with the most tokens', async () => {
+    const s = setup();
+    const a = { msgId: 'msg_S', requestId: 'req_S', input: 1000 };
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ ...a, output: 1 }), claudeLine({ ...a, output: 250 }), claudeLine({ ...a, output: 250 })));
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded[0]!.usage.outputTokens).toBe(250);
+    expect(s.recorded[0]!.costUsd).toBeCloseTo((1000 * 3 + 250 * 15) / 1e6, 12);
+  });
+
   it('prices long-context Sonnet 4 calls at the corrected tier, and unknown models as unpriced (not $0)', async () => {
     const s = setup();
     fs.writeFileSync(
