@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
+import { parseCsv } from '../../../support/csv.js';
 import { startFakeUpstream, type FakeUpstream } from '../../../support/fake-upstream.js';
 import { startTollgate, tempDir, type Tollgate } from '../../../support/harness.js';
 import { eventually, records } from '../../../support/wait.js';
@@ -65,6 +66,14 @@ describe('coding-tool logs in the core', () => {
     });
     expect(after.body.data!.totals.costUsd - before.body.data!.totals.costUsd).toBeCloseTo(0.0019625, 12);
     expect(after.body.data!.rows.find((r) => r.project === '/home/u/codex-proj')?.requests).toBe(1);
+    const day = new Date().toISOString().slice(0, 10);
+    const csv = (await tg.admin<{ csv: string }>('export.requests', { from: day, to: day })).body as { data: { csv: string } };
+    const rows = parseCsv(csv.data.csv);
+    expect(rows.filter((r) => r.source === 'logs').map((r) => [r.tool, r.upstream_id, r.session])).toEqual([
+      ['claude-code', 'msg_direct', 'bb25-session'],
+      ['codex', '', 'thread-1'],
+    ]);
+    expect(rows.filter((r) => r.source === 'proxy').map((r) => r.upstream_id)).toEqual(['msg_fake']);
   });
 
   it('counts imported spend in the budgets it falls under', async () => {
