@@ -12,8 +12,8 @@ export interface ImportSnapshot {
   seen: string[];
 }
 
-/** Keys of calls taken are kept up to this many (oldest forgotten first): months of heavy use, a few MB. */
-export const MAX_SEEN = 200_000;
+/** Keys of calls taken are kept up to this many (oldest forgotten first): weeks of heavy use, a few MB in the store. */
+export const MAX_SEEN = 100_000;
 
 export function loadImportState(initial: unknown): { files: Map<string, FileState>; seen: Set<string> } {
   const files = new Map<string, FileState>();
