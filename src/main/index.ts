@@ -9,6 +9,7 @@ import { app, clipboard, dialog } from 'electron';
 import { createNodeNotifier } from './core/alerts/node-notifier.js';
 import { chooseNotifier } from './core/alerts/notifier.js';
 import { createCore, type Core } from './core/create-core.js';
+import { defaultLogRoots } from './core/coding-logs/roots.js';
 import { createTrayFeed } from './core/tray/tray-feed.js';
 import { createConsoleLogger } from './core/util/log.js';
 import { registerIpc } from './electron/ipc.js';
@@ -73,6 +74,11 @@ async function main() {
     host: process.env.TOLLGATE_HOST,
     version: app.getVersion(),
     log,
+    // Claude Code's and Codex's own log folders: spend that bypassed the proxy (the importCodingLogs setting turns it off).
+    codingLogs: (() => {
+      const roots = defaultLogRoots(process.env);
+      return { claudeRoots: roots.claude, codexRoots: roots.codex };
+    })(),
     notifier: chooseNotifier(
       platform,
       createNodeNotifier({ icon: fs.existsSync(appIcon) ? appIcon : null, onClick: (n) => showBudget(n.budgetId) }),

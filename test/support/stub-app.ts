@@ -81,6 +81,9 @@ export function startStubApp(opts: { outDir: string; userData: string; env?: Rec
       STUB_APP_PATH: ROOT,
       TOLLGATE_PORT: '0',
       TOLLGATE_TEST_HOOKS: '1',
+      // The app imports coding-tool logs: from empty folders here, never the machine's own.
+      CLAUDE_CONFIG_DIR: path.join(opts.userData, 'claude-config'),
+      CODEX_HOME: path.join(opts.userData, 'codex-home'),
       ...opts.env,
     },
   });

@@ -9,6 +9,8 @@ export interface StatusDto {
   /** Problems in words: a corrupt file moved aside, a data folder that cannot be written… */
   problems: string[];
   priceSource: string;
+  /** Prices Tollgate corrects over the price library, with where each is published. */
+  priceCorrections?: { id: string; models: string[]; note: string; url: string }[];
   startedAt: number;
   timezone: string;
   hardStopEnforcement: boolean;

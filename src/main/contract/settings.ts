@@ -62,4 +62,6 @@ export interface Settings {
    * below this the answer would be of no use, so the request is blocked instead.
    */
   clampFloorOutputTokens: number;
+  /** Imports spend that bypassed the proxy from Claude Code's and Codex's local logs (where the app enables it). */
+  importCodingLogs: boolean;
 }

@@ -53,6 +53,13 @@ export interface RequestRecord {
   flags: RequestFlag[];
   /** Free text for blocks and errors. */
   note?: string;
+  /** Where the record came from: the proxy (absent in older records) or a coding tool's local logs. */
+  source?: 'proxy' | 'logs';
+  /** The upstream's id of the reply (Anthropic message id, Responses id), when it was seen. */
+  upstreamId?: string;
+  /** For imported records: the tool (claude-code, codex) and its session. */
+  tool?: string;
+  session?: string;
 }
 
 /** One rollup row: a day × provider × key × model × project bucket. */

@@ -14,6 +14,9 @@ import { createKeysApi } from './keys/api.js';
 import { createKeyRing, type KeyRing } from './keys/key-ring.js';
 import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
+import type { CodingLogImporter } from './coding-logs/importer.js';
+import { wireCodingLogs } from './coding-logs/wire.js';
+import { PRICE_CORRECTIONS } from './pricing/corrections.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricingApi } from './pricing/api.js';
 import { createPricer } from './pricing/pricer.js';
@@ -67,6 +70,11 @@ export interface CoreOptions {
   timers?: Timers;
   /** Built-in provider entries beside the registry's own, each one folder's `create` and a default base URL. */
   extraProviders?: readonly BuiltinProvider[];
+  /**
+   * Imports coding-tool spend from local logs (while the importCodingLogs setting is on). The app passes the
+   * tools' own folders (coding-logs/roots.ts); tests pass temp folders; left out, nothing is imported.
+   */
+  codingLogs?: { claudeRoots: readonly string[]; codexRoots: readonly string[]; pollMs?: number };
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -195,6 +203,7 @@ export function createCore(opts: CoreOptions): Core {
     storePath: opts.store.path,
     problems: [...problems, ...budgets.problems(), ...persistence.problems()],
     priceSource: db.source,
+    priceCorrections: PRICE_CORRECTIONS.map((c) => ({ id: c.id, models: [...c.models], note: c.note, url: c.url })),
     startedAt,
     timezone: resolveZone(settings.timezone),
     hardStopEnforcement: settings.hardStopEnforcement,
@@ -209,6 +218,7 @@ export function createCore(opts: CoreOptions): Core {
     settings = next;
     registry = createProviderRegistry(settings, envUpstreams, agents, opts.extraProviders);
     markSettings();
+    syncCodingLogs();
     events.emit('status.changed', status());
   };
 
@@ -219,6 +229,15 @@ export function createCore(opts: CoreOptions): Core {
   }));
   budgets.engine.setReportedSource(usage.reportedSpend);
   const settingsAccess = { settings: () => settings, updateSettings };
+  const codingLogs: CodingLogImporter | null = opts.codingLogs
+    ? fromStored('codingLogs', (initial) =>
+        wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()) }))
+    : null;
+  const syncCodingLogs = () => {
+    if (!codingLogs || !bound) return;
+    if (settings.importCodingLogs) codingLogs.start();
+    else codingLogs.stop();
+  };
   const routeOf = (id: string) => registry.routes().find((r) => r.provider.id === id);
   // Each domain validates its own methods' input (its schemas.ts); this only joins the parts.
   const api: TollgateApi = {
@@ -295,6 +314,7 @@ export function createCore(opts: CoreOptions): Core {
           alerts.start();
           budgets.start();
           usage.start();
+          syncCodingLogs();
           resolve(bound);
         });
       });
@@ -303,6 +323,7 @@ export function createCore(opts: CoreOptions): Core {
       return new Promise((resolve) => {
         alerts.stop();
         usage.stop();
+        codingLogs?.stop();
         budgets.stop();
         persistence.stop();
         server.close(() => resolve());

@@ -42,6 +42,7 @@ export function settings(over: Partial<Settings> = {}): Settings {
     degradeMap: { openai: { 'gpt-4o': 'gpt-4o-mini' } },
     assumedMaxOutputTokens: 32_768,
     clampFloorOutputTokens: 1024,
+    importCodingLogs: true,
     ...over,
   };
 }

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditKind, Budget, BudgetAlert, BudgetOverride, BudgetStatus } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
+import type { RequestRecord } from '../../contract/usage.js';
 import type { Admission } from '../proxy/admission.js';
 import type { Pricer } from '../pricing/pricer.js';
 import type { Tokenizer } from '../tokens/tokenizer.js';
@@ -48,6 +49,8 @@ export interface BudgetEngine extends Admission {
   setReportedSource(src: ReportedSpendSource | null): void;
   /** Seeds a new budget's counter from spend already recorded in its period. */
   seed(budget: Budget, usdSoFar: number, tokensSoFar: number): void;
+  /** Counts a call that never passed admission (imported from a coding tool's logs) in the budgets it falls under. */
+  addExternal(record: RequestRecord): void;
   snapshot(): BudgetsSnapshot;
   readonly outstanding: number;
   recordAudit(kind: AuditKind, message: string, budgetId?: string | null, requestId?: string | null): void;
@@ -99,6 +102,19 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
       const c = spend.counterFor(b, null, now);
       addSpend(c, b, usdSoFar, tokensSoFar, now);
       alerts.check(b, c, now);
+    },
+    addExternal(record) {
+      const now = deps.clock.now();
+      const facts = { provider: record.provider, keyId: record.keyId, model: record.model, project: record.project, user: record.user, run: record.run };
+      for (const b of state.index.candidates(facts)) {
+        const c = spend.counterFor(b, null, now);
+        // A backfilled call from before the budget's current period is history, not this period's spend.
+        if (record.ts < c.periodStart || record.ts > now) continue;
+        addSpend(c, b, record.costUsd ?? 0, record.usage.inputTokens + record.usage.outputTokens, now);
+        if (record.costUsd === null) c.unpriced++;
+        alerts.check(b, c, now);
+      }
+      deps.onChange();
     },
     snapshot: () => snapshotOf(state),
   };

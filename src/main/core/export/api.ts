@@ -99,6 +99,11 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
         'price_source',
         'flags',
         'note',
+        // Last, so columns read by position stay where they were: where a record came from (proxy or local logs).
+        'source',
+        'tool',
+        'session',
+        'upstream_id',
       ];
       const rows = inRange.map(({ rec, day }): Cell[] => [
         rec.id,
@@ -128,6 +133,10 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
         rec.priceSource,
         rec.flags.join(';'),
         rec.note ?? null,
+        rec.source ?? 'proxy',
+        rec.tool ?? null,
+        rec.session ?? null,
+        rec.upstreamId ?? null,
       ]);
       const note =
         missing === 0

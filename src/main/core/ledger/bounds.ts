@@ -69,6 +69,9 @@ export function boundRecord(r: RequestRecord): RequestRecord {
     flags: r.flags.slice(0, 16).map((f) => name(f, 40) as RequestFlag),
   };
   if (r.note !== undefined) out.note = name(r.note, MAX_NOTE_CHARS);
+  if (r.upstreamId !== undefined) out.upstreamId = name(r.upstreamId);
+  if (r.tool !== undefined) out.tool = name(r.tool);
+  if (r.session !== undefined) out.session = name(r.session);
   if (truncated && !out.flags.includes('truncated')) out.flags.push('truncated');
   if (implausible && !out.flags.includes('implausible-usage')) out.flags.push('implausible-usage');
   return out;

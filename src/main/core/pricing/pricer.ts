@@ -1,5 +1,6 @@
 import type { PriceOverride } from '../../contract/settings.js';
 import type { TokenUsage } from '../../contract/usage.js';
+import { correctionCost, createCorrectionMatcher, type PriceCorrection } from './corrections.js';
 import type { PriceDatabase } from './price-database.js';
 
 export interface PricingTarget {
@@ -76,8 +77,14 @@ export function toDatabaseUsage(u: TokenUsage): Record<string, number> {
   return out;
 }
 
-/** Prices a call: user overrides first, then a cost the upstream reported, then the price database. */
-export function createPricer(deps: { db: PriceDatabase; overrides: () => readonly PriceOverride[]; onError?: (err: unknown) => void }): Pricer {
+/** Prices a call: user overrides first, then a cost the upstream reported, then Tollgate's corrections, then the price database. */
+export function createPricer(deps: {
+  db: PriceDatabase;
+  overrides: () => readonly PriceOverride[];
+  onError?: (err: unknown) => void;
+  corrections?: readonly PriceCorrection[];
+}): Pricer {
+  const corrections = createCorrectionMatcher(deps.db, deps.corrections);
   return {
     quote(target, model, usage, opts) {
       const discount = opts.batch ? BATCH_DISCOUNT : 1;
@@ -90,6 +97,8 @@ export function createPricer(deps: { db: PriceDatabase; overrides: () => readonl
       if (target.free) return { costUsd: 0, pricedModel: model, source: 'free (local model)', contextWindow: null };
       if (!target.pricingProviderId) return UNPRICED;
       try {
+        const c = corrections.match(target.pricingProviderId, model, usage, new Date(opts.at));
+        if (c) return { costUsd: correctionCost(c, usage) * discount, pricedModel: model, source: `correction: ${c.id}${suffix}`, contextWindow: null };
         const r = deps.db.price(target.pricingProviderId, model, toDatabaseUsage(usage), new Date(opts.at));
         if (!r) return UNPRICED;
         return { costUsd: r.total * discount, pricedModel: r.modelId, source: deps.db.source + suffix, contextWindow: r.contextWindow };

@@ -13,6 +13,8 @@ export interface MeteredUsage {
   complete: boolean;
   /** Characters of generated text seen: the basis of an output estimate when usage never came. */
   textChars: number;
+  /** The upstream's own id of the reply (Anthropic message id, Responses id): lets log import skip proxied calls. */
+  upstreamId?: string | null;
 }
 
 export interface CallInfo {

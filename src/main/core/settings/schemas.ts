@@ -54,6 +54,7 @@ export const settingsPatchSchema = z.strictObject({
   degradeMap: z.record(z.string(), degradeMapSchema).optional(),
   assumedMaxOutputTokens: z.number().int().min(1).max(10_000_000).optional(),
   clampFloorOutputTokens: z.number().int().min(1).max(10_000_000).optional(),
+  importCodingLogs: z.boolean().optional(),
 });
 
 export const settingsSchemas = {

@@ -35,6 +35,7 @@ export function defaultSettings(): Settings {
     degradeMap: Object.fromEntries(BUILTIN_PROVIDERS.map((p) => [p.id, { ...p.degradeDefaults }])),
     assumedMaxOutputTokens: 32_768,
     clampFloorOutputTokens: 1024,
+    importCodingLogs: true,
   };
 }
 
@@ -169,6 +170,9 @@ export function applySettingsPatch(current: Settings, patch: unknown): Settings 
         break;
       case 'paused':
         next.paused = requireBoolean(v, k);
+        break;
+      case 'importCodingLogs':
+        next.importCodingLogs = requireBoolean(v, k);
         break;
       case 'unpricedPolicy':
         next.unpricedPolicy = requireOneOf(v, k, ['allow', 'block'] as const);

@@ -13,6 +13,8 @@ describe('admin API', () => {
     }
     const ok = await fetch(`${env.tg.url}/api/status.get`, { headers: { authorization: `Bearer ${env.tg.core.adminToken}` } });
     expect(ok.status).toBe(200);
+    const status = ((await ok.json()) as { data: { priceCorrections: { id: string; url: string }[] } }).data;
+    expect(status.priceCorrections.map((c) => c.id)).toEqual(['claude-sonnet-4-long-context']);
   });
 
   it('answers spend by key, model, project and day', async () => {

@@ -18,6 +18,18 @@ describe('stream meters', () => {
     }
   });
 
+  it('keeps the upstream id of the reply (Responses id, Anthropic message id): log import skips calls it saw', () => {
+    const r = responses().createStreamMeter({ changed: false, injectedUsage: false });
+    r.onEvent('response.created', sse({ type: 'response.created', response: { id: 'resp_abc', model: 'gpt-5' } }), '');
+    r.onEvent('response.completed', sse({ type: 'response.completed', response: { id: 'resp_abc', model: 'gpt-5', usage: { input_tokens: 5, output_tokens: 1 } } }), '');
+    expect(r.result().upstreamId).toBe('resp_abc');
+    expect(responses().usageFromBody({ id: 'resp_body', model: 'gpt-5', usage: { input_tokens: 1, output_tokens: 1 } }).upstreamId).toBe('resp_body');
+    const a = messages().createStreamMeter({ changed: false, injectedUsage: false });
+    a.onEvent('message_start', sse({ type: 'message_start', message: { id: 'msg_01X', model: 'claude-sonnet-4-5', usage: { input_tokens: 3, output_tokens: 1 } } }), '');
+    expect(a.result().upstreamId).toBe('msg_01X');
+    expect(messages().usageFromBody({ id: 'msg_01Y', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 1 } }).upstreamId).toBe('msg_01Y');
+  });
+
   it('Anthropic: message_delta usage is cumulative: the last value wins, nothing is summed', () => {
     const m = messages().createStreamMeter({ changed: false, injectedUsage: false });
     m.onEvent('message_start', sse({ type: 'message_start', message: { model: 'claude-sonnet-4-5', usage: { input_tokens: 10, cache_read_input_tokens: 90, output_tokens: 1 } } }), '');

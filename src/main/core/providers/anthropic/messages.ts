@@ -31,6 +31,7 @@ export function messages(): Operation {
       const m = emptyMetered();
       if (!isObject(json)) return m;
       m.responseModel = str(json.model);
+      m.upstreamId = str(json.id);
       if (Array.isArray(json.content)) {
         for (const b of json.content) if (isObject(b) && typeof b.text === 'string') m.textChars += b.text.length;
       }
@@ -61,6 +62,7 @@ export function messages(): Operation {
           if (!isObject(ev)) return rawText;
           if (event === 'message_start' && isObject(ev.message)) {
             m.responseModel = str(ev.message.model);
+            m.upstreamId = str(ev.message.id);
             if (isObject(ev.message.usage)) raw = { ...ev.message.usage };
           } else if (event === 'message_delta' && isObject(ev.usage)) {
             raw = { ...(raw ?? {}), ...ev.usage };

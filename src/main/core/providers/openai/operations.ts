@@ -220,6 +220,7 @@ export function responses(): Operation {
       const m = emptyMetered();
       if (!isObject(json)) return m;
       m.responseModel = str(json.model);
+      m.upstreamId = str(json.id);
       if (isObject(json.usage)) {
         m.usage = responsesUsage(json.usage);
         m.reportedCostUsd = reportedCost(json.usage);
@@ -246,6 +247,7 @@ export function responses(): Operation {
           }
           if (!isObject(ev) || !isObject(ev.response)) return raw;
           m.responseModel = str(ev.response.model) ?? m.responseModel;
+          m.upstreamId = str(ev.response.id) ?? m.upstreamId;
           if (RESPONSE_TERMINAL.has(type)) {
             if (isObject(ev.response.usage)) {
               m.usage = responsesUsage(ev.response.usage);

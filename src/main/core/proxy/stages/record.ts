@@ -41,6 +41,7 @@ export function createRecorder(deps: Pick<ProxyDeps, 'pricer' | 'record' | 'log'
       priceSource: settled.quote.source,
       flags,
       ...(out.note ? { note: out.note } : {}),
+      ...(m?.upstreamId ? { upstreamId: m.upstreamId } : {}),
     };
     try {
       if (flags.includes('blocked')) out.ticket?.release();

@@ -1,0 +1,206 @@
+import fs from 'node:fs';
+import type { RequestRecord } from '../../contract/usage.js';
+import type { Pricer, PricingTarget } from '../pricing/pricer.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { parseClaudeCodeLine } from './claude-code.js';
+import { newCodexState, parseCodexLine } from './codex.js';
+import type { LogEntry } from './entry.js';
+import { loadImportState, rememberSeen, type ImportSnapshot } from './import-state.js';
+import { readNewLines } from './line-reader.js';
+import { listLogFiles } from './scan.js';
+import { entryToRecord } from './to-record.js';
+
+export const BACKFILL_MS = 30 * 24 * 3600_000;
+
+const tokensOf = (e: LogEntry) => e.usage.inputTokens + e.usage.outputTokens;
+
+/**
+ * Lines read together that are the same call (a reply written once per content block) are one entry: the one
+ * with the most tokens, in the place of the first, as ccusage does.
+ */
+function largestOfEach<E extends LogEntry>(entries: E[]): E[] {
+  const at = new Map<string, number>();
+  const out: E[] = [];
+  for (const e of entries) {
+    const key = e.dedupeKeys[0];
+    const i = key === undefined ? undefined : at.get(key);
+    if (i === undefined) {
+      if (key !== undefined) at.set(key, out.length);
+      out.push(e);
+    } else if (tokensOf(e) > tokensOf(out[i]!)) out[i] = e;
+  }
+  return out;
+}
+
+export interface CodingLogImporterDeps {
+  claudeRoots: readonly string[];
+  codexRoots: readonly string[];
+  pricer: Pricer;
+  /** How calls to a route are priced (anthropic, openai). */
+  target: (providerId: string) => PricingTarget;
+  record: (r: RequestRecord) => void;
+  /** Whether the proxy already recorded the call with this upstream id. */
+  proxied: (upstreamId: string) => boolean;
+  nextId: () => string;
+  clock: Clock;
+  log: Logger;
+  initial?: unknown;
+  onChange: () => void;
+  /** The poll that backs up fs.watch (which misses events on some file systems). */
+  pollMs?: number;
+  /**
+   * A line is taken once it is this old (default 1 s): a call that also passed the proxy is recorded there when its
+   * stream ends, which can be a moment after the tool wrote the line; until then its upstream id is unknown here.
+   */
+  graceMs?: number;
+}
+
+export interface CodingLogImporter {
+  start(): void;
+  stop(): void;
+  /** Reads every log's new lines now; resolves to how many calls were recorded. */
+  sync(): Promise<number>;
+  snapshot(): ImportSnapshot;
+}
+
+/**
+ * Imports spend that never passed the proxy from Claude Code transcripts and Codex rollouts: each file is read
+ * from where it was read to last, complete lines only; the first run takes the last 30 days.
+ */
+export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImporter {
+  const { files, seen } = loadImportState(d.initial);
+  const watchers: fs.FSWatcher[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let again = false;
+  // Until start(), only sync() reads: no watchers, polls or retries.
+  let stopped = true;
+  const grace = d.graceMs ?? 1000;
+  let retry: NodeJS.Timeout | null = null;
+  /** One timer for the earliest deferred line. */
+  const later = (ms: number) => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      kick();
+    }, Math.max(10, ms + 10));
+    retry.unref();
+  };
+
+  function take(e: LogEntry, cutoff: number): boolean {
+    if (e.ts < cutoff) return false;
+    if (e.dedupeKeys.some((k) => seen.has(k))) return false;
+    if (e.upstreamId && d.proxied(e.upstreamId)) {
+      for (const k of e.marks) rememberSeen(seen, k);
+      return false;
+    }
+    for (const k of e.marks) rememberSeen(seen, k);
+    d.record(entryToRecord(e, d.nextId(), d.pricer, d.target(e.provider)));
+    return true;
+  }
+
+  async function readFile(file: string, kind: 'claude' | 'codex', cutoff: number): Promise<number> {
+    let prev = files.get(file) ?? null;
+    if (prev) {
+      const st = await fs.promises.stat(file);
+      // Rotated (a new inode) or truncated (shorter than where it was read to): read it again from the start,
+      // with a clean Codex state; calls already taken are recognised by their keys.
+      if (st.ino !== prev.ino || st.size < prev.offset) prev = null;
+      else if (st.size === prev.offset && st.mtimeMs === prev.mtimeMs) return 0;
+    }
+    const codex = kind === 'codex' ? { ...newCodexState(), ...(prev?.codex ?? {}) } : undefined;
+    const entries: (LogEntry & { fromCount?: boolean })[] = [];
+    const now = d.clock.now();
+    const cursor = await readNewLines(file, prev, (line) => {
+      const before = codex ? { ...codex } : null;
+      const e = codex ? parseCodexLine(line, codex) : parseClaudeCodeLine(line);
+      if (e && now - e.ts < grace) {
+        // Too fresh: read it again once the grace has passed, with the state as it was before it.
+        if (codex && before) Object.assign(codex, before);
+        later(e.ts + grace - now);
+        return false;
+      }
+      if (e) entries.push(e);
+      return true;
+    });
+    if (!cursor) return 0;
+    let n = 0;
+    for (const e of largestOfEach(entries)) {
+      // A rollout that writes per-response records counts those; its token_count lines repeat the same calls.
+      if (e.fromCount && codex?.hasRecords) continue;
+      if (take(e, cutoff)) n++;
+    }
+    if (!prev || prev.ino !== cursor.ino || prev.offset !== cursor.offset || n > 0) {
+      files.set(file, { ...cursor, ...(codex ? { codex } : {}) });
+      d.onChange();
+    }
+    return n;
+  }
+
+  async function syncOnce(): Promise<number> {
+    const cutoff = d.clock.now() - BACKFILL_MS;
+    let n = 0;
+    for (const [roots, kind] of [[d.claudeRoots, 'claude'], [d.codexRoots, 'codex']] as const) {
+      for (const root of roots) {
+        for (const file of await listLogFiles(root, cutoff)) {
+          try {
+            n += await readFile(file, kind, cutoff);
+          } catch (err) {
+            d.log.warn('could not read a coding tool log', { error: (err as Error).message });
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  function sync(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let n = 0;
+      do {
+        again = false;
+        n += await syncOnce();
+      } while (again && !stopped);
+      running = null;
+      return n;
+    })();
+    return running;
+  }
+
+  const kick = () => {
+    if (!stopped) sync().catch((err: unknown) => d.log.warn('coding tool log import failed', { error: (err as Error).message }));
+  };
+
+  return {
+    start() {
+      stopped = false;
+      for (const root of [...d.claudeRoots, ...d.codexRoots]) {
+        try {
+          const w = fs.watch(root, { recursive: true }, kick);
+          w.on('error', () => w.close());
+          watchers.push(w);
+        } catch {
+          // The folder does not exist (yet), or the platform cannot watch it: the poll covers it.
+        }
+      }
+      timer = setInterval(kick, d.pollMs ?? 1000);
+      timer.unref();
+      kick();
+    },
+    stop() {
+      stopped = true;
+      for (const w of watchers.splice(0)) w.close();
+      if (timer) clearInterval(timer);
+      if (retry) clearTimeout(retry);
+      timer = null;
+      retry = null;
+    },
+    sync,
+    snapshot: () => ({ version: 1, files: Object.fromEntries(files), seen: [...seen] }),
+  };
+}

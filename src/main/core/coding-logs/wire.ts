@@ -1,0 +1,58 @@
+import type { RequestRecord } from '../../contract/usage.js';
+import type { Pricer } from '../pricing/pricer.js';
+import type { Clock } from '../util/clock.js';
+import type { Emitter } from '../util/events.js';
+import { createIdGenerator } from '../util/ids.js';
+import type { Logger } from '../util/log.js';
+import { createCodingLogImporter, type CodingLogImporter } from './importer.js';
+
+/** Upstream ids of proxied calls kept for dedupe: far more than a day of heavy use. */
+const MAX_PROXIED = 100_000;
+
+export interface CodingLogWiring {
+  claudeRoots: readonly string[];
+  codexRoots: readonly string[];
+  pollMs?: number;
+  ledger: { record(r: RequestRecord): void; recent(f: { limit: number }): RequestRecord[] };
+  /** Budgets count imported spend too (it never passed admission). */
+  budgets: { addExternal(r: RequestRecord): void };
+  events: Emitter<{ 'request.recorded': RequestRecord }>;
+  pricer: Pricer;
+  clock: Clock;
+  log: Logger;
+  initial: unknown;
+  onChange: () => void;
+}
+
+/**
+ * The importer inside the core: its records go to the ledger like proxied ones, and the upstream ids the proxy
+ * records (now and in the stored recent list) mark calls the logs must not count again.
+ */
+export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
+  const proxied = new Set<string>();
+  const note = (r: RequestRecord) => {
+    if (r.source === 'logs' || !r.upstreamId) return;
+    proxied.add(r.upstreamId);
+    if (proxied.size > MAX_PROXIED) proxied.delete(proxied.values().next().value as string);
+  };
+  for (const r of w.ledger.recent({ limit: MAX_PROXIED })) note(r);
+  w.events.on('request.recorded', note);
+  return createCodingLogImporter({
+    claudeRoots: w.claudeRoots,
+    codexRoots: w.codexRoots,
+    pollMs: w.pollMs,
+    pricer: w.pricer,
+    // Route ids and price-database ids coincide for the two providers the tools call.
+    target: (id) => ({ routeId: id, pricingProviderId: id, free: false }),
+    record: (r) => {
+      w.ledger.record(r);
+      w.budgets.addExternal(r);
+    },
+    proxied: (id) => proxied.has(id),
+    nextId: createIdGenerator('log'),
+    clock: w.clock,
+    log: w.log,
+    initial: w.initial,
+    onChange: w.onChange,
+  });
+}

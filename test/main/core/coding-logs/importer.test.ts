@@ -1,0 +1,196 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../../../src/main/contract/usage.js';
+import { createCodingLogImporter } from '../../../../src/main/core/coding-logs/importer.js';
+import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
+import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
+import { systemClock } from '../../../../src/main/core/util/clock.js';
+import { createSilentLogger } from '../../../../src/main/core/util/log.js';
+import { tempDir } from '../../../support/harness.js';
+import { claudeApiErrorLine, claudeLine, claudeUserLine, codexCount, codexMeta, codexRecord, codexTurn } from './logs.js';
+
+const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
+
+function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number } = {}) {
+  const root = tempDir();
+  const claude = path.join(root, 'claude', 'projects');
+  const codex = path.join(root, 'codex', 'sessions');
+  fs.mkdirSync(path.join(claude, '-home-u-proj'), { recursive: true });
+  fs.mkdirSync(path.join(codex, '2026', '11', '30'), { recursive: true });
+  const recorded: RequestRecord[] = [];
+  let seq = 0;
+  const make = (initial?: unknown) =>
+    createCodingLogImporter({
+      claudeRoots: [claude],
+      codexRoots: [codex],
+      pricer,
+      target: (id) => ({ routeId: id, pricingProviderId: id, free: false }),
+      record: (r) => recorded.push(r),
+      proxied: (id) => (opts.proxied ?? []).includes(id),
+      nextId: () => `log_${++seq}`,
+      clock: systemClock,
+      log: createSilentLogger(),
+      initial,
+      onChange: () => {},
+      graceMs: opts.graceMs ?? 0,
+    });
+  return {
+    importer: make(opts.initial),
+    make,
+    recorded,
+    claudeFile: path.join(claude, '-home-u-proj', 'bb25-session.jsonl'),
+    codexFile: path.join(codex, '2026', '11', '30', 'rollout-2026-11-30T02-08-00-thread-1.jsonl'),
+  };
+}
+
+const lines = (...l: string[]) => l.map((s) => s + '\n').join('');
+
+describe('Claude Code transcripts', () => {
+  it('prices each call once: streamed duplicates, sidechain replays and API-error lines are not spend', async () => {
+    const s = setup();
+    const a = { msgId: 'msg_A', requestId: 'req_A', input: 900, write5m: 100, read: 500, output: 60 };
+    fs.writeFileSync(
+      s.claudeFile,
+      lines(
+        claudeUserLine(),
+        claudeLine(a),
+        claudeLine(a), // the same reply, written again for its next content block
+        claudeLine({ ...a, requestId: 'req_btw', sidechain: true }), // a /btw replay of the same message
+        claudeApiErrorLine(),
+        claudeLine({ msgId: 'msg_B', requestId: 'req_B', input: 10, write1h: 2000, output: 100 }),
+      ),
+    );
+    expect(await s.importer.sync()).toBe(2);
+    const [ra, rb] = s.recorded;
+    expect(ra!.usage).toEqual({ inputTokens: 1500, cacheReadTokens: 500, cacheWrite5mTokens: 100, cacheWrite1hTokens: 0, outputTokens: 60, reasoningTokens: 0 });
+    // $3 in, $3.75 5-minute writes, $0.30 reads, $15 out per million (Sonnet 4.5)
+    expect(ra!.costUsd).toBeCloseTo(0.004125, 12);
+    expect(ra).toMatchObject({ source: 'logs', tool: 'claude-code', provider: 'anthropic', project: '/home/u/proj', session: 'bb25-session', upstreamId: 'msg_A', model: 'claude-sonnet-4-5', keyId: 'logs:claude-code', flags: [] });
+    // $6 per million for 1-hour writes
+    expect(rb!.usage.cacheWrite1hTokens).toBe(2000);
+    expect(rb!.costUsd).toBeCloseTo(0.01353, 12);
+    expect(await s.importer.sync()).toBe(0);
+  });
+
+  it('of the lines of one reply, keeps the one with the most tokens', async () => {
+    const s = setup();
+    const a = { msgId: 'msg_S', requestId: 'req_S', input: 1000 };
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ ...a, output: 1 }), claudeLine({ ...a, output: 250 }), claudeLine({ ...a, output: 250 })));
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded[0]!.usage.outputTokens).toBe(250);
+    expect(s.recorded[0]!.costUsd).toBeCloseTo((1000 * 3 + 250 * 15) / 1e6, 12);
+  });
+
+  it('prices long-context Sonnet 4 calls at the corrected tier, and unknown models as unpriced (not $0)', async () => {
+    const s = setup();
+    fs.writeFileSync(
+      s.claudeFile,
+      lines(
+        claudeLine({ msgId: 'msg_L', requestId: 'req_L', model: 'claude-sonnet-4-20250514', input: 150_000, read: 100_000, write5m: 10_000, write1h: 10_000, output: 1000 }),
+        claudeLine({ msgId: 'msg_U', requestId: 'req_U', model: 'claude-nonexistent-9', input: 100, output: 10 }),
+      ),
+    );
+    expect(await s.importer.sync()).toBe(2);
+    expect(s.recorded[0]!.costUsd).toBeCloseTo(1.1775, 9);
+    expect(s.recorded[1]!.costUsd).toBeNull();
+    expect(s.recorded[1]!.flags).toEqual(['unpriced']);
+    expect(s.recorded[1]!.usage.inputTokens).toBe(100);
+  });
+
+  it('takes a half-written last line once it is complete, and lines appended between reads', async () => {
+    const s = setup();
+    const full = claudeLine({ msgId: 'msg_P', requestId: 'req_P', input: 1000, output: 100 });
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_1', input: 1000 })) + full.slice(0, 40));
+    expect(await s.importer.sync()).toBe(1);
+    fs.appendFileSync(s.claudeFile, full.slice(40) + '\n');
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded[1]!.costUsd).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 12);
+  });
+
+  it('skips a call the proxy already recorded (by the upstream message id)', async () => {
+    const s = setup({ proxied: ['msg_proxied'] });
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_proxied', input: 5000 }), claudeLine({ msgId: 'msg_direct', input: 1000 })));
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded.map((r) => r.upstreamId)).toEqual(['msg_direct']);
+  });
+
+  it('leaves out calls older than 30 days on the first import', async () => {
+    const s = setup();
+    const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_old', input: 1000, ts: old }), claudeLine({ msgId: 'msg_new', input: 1000 })));
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded[0]!.upstreamId).toBe('msg_new');
+  });
+
+  it('resumes where it stopped after a restart, and does not count a rotated file again', async () => {
+    const s = setup();
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_1', input: 1000 })));
+    await s.importer.sync();
+    const snap = JSON.parse(JSON.stringify(s.importer.snapshot())) as unknown;
+    fs.appendFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_2', input: 1000 })));
+    const restarted = s.make(snap);
+    expect(await restarted.sync()).toBe(1);
+    // Rewritten from scratch (a new inode) with one old and one new call.
+    fs.rmSync(s.claudeFile);
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_2', input: 1000 }), claudeLine({ msgId: 'msg_3', input: 1000 })));
+    expect(await restarted.sync()).toBe(1);
+    expect(s.recorded.map((r) => r.upstreamId)).toEqual(['msg_1', 'msg_2', 'msg_3']);
+  });
+});
+
+describe('fresh lines', () => {
+  it('are taken only after the grace (the proxy may still be recording the same call), Codex state intact', async () => {
+    const s = setup({ graceMs: 400 });
+    const turn = { input: 1200, cached: 300, output: 80, reasoning: 20 };
+    fs.writeFileSync(s.codexFile, lines(codexMeta(), codexTurn('gpt-5'), codexCount(turn, turn)));
+    expect(await s.importer.sync()).toBe(0);
+    await new Promise((r) => setTimeout(r, 450));
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded[0]!.costUsd).toBeCloseTo(0.0019625, 12);
+  });
+});
+
+describe('Codex rollouts', () => {
+  const turn1 = { input: 1200, cached: 300, output: 80, reasoning: 20 };
+  const total2 = { input: 3200, cached: 1300, output: 280, reasoning: 120 };
+  const turn2 = { input: 2000, cached: 1000, output: 200, reasoning: 100 };
+
+  it('counts each turn once from token_count: repeated counts are skipped, deltas from last_token_usage', async () => {
+    const s = setup();
+    fs.writeFileSync(s.codexFile, lines(codexMeta(), codexTurn('gpt-5'), codexCount(turn1, turn1), codexCount(turn1, turn1), codexCount(total2, turn2)));
+    expect(await s.importer.sync()).toBe(2);
+    const [a, b] = s.recorded;
+    expect(a!.usage).toEqual({ inputTokens: 1200, cacheReadTokens: 300, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 80, reasoningTokens: 20 });
+    // gpt-5: $1.25 in, $0.125 cached, $10 out (reasoning is inside output)
+    expect(a!.costUsd).toBeCloseTo((900 * 1.25 + 300 * 0.125 + 80 * 10) / 1e6, 12);
+    expect(b!.costUsd).toBeCloseTo((1000 * 1.25 + 1000 * 0.125 + 200 * 10) / 1e6, 12);
+    expect(a).toMatchObject({ tool: 'codex', provider: 'openai', model: 'gpt-5', project: '/home/u/codex-proj', session: 'thread-1', source: 'logs' });
+  });
+
+  it('older rollouts without last_token_usage: the turn is the difference of cumulative totals', async () => {
+    const s = setup();
+    fs.writeFileSync(s.codexFile, lines(codexMeta(), codexTurn('gpt-5'), codexCount(turn1, null), codexCount(total2, null)));
+    expect(await s.importer.sync()).toBe(2);
+    expect(s.recorded[1]!.usage).toEqual({ inputTokens: 2000, cacheReadTokens: 1000, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 200, reasoningTokens: 100 });
+  });
+
+  it('counts token_usage_record (0.171+) instead of token_count, and skips responses the proxy saw', async () => {
+    const s = setup({ proxied: ['resp_proxied'] });
+    fs.writeFileSync(
+      s.codexFile,
+      lines(codexMeta(), codexTurn('gpt-5'), codexRecord('resp_1', turn1), codexCount(turn1, turn1), codexRecord('resp_proxied', turn2), codexCount(total2, turn2)),
+    );
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded[0]!.upstreamId).toBe('resp_1');
+    expect(s.recorded[0]!.costUsd).toBeCloseTo(0.0019625, 12);
+  });
+
+  it('a rollout with no model is recorded unpriced, never at $0', async () => {
+    const s = setup();
+    fs.writeFileSync(s.codexFile, lines(codexMeta(), codexCount(turn1, turn1)));
+    expect(await s.importer.sync()).toBe(1);
+    expect(s.recorded[0]!.costUsd).toBeNull();
+    expect(s.recorded[0]!.flags).toContain('unpriced');
+  });
+});
