@@ -13,6 +13,8 @@ describe('date ranges for Overview and Activity', () => {
     });
     expect(presetOf({ from: '2025-12-01', to: '2025-12-31' }, '2026-01-05')).toBe('last-month');
     expect(presetOf({ from: '2025-12-02', to: '2025-12-31' }, '2026-01-05')).toBe('custom');
+    // On Nov 30 the last 30 days are this month: it reads as "This month".
+    expect(presetOf({ from: '2026-11-01', to: '2026-11-30' }, '2026-11-30')).toBe('month');
   });
 
   it('names the field that is wrong', () => {

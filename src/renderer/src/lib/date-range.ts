@@ -14,11 +14,13 @@ export interface RangePreset extends DayRange {
 export function rangePresets(today: string): RangePreset[] {
   const lastMonthEnd = addDays(monthStart(today), -1);
   return [
+    // This month before the day counts: on the 30th of a 30-day month "last 30 days" is the same range, and
+    // presetOf names the first match.
     { id: 'today', label: 'Today', from: today, to: today },
-    { id: '7d', label: 'Last 7 days', from: addDays(today, -6), to: today },
-    { id: '30d', label: 'Last 30 days', from: addDays(today, -29), to: today },
     { id: 'month', label: 'This month', from: monthStart(today), to: today },
     { id: 'last-month', label: 'Last month', from: monthStart(lastMonthEnd), to: lastMonthEnd },
+    { id: '7d', label: 'Last 7 days', from: addDays(today, -6), to: today },
+    { id: '30d', label: 'Last 30 days', from: addDays(today, -29), to: today },
   ];
 }
 
