@@ -111,8 +111,10 @@ describe.skipIf(!HAS_CHROMIUM)(`every dashboard view: screenshots and accessibil
         await page.goto(`${served.url}/#/${v.id}`);
         await page.getByRole('heading', { level: 1, name: v.name }).or(page.getByRole('region', { name: 'Totals' })).first().waitFor();
         // Data arrives after the frame: wait for the loading placeholders to go.
-        await page.waitForFunction("document.querySelectorAll('.loading, .skeleton-text').length === 0", undefined, { timeout: 15_000 });
+        await expect.poll(() => page.locator('.loading, .skeleton-text').count(), { timeout: 15_000 }).toBe(0);
         await page.screenshot({ path: path.join(SHOTS, `${v.id}-${mode.id}.png`), fullPage: true });
+        // Nothing may push the page sideways (the bar's sign-out link did at 800 px).
+        expect(await page.evaluate('document.documentElement.scrollWidth'), `${v.id} scroll width`).toBeLessThanOrEqual(mode.width);
         const bad = await seriousViolations(page);
         if (bad.length) found[v.id] = bad;
       }
