@@ -1,6 +1,6 @@
 /**
- * Builds the dashboard (electron-vite build → out/renderer) when it is missing or older than its sources, so
- * `npm run serve` always serves what the source says without paying for a build on every start.
+ * Builds Tollgate (electron-vite build → out/) when the build is missing or older than its sources, so
+ * `npm run serve` always runs and serves what the source says without paying for a build on every start.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,8 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const INPUTS = ['src/renderer', 'src/main/contract', 'src/preload', 'electron.vite.config.ts', 'package-lock.json'];
-const OUTPUT = 'out/renderer/index.html';
+// src/main holds the headless core that `npm run serve` runs, not only the contract the dashboard imports.
+const INPUTS = ['src/renderer', 'src/main', 'src/preload', 'electron.vite.config.ts', 'package-lock.json'];
+const OUTPUTS = ['out/renderer/index.html', 'out/main/headless.js'];
 
 function newestMtime(p: string): number {
   let st: fs.Stats;
@@ -25,11 +26,13 @@ function newestMtime(p: string): number {
 }
 
 export function dashboardStale(root = ROOT): string | null {
-  let built: number;
-  try {
-    built = fs.statSync(path.join(root, OUTPUT)).mtimeMs;
-  } catch {
-    return 'not built yet';
+  let built = Infinity;
+  for (const output of OUTPUTS) {
+    try {
+      built = Math.min(built, fs.statSync(path.join(root, output)).mtimeMs);
+    } catch {
+      return 'not built yet';
+    }
   }
   for (const input of INPUTS) if (newestMtime(path.join(root, input)) > built) return `${input} changed since the last build`;
   return null;

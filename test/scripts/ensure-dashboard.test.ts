@@ -16,6 +16,12 @@ function ageFolders(dir: string, mtimeMs: number) {
   fs.utimesSync(dir, mtimeMs / 1000, mtimeMs / 1000);
 }
 
+/** A build is the dashboard and the headless entry `npm run serve` runs. */
+function built(root: string, mtimeMs: number) {
+  touch(path.join(root, 'out/renderer/index.html'), mtimeMs);
+  touch(path.join(root, 'out/main/headless.js'), mtimeMs);
+}
+
 describe('npm run serve builds the dashboard only when it must', () => {
   it('builds when there is no build', () => {
     expect(dashboardStale(tempDir())).toBe('not built yet');
@@ -26,17 +32,30 @@ describe('npm run serve builds the dashboard only when it must', () => {
     const t = Date.now() - 60_000;
     touch(path.join(root, 'src/renderer/src/App.tsx'), t);
     touch(path.join(root, 'src/main/contract/api.ts'), t);
-    touch(path.join(root, 'out/renderer/index.html'), t + 1000);
+    built(root, t + 1000);
     ageFolders(path.join(root, 'src'), t);
     expect(dashboardStale(root)).toBeNull();
     touch(path.join(root, 'src/main/contract/api.ts'), t + 2000);
-    expect(dashboardStale(root)).toBe('src/main/contract changed since the last build');
+    expect(dashboardStale(root)).toBe('src/main changed since the last build');
+  });
+
+  it('rebuilds when the headless entry is missing or the core changed', () => {
+    const root = tempDir();
+    const t = Date.now() - 60_000;
+    touch(path.join(root, 'src/main/core/headless.ts'), t);
+    touch(path.join(root, 'out/renderer/index.html'), t + 1000);
+    ageFolders(path.join(root, 'src'), t);
+    expect(dashboardStale(root)).toBe('not built yet');
+    built(root, t + 1000);
+    expect(dashboardStale(root)).toBeNull();
+    touch(path.join(root, 'src/main/core/headless.ts'), t + 2000);
+    expect(dashboardStale(root)).toBe('src/main changed since the last build');
   });
 
   it('rebuilds when a source file was added', () => {
     const root = tempDir();
     const t = Date.now() - 60_000;
-    touch(path.join(root, 'out/renderer/index.html'), t + 1000);
+    built(root, t + 1000);
     fs.mkdirSync(path.join(root, 'src/renderer'), { recursive: true });
     ageFolders(path.join(root, 'src'), t);
     expect(dashboardStale(root)).toBeNull();

@@ -29,9 +29,10 @@ export interface CreateKeyInput {
   owner?: string | null;
 }
 
+/** A passthrough key ("fp_…") takes a name only; null clears it. Tollgate keys always keep a name. */
 export interface UpdateKeyInput {
   id: string;
-  name?: string;
+  name?: string | null;
   project?: string | null;
   owner?: string | null;
 }

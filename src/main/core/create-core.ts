@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ApiEvents, StatusDto, TollgateApi } from '../contract/api.js';
 import { createBudgetModule, type BudgetModule } from './budgets/module.js';
@@ -189,7 +190,11 @@ export function createCore(opts: CoreOptions): Core {
   }));
   const { token: adminToken, file: adminTokenFile, problem: tokenProblem } = loadOrCreateAdminToken(opts.dataDir);
   if (tokenProblem) problems.push(tokenProblem);
-  const sessions = createDashboardSessions({ clock });
+  const sessions = createDashboardSessions({
+    clock,
+    file: path.join(opts.dataDir, 'dashboard-sessions.json'),
+    onProblem: (message) => log.warn(message),
+  });
 
   let bound: { url: string; host: string; port: number } | null = null;
   let refused = 0;

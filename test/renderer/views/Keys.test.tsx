@@ -13,6 +13,20 @@ afterEach(() => {
   cleanup();
 });
 
+const spendRow = (costUsd: number, requests: number) => ({
+  requests,
+  errors: 0,
+  partial: 0,
+  unpricedRequests: 0,
+  inputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  costUsd,
+});
+
 function core(keys: KeyDto[]) {
   return createFakeTransport({
     'status.get': () => status(),
@@ -26,6 +40,17 @@ function core(keys: KeyDto[]) {
       keys.push(k);
       return { key: k, secret: 'tg_SECRETsecretSECRET' };
     },
+    'keys.update': (input) => {
+      const k = keys.find((x) => x.id === input.id)!;
+      if (input.name !== undefined) k.name = input.name;
+      return { ...k };
+    },
+    'spend.query': (q) => ({
+      from: q.from ?? null,
+      to: q.to ?? null,
+      rows: q.groupBy?.includes('keyId') ? [{ keyId: 'fp_1', ...spendRow(4.25, 9) }] : [],
+      totals: spendRow(4.25, 9),
+    }),
     'keys.revoke': ({ id }) => {
       const k = keys.find((x) => x.id === id)!;
       k.revokedAt = T0;
@@ -74,7 +99,9 @@ describe('keys', () => {
     await user.click(within(table).getByRole('button', { name: 'Revoke' }));
     expect(keys[0]!.revokedAt).toBeNull();
     await user.click(within(table).getByRole('button', { name: 'Revoke now?' }));
-    expect(await within(table).findByText(/revoked/)).toBeTruthy();
+    // The Status column says so in a word; the actions give way to when.
+    expect(await within(table).findByText('revoked')).toBeTruthy();
+    expect(within(table).getByText(/^revoked \S/)).toBeTruthy();
     expect(keys[0]!.revokedAt).toBe(T0);
   });
 
@@ -83,5 +110,24 @@ describe('keys', () => {
     const table = screen.getByRole('table', { name: 'Keys seen in passthrough' });
     expect(within(table).getByText('sk-ant-…wxyz')).toBeTruthy();
     expect(within(table).getByText('subscription')).toBeTruthy();
+  });
+
+  it('names a passthrough key, and shows its spend this month and its status', async () => {
+    const keys = [key('fp_1', { kind: 'passthrough', name: null, label: 'sk-…wxyz', lastSeenAt: T0 - 60_000 }), key('key_b', { name: 'Idle tool', lastSeenAt: T0 - 30 * 86_400_000 })];
+    const t = core(keys);
+    done = (await renderWithStore(<Keys />, t, T0)).unmount;
+    const table = screen.getByRole('table', { name: 'Keys seen in passthrough' });
+    expect(await within(table).findByText('$4.25')).toBeTruthy();
+    expect(within(table).getByText('active')).toBeTruthy();
+    expect(within(screen.getByRole('table', { name: 'Tollgate keys' })).getByText('idle')).toBeTruthy();
+    expect(t.calls.filter((c) => c.channel === 'spend.query').at(-1)!.input).toEqual({ from: '2026-11-01', to: '2026-11-28', groupBy: ['keyId'] });
+
+    const user = userEvent.setup();
+    await user.click(within(table).getByRole('button', { name: 'Name sk-…wxyz' }));
+    await user.type(within(table).getByLabelText('Name'), 'Laptop scripts');
+    await user.click(within(table).getByRole('button', { name: 'Save' }));
+    expect(await within(table).findByText('Laptop scripts')).toBeTruthy();
+    expect(keys[0]!.name).toBe('Laptop scripts');
+    expect(t.calls.find((c) => c.channel === 'keys.update')!.input).toEqual({ id: 'fp_1', name: 'Laptop scripts' });
   });
 });

@@ -21,14 +21,42 @@ export interface DashboardHttpOptions {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+// The dashboard's own palette, inline: this page is served before sign-in, without the bundle's CSS.
+const PAGE_STYLE = `
+:root { color-scheme: light dark; --bg: #f6f7f9; --card: #fff; --text: #1d2430; --muted: #5b6472; --line: #d5dae1;
+  --accent: #2754c5; --accent-text: #fff; --danger: #b42318; }
+@media (prefers-color-scheme: dark) { :root { --bg: #111418; --card: #1a1f26; --text: #e6e9ee; --muted: #a3acb9;
+  --line: #343b46; --accent: #7aa2ff; --accent-text: #0c1220; --danger: #ff8a80; } }
+* { box-sizing: border-box; }
+body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: var(--bg); color: var(--text);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; padding: 1rem; }
+main { width: 100%; max-width: 28rem; background: var(--card); border: 1px solid var(--line); border-radius: 12px;
+  padding: 1.75rem 1.75rem 1.25rem; box-shadow: 0 1px 3px rgb(0 0 0 / 8%); }
+.brand { display: flex; align-items: center; gap: .5rem; color: var(--muted); font-size: .85rem; margin-bottom: .25rem; }
+.brand b { color: var(--text); font-size: 1rem; }
+h1 { font-size: 1.35rem; margin: 0 0 .75rem; }
+p { margin: .5rem 0; }
+.muted { color: var(--muted); font-size: .9rem; }
+code { font-size: .85em; background: color-mix(in srgb, var(--line) 45%, transparent); padding: .1em .3em; border-radius: 4px;
+  overflow-wrap: anywhere; }
+label { display: block; font-weight: 600; margin: 1rem 0 .3rem; }
+input { width: 100%; font: inherit; padding: .55rem .65rem; border: 1px solid var(--line); border-radius: 8px;
+  background: var(--bg); color: var(--text); }
+input:focus-visible, button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+button { margin-top: 1rem; width: 100%; font: inherit; font-weight: 600; padding: .55rem 1rem; border: 0; border-radius: 8px;
+  background: var(--accent); color: var(--accent-text); cursor: pointer; }
+[role="alert"] { color: var(--danger); border: 1px solid currentColor; border-radius: 8px; padding: .5rem .75rem; }
+`;
+
 function page(res: ServerResponse, status: number, title: string, body: string, extra: Record<string, string> = {}) {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · Tollgate</title>
-<meta name="color-scheme" content="light dark"></head>
-<body style="font: 15px/1.5 system-ui, sans-serif; max-width: 34rem; margin: 4rem auto; padding: 0 1rem">
-<h1 style="font-size: 1.4rem">${escapeHtml(title)}</h1>
+<meta name="color-scheme" content="light dark"><style>${PAGE_STYLE}</style></head>
+<body><main>
+<div class="brand" aria-hidden="true"><b>Tollgate</b> · AI spend under control</div>
+<h1>${escapeHtml(title)}</h1>
 ${body}
-</body></html>`;
+</main></body></html>`;
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -53,13 +81,13 @@ export function createDashboardHttp(opts: DashboardHttpOptions) {
   const root = path.resolve(opts.root);
 
   const loginForm = (message: string | null) => `
-${message ? `<p role="alert" style="color: #b42318">${escapeHtml(message)}</p>` : ''}
-<p>Open the one-time sign-in link that <code>npm run serve</code> printed when it started, or paste the admin token
-from <code>${escapeHtml(opts.tokenFile)}</code>.</p>
+${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
+<p>Open the one-time sign-in link that <code>npm run serve</code> printed when it started, or paste the admin token.</p>
 <form method="post" action="/login">
-<label for="token">Admin token</label><br>
-<input id="token" name="token" type="password" autocomplete="current-password" required autofocus style="width: 100%; font: inherit; padding: .4rem">
-<p><button type="submit" style="font: inherit; padding: .4rem 1rem">Sign in</button></p>
+<label for="token">Admin token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus aria-describedby="token-help">
+<p id="token-help" class="muted">It is in <code>${escapeHtml(opts.tokenFile)}</code>. Once signed in, this browser stays signed in for 7 days, restarts included.</p>
+<button type="submit">Sign in</button>
 </form>`;
 
   const signIn = (req: IncomingMessage, res: ServerResponse, session: string) =>

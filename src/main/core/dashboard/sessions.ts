@@ -1,5 +1,6 @@
 import { randomToken } from '../util/ids.js';
 import type { Clock } from '../util/clock.js';
+import { hashSessionId, readSessionFile, writeSessionFile } from './session-file.js';
 
 export interface DashboardSessions {
   /** A one-time login code for a link such as /login?code=…: single use, short-lived. */
@@ -12,16 +13,43 @@ export interface DashboardSessions {
   close(id: string): void;
 }
 
+export interface DashboardSessionOptions {
+  clock: Clock;
+  /**
+   * Where sessions outlive a restart (hashed ids and expiries), so restarting `npm run serve` does not sign the
+   * browser out. Without it they live in memory only. Login codes are never stored: they are single-use links.
+   */
+  file?: string;
+  onProblem?: (message: string) => void;
+  codeTtlMs?: number;
+  sessionTtlMs?: number;
+  maxSessions?: number;
+}
+
 /**
- * Browser sessions for the headless dashboard, in memory: a restart signs everyone out and prints a new link,
- * which keeps the admin token itself out of the browser and off the disk of the browser profile.
+ * Browser sessions for the headless dashboard. The cookie holds a random id; only its hash is kept, which keeps the
+ * admin token itself out of the browser and the session ids off the disk.
  */
-export function createDashboardSessions(opts: { clock: Clock; codeTtlMs?: number; sessionTtlMs?: number; maxSessions?: number }): DashboardSessions {
+export function createDashboardSessions(opts: DashboardSessionOptions): DashboardSessions {
   const codeTtl = opts.codeTtlMs ?? 10 * 60_000;
   const sessionTtl = opts.sessionTtlMs ?? 7 * 24 * 3_600_000;
   const max = opts.maxSessions ?? 50;
   const codes = new Map<string, number>();
-  const sessions = new Map<string, number>();
+  // Keyed by hashSessionId(id), expiry as the value.
+  const sessions = opts.file ? readSessionFile(opts.file, opts.clock.now()) : new Map<string, number>();
+  let warned = false;
+
+  const save = () => {
+    if (!opts.file) return;
+    try {
+      writeSessionFile(opts.file, sessions);
+      warned = false;
+    } catch (err) {
+      // Sessions still work until the next restart; say so once, not on every sign-in.
+      if (!warned) opts.onProblem?.(`Could not save dashboard sign-ins (${(err as Error).message}); a restart will sign browsers out.`);
+      warned = true;
+    }
+  };
 
   const sweep = (m: Map<string, number>) => {
     const now = opts.clock.now();
@@ -33,7 +61,8 @@ export function createDashboardSessions(opts: { clock: Clock; codeTtlMs?: number
     // Oldest first out: Map keeps insertion order.
     while (sessions.size >= max) sessions.delete(sessions.keys().next().value!);
     const id = randomToken(43);
-    sessions.set(id, opts.clock.now() + sessionTtl);
+    sessions.set(hashSessionId(id), opts.clock.now() + sessionTtl);
+    save();
     return id;
   };
 
@@ -53,16 +82,18 @@ export function createDashboardSessions(opts: { clock: Clock; codeTtlMs?: number
     open,
     valid(id) {
       if (!id) return false;
-      const exp = sessions.get(id);
+      const key = hashSessionId(id);
+      const exp = sessions.get(key);
       if (exp === undefined) return false;
       if (exp <= opts.clock.now()) {
-        sessions.delete(id);
+        // Expired entries leave the file with the next save; a write per stale cookie is not worth it.
+        sessions.delete(key);
         return false;
       }
       return true;
     },
     close(id) {
-      sessions.delete(id);
+      if (sessions.delete(hashSessionId(id))) save();
     },
   };
 }

@@ -28,6 +28,8 @@ interface WrappedKey {
 interface ObservedKey {
   id: string;
   label: string;
+  /** Set by the user ("Laptop OpenAI key"): a fingerprint alone says nothing about whose key it is. */
+  name?: string | null;
   provider: string;
   subscription: boolean;
   firstSeenAt: number;
@@ -48,6 +50,8 @@ export interface KeyRing {
   identify(secret: string, provider: string, subscription: boolean, now: number): ResolvedKey | null;
   create(input: { name: string; provider: string; providerKey: string; project: string | null; owner: string | null }): { key: KeyDto; secret: string };
   update(id: string, patch: { name?: string; project?: string | null; owner?: string | null }): KeyDto | null;
+  /** Names (or, with null, un-names) a key seen in passthrough; null when no such key is known. */
+  nameObserved(id: string, name: string | null): KeyDto | null;
   revoke(id: string): KeyDto | null;
   list(): KeyDto[];
   get(id: string): KeyDto | null;
@@ -89,7 +93,7 @@ export function createKeyRing(deps: { secrets: Secrets; clock: Clock; initial?: 
     id: k.id,
     kind: 'passthrough',
     label: k.label,
-    name: null,
+    name: k.name ?? null,
     provider: k.provider,
     project: null,
     owner: null,
@@ -176,6 +180,13 @@ export function createKeyRing(deps: { secrets: Secrets; clock: Clock; initial?: 
       if (patch.owner !== undefined) k.owner = patch.owner;
       deps.onChange();
       return wrappedDto(k);
+    },
+    nameObserved(id, name) {
+      const o = observed.get(id);
+      if (!o) return null;
+      o.name = name;
+      deps.onChange();
+      return observedDto(o);
     },
     revoke(id) {
       const k = wrapped.get(id);

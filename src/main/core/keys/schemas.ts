@@ -10,6 +10,7 @@ export const keySchemas = {
     project: optionalText(),
     owner: optionalText(),
   }),
-  'keys.update': z.strictObject({ id: text(200), name: text(100).optional(), project: clearableText(), owner: clearableText() }),
+  // name: null (or blank) clears the name of a passthrough key; Tollgate keys always keep one.
+  'keys.update': z.strictObject({ id: text(200), name: clearableText(100), project: clearableText(), owner: clearableText() }),
   'keys.revoke': byId,
 };

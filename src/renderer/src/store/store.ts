@@ -18,6 +18,7 @@ import type {
   ProviderDto,
   RecentQuery,
   ReconciliationResult,
+  SpendQuery,
   SaveConnectionInput,
   StatusDto,
   TestConnectionInput,
@@ -370,6 +371,9 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
       );
       return cacheSavings(cached, (provider, model) => prices.get(`${provider}\u0000${model}`));
     },
+
+    /** A one-off spend query for a view's own range or grouping; the shared month tables stay as they are. */
+    querySpend: (q: SpendQuery) => call(() => api['spend.query'](q)),
 
     refreshSpend,
     refreshKeys: () => load('keys', () => api['keys.list']()),

@@ -6,6 +6,7 @@ import { Field } from '../components/Field';
 import { Flags } from '../components/Flags';
 import { RequestDetail } from '../components/RequestDetail';
 import { Money, TokenPair } from '../components/Num';
+import { RangeSpend } from '../components/RangeSpend';
 import { ErrorNote, Loading } from '../components/States';
 import { formatDateTime, formatDuration, formatTime } from '../lib/format';
 import { keyIndex, keyName } from '../lib/key-names';
@@ -161,6 +162,7 @@ export function Activity() {
       </section>
 
       {open && <RequestDetail r={open} keyName={keyName(keyMap, open.keyId)} tz={tz} onClose={() => setOpenId(null)} />}
+      <RangeSpend title="Totals and export for a range" />
       <AlertHistory />
       <AuditLog />
     </div>

@@ -7,7 +7,10 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Field } from '../components/Field';
 import { Empty, ErrorNote, Loading } from '../components/States';
 import { SetupSnippets } from '../components/Welcome';
-import { formatDateTime, formatRelative, DASH } from '../lib/format';
+import { dayKeyIn, monthStart } from '../lib/days';
+import { formatCount, formatDateTime, formatRelative, DASH } from '../lib/format';
+import { keyStatus } from '../lib/key-status';
+import { Money } from '../components/Num';
 import { useActions, useDash } from '../store/context';
 import { zoneOf } from '../store/store';
 
@@ -152,6 +155,66 @@ function EditKey({ k, onDone }: { k: KeyDto; onDone: () => void }) {
   );
 }
 
+/** A key seen in passthrough is only a fingerprint: a name is the one thing to set on it. */
+function NamePassthrough({ k, onDone }: { k: KeyDto; onDone: () => void }) {
+  const actions = useActions();
+  const [name, setName] = useState(k.name ?? '');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="inline-form"
+      aria-label={`Name ${k.label}`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await actions.updateKey({ id: k.id, name: name.trim() || null });
+          onDone();
+        } catch (err) {
+          const a = toApiError(err);
+          setError(a.field ? messageForField(a) : a.message);
+        }
+      }}
+    >
+      <Field label="Name" error={error} hint="Whose key or which tool, e.g. “Laptop scripts”. Leave empty to clear.">
+        <input type="text" value={name} onChange={(e) => setName(e.target.value)} autoFocus maxLength={100} />
+      </Field>
+      <div className="actions">
+        <button type="submit" className="primary">
+          Save
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+interface KeySpend {
+  costUsd: number;
+  requests: number;
+}
+
+/** This month's spend per key, fetched with the list: the Overview's month tables are not loaded on this view. */
+function useMonthSpendByKey(listVersion: unknown): Map<string, KeySpend> | null {
+  const actions = useActions();
+  const tz = useDash(zoneOf);
+  const today = useDash((s) => dayKeyIn(s.now, tz));
+  const [spend, setSpend] = useState<Map<string, KeySpend> | null>(null);
+  useEffect(() => {
+    let live = true;
+    actions.querySpend({ from: monthStart(today), to: today, groupBy: ['keyId'] }).then(
+      (r) => live && setSpend(new Map(r.rows.map((row) => [row.keyId ?? '', { costUsd: row.costUsd, requests: row.requests }]))),
+      // Spend is extra on this view: without it the column shows a dash, the keys stay usable.
+      () => live && setSpend(new Map()),
+    );
+    return () => {
+      live = false;
+    };
+  }, [actions, today, listVersion]);
+  return spend;
+}
+
 export function Keys() {
   const keys = useDash((s) => s.keys);
   const providers = useDash((s) => s.providers.data);
@@ -161,6 +224,7 @@ export function Keys() {
   const [created, setCreated] = useState<{ key: KeyDto; secret: string } | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const spend = useMonthSpendByKey(keys.data);
 
   // Last-used times move with traffic; the list is fetched fresh whenever the view opens.
   useEffect(() => {
@@ -169,6 +233,38 @@ export function Keys() {
 
   const wrapped = useMemo(() => (keys.data ?? []).filter((k) => k.kind === 'wrapped'), [keys.data]);
   const passthrough = useMemo(() => (keys.data ?? []).filter((k) => k.kind === 'passthrough'), [keys.data]);
+  const spendColumn: Column<KeyDto> = {
+    id: 'spend',
+    label: 'This month',
+    width: '7.5rem',
+    numeric: true,
+    sortValue: (k) => spend?.get(k.id)?.costUsd ?? 0,
+    render: (k) => {
+      const s = spend?.get(k.id);
+      if (!spend) return <span className="muted">{DASH}</span>;
+      return s ? (
+        <span title={`${formatCount(s.requests)} ${s.requests === 1 ? 'request' : 'requests'} this month`}>
+          <Money value={s.costUsd} precise />
+        </span>
+      ) : (
+        <Money value={0} precise />
+      );
+    },
+  };
+  const statusColumn: Column<KeyDto> = {
+    id: 'status',
+    label: 'Status',
+    width: '8.5rem',
+    sortValue: (k) => keyStatus(k, now).state,
+    render: (k) => {
+      const st = keyStatus(k, now);
+      return (
+        <span className={`badge ${st.badge}`} title={k.revokedAt ? `${st.title} Revoked ${formatDateTime(k.revokedAt, tz)}.` : st.title}>
+          {st.label}
+        </span>
+      );
+    },
+  };
   const seen = (ts: number | null) => (ts ? <span title={formatDateTime(ts, tz)}>{formatRelative(ts, now)}</span> : <span className="muted">never</span>);
 
   const wrappedColumns: Column<KeyDto>[] = [
@@ -192,13 +288,15 @@ export function Keys() {
     { id: 'provider', label: 'Provider', width: '7rem', sortValue: (k) => k.provider, render: (k) => k.provider },
     { id: 'project', label: 'Project / owner', width: '10rem', sortValue: (k) => k.project ?? '', render: (k) => [k.project, k.owner].filter(Boolean).join(' · ') || <span className="muted">{DASH}</span> },
     { id: 'seen', label: 'Last used', width: '8rem', sortValue: (k) => k.lastSeenAt ?? 0, render: (k) => seen(k.lastSeenAt) },
+    spendColumn,
+    statusColumn,
     {
       id: 'actions',
-      label: 'Status',
-      width: '14rem',
+      label: 'Actions',
+      width: '12rem',
       render: (k) =>
         k.revokedAt ? (
-          <span className="badge badge-bad">revoked {formatRelative(k.revokedAt, now)}</span>
+          <span className="muted">revoked {formatRelative(k.revokedAt, now)}</span>
         ) : (
           <span className="row-actions">
             <button type="button" onClick={() => setEditing(k.id)} disabled={editing === k.id}>
@@ -210,11 +308,32 @@ export function Keys() {
     },
   ];
   const passthroughColumns: Column<KeyDto>[] = [
-    { id: 'label', label: 'Key', width: 'auto', sortValue: (k) => k.label, render: (k) => <span className="mono">{k.label}</span> },
+    {
+      id: 'label',
+      label: 'Key',
+      width: 'auto',
+      sortValue: (k) => (k.name ?? k.label).toLowerCase(),
+      render: (k) =>
+        editing === k.id ? (
+          <NamePassthrough k={k} onDone={() => setEditing(null)} />
+        ) : (
+          <span className="cell-key">
+            <span className="cell-main">
+              {k.name ?? <span className="mono">{k.label}</span>}{' '}
+              <button type="button" className="link" onClick={() => setEditing(k.id)} aria-label={`${k.name ? 'Rename' : 'Name'} ${k.name ?? k.label}`}>
+                {k.name ? 'rename' : 'name it'}
+              </button>
+            </span>
+            {k.name && <span className="cell-sub mono">{k.label}</span>}
+          </span>
+        ),
+    },
     { id: 'provider', label: 'Provider', width: '7rem', sortValue: (k) => k.provider, render: (k) => k.provider },
     { id: 'kind', label: 'Kind', width: '9rem', render: (k) => (k.subscription ? <span title="Dollars shown are API-equivalent">subscription</span> : 'API key') },
     { id: 'first', label: 'First seen', width: '8rem', sortValue: (k) => k.createdAt ?? 0, render: (k) => seen(k.createdAt) },
     { id: 'seen', label: 'Last seen', width: '8rem', sortValue: (k) => k.lastSeenAt ?? 0, render: (k) => seen(k.lastSeenAt) },
+    spendColumn,
+    statusColumn,
   ];
 
   return (

@@ -5,6 +5,7 @@ import { CacheSavingsStat } from '../components/CacheSavingsStat';
 import { DataTable, type Column } from '../components/DataTable';
 import { Meter } from '../components/Meter';
 import { Money, TokenPair } from '../components/Num';
+import { RangeSpend } from '../components/RangeSpend';
 import { SpendChart } from '../components/SpendChart';
 import { Empty, ErrorNote, Loading, Note } from '../components/States';
 import { Unseen } from '../components/Unseen';
@@ -217,6 +218,8 @@ export function Overview() {
       </section>
 
       {connected && reconciliation && <Unseen r={reconciliation} tz={tz} />}
+
+      <RangeSpend />
 
       <section className="card" aria-labelledby="ov-keys">
         <h2 id="ov-keys">By key</h2>

@@ -174,4 +174,30 @@ describe('headless dashboard without a build', () => {
       await tg.stop();
     }
   });
+  it('keeps the browser signed in across a restart on the same data folder and port', async () => {
+    const dataDir = tempDir();
+    const root = tempDir('tollgate-dash-');
+    fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Tollgate test dashboard</title>');
+    const first = await startTollgate({ dataDir, core: { dashboard: { root } } });
+    const port = Number(new URL(first.url).port);
+    let cookie: string;
+    try {
+      // connection: close, or the next request may go out on a kept-alive socket of the server just stopped.
+      cookie = cookieOf(await request(first.core.dashboardLoginUrl()!, { headers: { connection: 'close' } }));
+      expect(cookie).toMatch(new RegExp(`^tollgate_session_${port}=`));
+    } finally {
+      await first.stop();
+    }
+    const second = await startTollgate({ dataDir, core: { dashboard: { root }, port } });
+    try {
+      const page = await request(`${second.url}/`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      const call = await request(`${second.url}/api/status.get`, { method: 'POST', headers: { origin: second.url, cookie } });
+      expect(call.status).toBe(200);
+      const forged = await request(`${second.url}/`, { headers: { cookie: cookie.replace(/=.*/, '=forged') } });
+      expect(forged.status).toBe(303);
+    } finally {
+      await second.stop();
+    }
+  });
 });
