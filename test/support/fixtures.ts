@@ -3,10 +3,9 @@ import { emptyTotals } from '../../src/main/core/ledger/rollups.js';
 import type { Budget, BudgetAlert, BudgetStatus } from '../../src/main/contract/budgets.js';
 import type { KeyDto } from '../../src/main/contract/keys.js';
 
-/** A budget status as the engine reports it; tests override what they are about. */
-export function budgetStatus(o: Partial<Omit<BudgetStatus, 'budget'>> & { budget?: Partial<Budget> } = {}): BudgetStatus {
-  const { budget, ...rest } = o;
-  const b: Budget = {
+/** A budget as the engine stores it: a $60 monthly one by default; tests override what they are about. */
+export function budgetFixture(o: Partial<Budget> = {}): Budget {
+  return {
     id: 'b1',
     source: 'api',
     name: 'Claude Code',
@@ -24,8 +23,14 @@ export function budgetStatus(o: Partial<Omit<BudgetStatus, 'budget'>> & { budget
     runLimits: {},
     createdAt: 0,
     updatedAt: 0,
-    ...budget,
+    ...o,
   };
+}
+
+/** A budget status as the engine reports it; tests override what they are about. */
+export function budgetStatus(o: Partial<Omit<BudgetStatus, 'budget'>> & { budget?: Partial<Budget> } = {}): BudgetStatus {
+  const { budget, ...rest } = o;
+  const b = budgetFixture(budget);
   return {
     budget: b,
     run: null,

@@ -1,7 +1,7 @@
 import http, { type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { ProviderRoute } from '../providers/registry.js';
-import type { UpstreamRequest } from '../providers/types.js';
+import type { ProviderModule, UpstreamRequest } from '../providers/types.js';
 import { upstreamRequestHeaders } from './headers.js';
 
 export class UpstreamTimeoutError extends Error {
@@ -70,16 +70,23 @@ export function openUpstream(spec: UpstreamSpec, opened: (upReq: ClientRequest) 
     upReq.setTimeout(spec.idleMs, () => upReq.destroy(new UpstreamTimeoutError(spec.idleMs)));
     opened(upReq);
   };
+  authorizeThen(spec.route.provider, request, secret, send, failed);
+}
+
+/**
+ * Runs the provider's authorize over the final request, then `next`; a throw or a rejection goes to `failed`.
+ * Built-in providers authorize synchronously; only a provider that mints or signs pays for a promise.
+ */
+export function authorizeThen(provider: ProviderModule, request: UpstreamRequest, secret: string | null, next: () => void, failed: (err: AuthorizeError) => void): void {
   let pending: void | Promise<void>;
   try {
-    pending = spec.route.provider.authorize(request, secret);
+    pending = provider.authorize(request, secret);
   } catch (err) {
     failed(new AuthorizeError(err));
     return;
   }
-  // Built-in providers authorize synchronously; only a provider that mints or signs pays for a promise.
-  if (pending && typeof pending.then === 'function') pending.then(send, (err: unknown) => failed(new AuthorizeError(err)));
-  else send();
+  if (pending && typeof pending.then === 'function') pending.then(next, (err: unknown) => failed(new AuthorizeError(err)));
+  else next();
 }
 
 export function unreachableMessage(name: string, baseUrl: string, err: Error): string {

@@ -7,28 +7,10 @@ import { createBudgetState } from '../../../../src/main/core/budgets/state.js';
 import { createWords, type Words } from '../../../../src/main/core/budgets/words.js';
 import { defaultSettings } from '../../../../src/main/core/settings/settings.js';
 import { createManualClock } from '../../../../src/main/core/util/clock.js';
+import { budgetFixture } from '../../../support/fixtures.js';
 
 function budget(o: Partial<Budget> = {}): Budget {
-  return {
-    id: 'b1',
-    source: 'api',
-    name: 'Team',
-    scope: {},
-    period: { kind: 'day' },
-    limitUsd: 10,
-    limitTokens: null,
-    thresholds: [50, 80, 100],
-    hardStopPercent: 120,
-    action: 'block',
-    degradeTo: {},
-    dailyGuardrailUsd: null,
-    counts: 'observed',
-    runLimits: {},
-    enabled: true,
-    createdAt: 0,
-    updatedAt: 0,
-    ...o,
-  };
+  return budgetFixture({ name: 'Team', period: { kind: 'day' }, limitUsd: 10, counts: 'observed', ...o });
 }
 
 function setup(b: Budget) {

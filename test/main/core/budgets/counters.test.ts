@@ -2,29 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Budget, BudgetPeriod } from '../../../../src/main/contract/budgets.js';
 import { addSpend, fromStored, newCounter, rollTo, toStored } from '../../../../src/main/core/budgets/counters.js';
 import { periodAt } from '../../../../src/main/core/budgets/periods.js';
+import { budgetFixture } from '../../../support/fixtures.js';
 
 const HOUR = 3_600_000;
 
 function budget(period: BudgetPeriod): Budget {
-  return {
-    id: 'b',
-    source: 'api',
-    name: 'b',
-    scope: {},
-    period,
-    limitUsd: 10,
-    limitTokens: null,
-    thresholds: [50],
-    hardStopPercent: null,
-    action: 'block',
-    degradeTo: {},
-    dailyGuardrailUsd: null,
-    counts: 'observed',
-    runLimits: {},
-    enabled: true,
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  return budgetFixture({ id: 'b', name: 'b', period, limitUsd: 10, thresholds: [50], hardStopPercent: null, counts: 'observed' });
 }
 
 describe('counters roll at the exact boundary, in a zone with DST', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Budget, BudgetScope } from '../../../../src/main/contract/budgets.js';
 import { createScopeIndex } from '../../../../src/main/core/budgets/scope-index.js';
 import { inScope, type CallFacts } from '../../../../src/main/core/budgets/scope.js';
+import { budgetFixture } from '../../../support/fixtures.js';
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
 function rng(seed: number) {
@@ -24,25 +25,7 @@ const PATTERNS = ['gpt-4o*', 'claude-*', 'gemini-2.5-*', 'gpt-4o-mini', 'claude-
 const RUNS = ['r1', 'r2'];
 
 function budget(i: number, scope: BudgetScope, enabled: boolean): Budget {
-  return {
-    id: `b${i}`,
-    source: 'api',
-    name: `b${i}`,
-    scope,
-    period: { kind: 'day' },
-    limitUsd: 10,
-    limitTokens: null,
-    thresholds: [50, 80, 100],
-    hardStopPercent: 120,
-    action: 'block',
-    degradeTo: {},
-    dailyGuardrailUsd: null,
-    counts: 'max',
-    runLimits: {},
-    enabled,
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  return budgetFixture({ id: `b${i}`, name: `b${i}`, scope, period: { kind: 'day' }, limitUsd: 10, enabled });
 }
 
 describe('the scope index', () => {

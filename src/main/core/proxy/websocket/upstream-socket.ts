@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { ProviderRoute } from '../../providers/registry.js';
 import type { UpstreamRequest } from '../../providers/types.js';
 import { upstreamRequestHeaders } from '../headers.js';
-import { AuthorizeError } from '../upstream-request.js';
+import { AuthorizeError, authorizeThen } from '../upstream-request.js';
 
 /** The handshake's own headers: the upstream handshake makes its own key, version and extension offer. */
 const HANDSHAKE = ['sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol'];
@@ -48,13 +48,5 @@ export function openUpstreamSocket(spec: UpstreamSocketSpec, opened: (ws: WebSoc
     }
     opened(ws);
   };
-  let pending: void | Promise<void>;
-  try {
-    pending = spec.route.provider.authorize(request, secret);
-  } catch (err) {
-    failed(new AuthorizeError(err));
-    return;
-  }
-  if (pending && typeof pending.then === 'function') pending.then(connect, (err: unknown) => failed(new AuthorizeError(err)));
-  else connect();
+  authorizeThen(spec.route.provider, request, secret, connect, failed);
 }
