@@ -29,7 +29,7 @@ interface Proc {
 
 function launch(args: string[], env: NodeJS.ProcessEnv, urlFrom: RegExp, profileDir = '', core = 1): Promise<Proc> {
   const cmd = PIN ? 'taskset' : process.execPath;
-  const prof = profileDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profileDir] : [];
+  const prof = profileDir ? ['--cpu-prof', '--cpu-prof-interval', '1000', '--cpu-prof-dir', profileDir] : [];
   const argv = [...(PIN ? ['-c', String(core), process.execPath] : []), ...prof, ...args];
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   children.push(child);
@@ -170,7 +170,7 @@ async function main() {
   const files = new Map<Proc, string>();
   for (const p of [pipe, tg, tg100]) files.set(p, await stopAndCollect(p));
 
-  console.log(`\nCPU per request by where it is spent, µs (V8 sampling profiler at 100 µs; wrk c=16 for ${SECONDS} s per column; ${os.cpus().length} cores${PIN ? ', the measured server alone on core 1, upstream and wrk on core 0' : ''})\n`);
+  console.log(`\nCPU per request by where it is spent, µs (V8 sampling profiler at 1 ms; wrk c=16 for ${SECONDS} s per column; ${os.cpus().length} cores${PIN ? ', the measured server alone on core 1, upstream and wrk on core 0' : ''})\n`);
   for (const title of [...new Set(cols.map((c) => c.title))]) {
     const results = cols.filter((c) => c.title === title).map((c) => ({ ...c, cpu: perRequest(files.get(c.proc)!, c.window) }));
     const rows: (string | number)[][] = [[title, ...results.map((r) => r.name)]];
