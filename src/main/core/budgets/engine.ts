@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditKind, Budget, BudgetAlert, BudgetOverride, BudgetStatus } from '../../contract/budgets.js';
+import type { AuditEntry, AuditKind, Budget, BudgetAlert, BudgetStatus } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
 import type { RequestRecord } from '../../contract/usage.js';
 import type { Admission } from '../proxy/admission.js';
@@ -9,7 +9,7 @@ import { createAdmission } from './admission.js';
 import { createBudgetAlerts } from './alerts.js';
 import { createAudit } from './audit.js';
 import { addSpend } from './counters.js';
-import { createEditing } from './editing.js';
+import { createEditing, type BudgetEditing } from './editing.js';
 import { createExpectedOutput } from './expected-output.js';
 import type { ReportedSpendSource } from './reported-spend.js';
 import { createSpend } from './spend.js';
@@ -32,18 +32,11 @@ export interface BudgetEngineDeps {
   onAlert: (a: BudgetAlert) => void;
 }
 
-export interface BudgetEngine extends Admission {
+/** Admission for the proxy, editing (editing.ts) for the API, and the rest below. */
+export interface BudgetEngine extends Admission, BudgetEditing {
   list(): BudgetStatus[];
-  get(id: string): Budget | null;
-  create(input: unknown): Budget;
-  update(id: string, patch: unknown): Budget;
-  remove(id: string): boolean;
-  addOverride(o: { budgetId: string; addUsd: number | null; addPercent: number | null; expiresAt: number; reason: string }): BudgetOverride;
-  cancelOverride(id: string): boolean;
   audit(limit?: number, kind?: string): AuditEntry[];
   alerts(limit?: number): BudgetAlert[];
-  /** Replaces the budgets declared in budgets.json (validated by the caller). */
-  replaceFileBudgets(list: Budget[]): void;
   /** Releases stale reservations, expires overrides, re-checks thresholds. Called by a timer and by tests. */
   sweep(): void;
   setReportedSource(src: ReportedSpendSource | null): void;

@@ -14,6 +14,9 @@ export interface ExportDeps {
   dayKey: (ms: number) => string;
 }
 
+/** Every token kind, then the cost: the same columns, in the same order, in both files. */
+const USAGE_COLUMNS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd'];
+
 const name = (kind: string, r: ExportRange) => `tollgate-${kind}-${r.from}${r.from === r.to ? '' : `-to-${r.to}`}.csv`;
 
 /** The export channels: CSV text travels in the same envelope as every answer, so both transports can save it. */
@@ -33,13 +36,7 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
         'errors',
         'partial',
         'unpriced_requests',
-        'input_tokens',
-        'cache_read_tokens',
-        'cache_write_5m_tokens',
-        'cache_write_1h_tokens',
-        'output_tokens',
-        'reasoning_tokens',
-        'cost_usd',
+        ...USAGE_COLUMNS,
       ];
       const sortKey = (g: (typeof groups)[number]) => groupBy.map((k) => g[k] ?? '').join('\u0000');
       groups.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
@@ -88,13 +85,7 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
         'stream',
         'duration_ms',
         'ttfb_ms',
-        'input_tokens',
-        'cache_read_tokens',
-        'cache_write_5m_tokens',
-        'cache_write_1h_tokens',
-        'output_tokens',
-        'reasoning_tokens',
-        'cost_usd',
+        ...USAGE_COLUMNS,
         'priced_model',
         'price_source',
         'flags',
