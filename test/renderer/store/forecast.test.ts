@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { budgetForecastLine } from '../../../src/renderer/src/components/BudgetForecasts';
 import { formatDay } from '../../../src/renderer/src/lib/format';
-import { budgetReach, firstUseAt, forecastBasis, forecastWords } from '../../../src/renderer/src/store/forecast';
+import { budgetReach, firstUseAt, forecastBasis, forecastWindowStart, forecastWords, periodForecast } from '../../../src/shared/forecast';
 import { spendFromRows, summarize, totalOf } from '../../../src/renderer/src/store/spend';
 import { budgetStatus, row } from '../support/fixtures';
 
@@ -97,5 +97,27 @@ describe('per budget: when it reaches its limit at this rate', () => {
     const w = { today: '2026-11-28', todayElapsed: 0.5 };
     expect(firstUseAt({ kind: 'since-first-use', firstDay: '2026-11-27', elapsedDays: 1.5 }, w, NOW)).toBe(Date.UTC(2026, 10, 27));
     expect(firstUseAt({ kind: 'none' }, w, NOW)).toBeNull();
+  });
+});
+
+describe('the forecast from daily totals (the tray\'s)', () => {
+  it('equals the Overview total, the per-model forecasts summed', () => {
+    const w = { today: '2026-11-20', periodFrom: '2026-11-01', periodTo: '2026-11-30', todayElapsed: 0.5 };
+    const rows = [
+      row({ day: '2026-11-02', model: 'a', costUsd: 3, requests: 3 }),
+      row({ day: '2026-11-14', model: 'a', costUsd: 7, requests: 7 }),
+      row({ day: '2026-11-15', model: 'b', costUsd: 2.5, requests: 2 }),
+      row({ day: '2026-11-19', model: 'a', costUsd: 4, requests: 4 }),
+      row({ day: '2026-11-19', model: 'b', costUsd: 1, requests: 1 }),
+      row({ day: '2026-11-20', model: 'a', costUsd: 6, requests: 6 }),
+    ];
+    const overview = totalOf(summarize(spendFromRows(forecastWindowStart(w), w.today, [], rows).byModel, w)).forecastUsd;
+    const daily = new Map<string, { costUsd: number; requests: number }>();
+    for (const r of rows) {
+      const d = daily.get(r.day!) ?? { costUsd: 0, requests: 0 };
+      daily.set(r.day!, { costUsd: d.costUsd + r.costUsd, requests: d.requests + r.requests });
+    }
+    expect(periodForecast(daily, w).usd).toBeCloseTo(overview, 9);
+    expect(overview).toBeCloseTo(23.5 + (14.5 / 7) * 10.5, 9);
   });
 });

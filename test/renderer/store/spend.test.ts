@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyRecords, dailyByModel, OTHER_SERIES, spendFromRows, summarize, totalOf, windowStart } from '../../../src/renderer/src/store/spend';
+import { applyRecords, dailyByModel, OTHER_SERIES, spendFromRows, summarize, totalOf } from '../../../src/renderer/src/store/spend';
+import { forecastWindowStart } from '../../../src/shared/forecast';
 import { record, row } from '../support/fixtures';
 
 const dayOf = (ts: number) => new Date(ts).toISOString().slice(0, 10);
@@ -64,8 +65,8 @@ describe('spend model', () => {
   });
 
   it('looks back a week even at the start of a month', () => {
-    expect(windowStart({ today: '2026-12-02', periodFrom: '2026-12-01' })).toBe('2026-11-25');
-    expect(windowStart({ today: '2026-12-20', periodFrom: '2026-12-01' })).toBe('2026-12-01');
+    expect(forecastWindowStart({ today: '2026-12-02', periodFrom: '2026-12-01' })).toBe('2026-11-25');
+    expect(forecastWindowStart({ today: '2026-12-20', periodFrom: '2026-12-01' })).toBe('2026-12-01');
   });
 
   it('charts the costliest models and folds the rest into one series', () => {

@@ -4,6 +4,8 @@ import { dayKey, resolveZone, zonedParts } from '../time/zoned.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/events.js';
 import type { Logger } from '../util/log.js';
+import { dayFraction, monthEnd } from '../../../shared/days.js';
+import { forecastWindowStart, periodForecast } from '../../../shared/forecast.js';
 import { setupSnippets } from '../../../shared/setup-snippets.js';
 import { buildTrayModel, type TrayModel, type TrayState } from './tray-model.js';
 
@@ -63,14 +65,18 @@ export function createTrayFeed(deps: {
     const p = zonedParts(now, zone);
     const today = dayKey(p);
     const monthStart = dayKey({ ...p, day: 1 });
-    const [budgets, keys, providers, todaySpend, byKey, byModel] = await Promise.all([
+    const rateFrom = forecastWindowStart({ today, periodFrom: monthStart });
+    const [budgets, keys, providers, todaySpend, byKey, byModel, byDay] = await Promise.all([
       deps.api['budgets.list']().catch(() => null),
       deps.api['keys.list'](),
       deps.api['providers.list'](),
       deps.api['spend.query']({ from: today, to: today, groupBy: [] }),
       deps.api['spend.query']({ from: monthStart, to: today, groupBy: ['keyId'] }),
       deps.api['spend.query']({ from: monthStart, to: today, groupBy: ['model'] }),
+      deps.api['spend.query']({ from: rateFrom, to: today, groupBy: ['day'] }),
     ]);
+    const daily = new Map(byDay.rows.map((r) => [r.day as string, { costUsd: r.costUsd, requests: r.requests }]));
+    const forecast = periodForecast(daily, { today, periodFrom: monthStart, periodTo: monthEnd(today), todayElapsed: dayFraction(now, zone) });
     return {
       budgets,
       keys,
@@ -78,6 +84,7 @@ export function createTrayFeed(deps: {
       month: byKey.totals ?? emptyTotals(),
       monthByKey: byKey.rows,
       monthByModel: byModel.rows,
+      forecast: forecast.basis.kind === 'none' ? undefined : { usd: forecast.usd, lowConfidence: forecast.basis.kind === 'since-first-use' },
       monthName: new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: zone }).format(now),
       hardStopEnforcement: status.hardStopEnforcement,
       paused: status.paused,

@@ -6,6 +6,7 @@ import type { SpendRowDto, SpendTotalsDto } from '../../contract/api-ledger.js';
 import type { BudgetStatus } from '../../contract/budgets.js';
 import type { KeyDto } from '../../contract/keys.js';
 import { formatLimitUsd, formatPercent, formatTokens, formatUsd } from '../util/money.js';
+import { FORECAST_MIN_DAYS } from '../../../shared/forecast.js';
 import { runName } from '../../../shared/run-label.js';
 import type { SetupSnippet } from '../../../shared/setup-snippets.js';
 
@@ -44,6 +45,8 @@ export interface TrayState {
   monthByModel: SpendRowDto[];
   /** "November" */
   monthName: string;
+  /** This month's forecast, as the Overview computes it (shared/forecast.ts); low confidence under 3 whole days of data. */
+  forecast?: { usd: number; lowConfidence: boolean };
   hardStopEnforcement: boolean;
   paused: boolean;
   /** null where the platform offers no login item. */
@@ -217,14 +220,26 @@ export function closestLabel(b: BudgetStatus, timeZone = 'UTC'): string {
   return `Closest to its stop: ${shorten(b.budget.name)} — ${utilization(b)}${stop}${reset}`;
 }
 
+/** "Forecast for November: $412.50", with "≈" and the reason when there is too little history to trust it. */
+export function forecastLabel(state: Pick<TrayState, 'forecast' | 'monthName'>): string | null {
+  const f = state.forecast;
+  if (!f) return null;
+  return f.lowConfidence
+    ? `Forecast for ${state.monthName}: ≈ ${formatUsd(f.usd)} (under ${FORECAST_MIN_DAYS} whole days of data)`
+    : `Forecast for ${state.monthName}: ${formatUsd(f.usd)}`;
+}
+
 export function trayTooltip(state: TrayState): string {
   const head = state.paused ? 'Tollgate — paused' : 'Tollgate';
   const closest = closestToStop(state.budgets);
-  return `${head}\n${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}${closest ? `\n${closestLabel(closest, state.timeZone)}` : ''}`;
+  const forecast = forecastLabel(state);
+  return `${head}\n${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}${forecast ? `\n${forecast}` : ''}${closest ? `\n${closestLabel(closest, state.timeZone)}` : ''}`;
 }
 
 export function buildTrayModel(state: TrayState): TrayModel {
   const menu: MenuItemModel[] = [{ kind: 'label', label: `${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}` }];
+  const forecast = forecastLabel(state);
+  if (forecast) menu.push({ kind: 'label', label: forecast });
   const closest = closestToStop(state.budgets);
   if (closest) menu.push({ kind: 'label', label: closestLabel(closest, state.timeZone), action: { type: 'open-dashboard', budgetId: closest.budget.id } });
   if (state.paused) menu.push({ kind: 'label', label: 'All AI traffic is paused', action: { type: 'set-paused', value: false } });

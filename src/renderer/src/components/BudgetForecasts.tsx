@@ -1,7 +1,7 @@
 import type { BudgetStatus } from '../../../main/contract/budgets';
-import { dayKeyIn } from '../lib/days';
+import { dayKeyIn } from '../../../shared/days';
 import { formatDay, formatTokens, formatUsd } from '../lib/format';
-import { budgetReach } from '../store/forecast';
+import { budgetReach } from '../../../shared/forecast';
 
 /** "At this rate Team monthly reaches $25.00 on Dec 3": one line per budget that spends towards a limit. */
 export function budgetForecastLine(s: BudgetStatus, now: number, tz: string, firstUseAt: number | null): string | null {

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { CsvExport, SpendResult } from '../../../main/contract/api';
 import { errorText, messageForField, toApiError } from '../api/errors';
 import { presetOf, rangePresets, rangeProblem, type DayRange } from '../lib/date-range';
-import { dayKeyIn, monthStart } from '../lib/days';
+import { dayKeyIn, monthStart } from '../../../shared/days';
 import { downloadText } from '../lib/download';
 import { formatCount, formatDay } from '../lib/format';
 import { useActions, useDash, useTransportKind } from '../store/context';

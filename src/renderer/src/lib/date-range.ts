@@ -1,4 +1,4 @@
-import { addDays, daysBetween, monthStart } from './days';
+import { addDays, daysBetween, monthStart } from '../../../shared/days';
 
 export interface DayRange {
   from: string;

@@ -5,8 +5,8 @@
  */
 import type { SpendRowDto } from '../../../main/contract/api';
 import type { RequestRecord } from '../../../main/contract/usage';
-import { addDays } from '../lib/days';
-import { daysLeft, forecastBasis, RATE_DAYS, rateWindow, type ForecastBasis } from './forecast';
+import { addDays } from '../../../shared/days';
+import { daysLeft, forecastBasis, RATE_DAYS, rateWindow, type ForecastBasis } from '../../../shared/forecast';
 
 export interface Cell {
   costUsd: number;
@@ -119,12 +119,6 @@ export interface PeriodWindow {
   periodTo: string;
   /** How much of today has passed, 0–1: today's spend is a partial day. */
   todayElapsed: number;
-}
-
-/** The first day the spend window must include for the overview: the period start or a week back, whichever is earlier. */
-export function windowStart(w: Pick<PeriodWindow, 'today' | 'periodFrom'>): string {
-  const weekBack = addDays(w.today, -RATE_DAYS);
-  return weekBack < w.periodFrom ? weekBack : w.periodFrom;
 }
 
 /**

@@ -32,9 +32,10 @@ import type { RequestRecord } from '../../../main/contract/usage';
 import { errorText, toApiError } from '../api/errors';
 import type { ConnectionState, Transport, WatchedEvent } from '../api/transport';
 import { cacheSavings, type CacheSavings } from '../lib/cache-savings';
-import { dayKeyIn, monthEnd, monthStart } from '../lib/days';
+import { dayKeyIn, monthEnd, monthStart } from '../../../shared/days';
 import { addAlert, ALERT_LIMIT, matchesFilter, mergeRecent } from './lists';
-import { applyRecords, spendFromRows, windowStart, type SpendState } from './spend';
+import { applyRecords, spendFromRows, type SpendState } from './spend';
+import { forecastWindowStart } from '../../../shared/forecast';
 
 /** Data that may still be loading (both null), loaded, or failed to load (error in words). */
 export interface Loadable<T> {
@@ -164,7 +165,7 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
   async function refreshSpend() {
     const s = get();
     const today = todayOf(s);
-    const from = windowStart({ today, periodFrom: monthStart(today) });
+    const from = forecastWindowStart({ today, periodFrom: monthStart(today) });
     const to = monthEnd(today);
     spendLoading++;
     missedWhileLoading = false;

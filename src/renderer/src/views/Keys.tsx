@@ -7,7 +7,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Field } from '../components/Field';
 import { Empty, ErrorNote, Loading } from '../components/States';
 import { SetupSnippets } from '../components/Welcome';
-import { dayKeyIn, monthStart } from '../lib/days';
+import { dayKeyIn, monthStart } from '../../../shared/days';
 import { formatCount, formatDateTime, formatRelative, DASH } from '../lib/format';
 import { keyStatus } from '../lib/key-status';
 import { Money } from '../components/Num';

@@ -10,12 +10,12 @@ import { SpendChart } from '../components/SpendChart';
 import { Empty, ErrorNote, Loading, Note } from '../components/States';
 import { Unseen } from '../components/Unseen';
 import { Welcome } from '../components/Welcome';
-import { dayFraction, dayKeyIn, monthEnd, monthStart } from '../lib/days';
+import { dayFraction, dayKeyIn, monthEnd, monthStart } from '../../../shared/days';
 import { formatCount, formatDateTime, formatDay } from '../lib/format';
 import { keyIndex, keyName } from '../lib/key-names';
 import { href } from '../lib/route';
 import { useActions, useDash } from '../store/context';
-import { firstUseAt, forecastBasis, forecastWords } from '../store/forecast';
+import { firstUseAt, forecastBasis, forecastWords } from '../../../shared/forecast';
 import { dailyByModel, summarize, totalOf, type SummaryRow } from '../store/spend';
 import { zoneOf } from '../store/store';
 

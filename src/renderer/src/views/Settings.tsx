@@ -6,7 +6,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Field } from '../components/Field';
 import { Money } from '../components/Num';
 import { ErrorNote, Loading, Note } from '../components/States';
-import { dayKeyIn, monthStart } from '../lib/days';
+import { dayKeyIn, monthStart } from '../../../shared/days';
 import { downloadText } from '../lib/download';
 import { formatCount } from '../lib/format';
 import { useActions, useDash, useTransportKind } from '../store/context';

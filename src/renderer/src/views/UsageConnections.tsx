@@ -6,7 +6,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Field } from '../components/Field';
 import { Money } from '../components/Num';
 import { Empty, ErrorNote, Loading } from '../components/States';
-import { addDays, dayKeyIn } from '../lib/days';
+import { addDays, dayKeyIn } from '../../../shared/days';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { useActions, useDash } from '../store/context';
 import { zoneOf } from '../store/store';

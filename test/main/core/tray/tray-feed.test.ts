@@ -61,6 +61,8 @@ describe('the tray feed', () => {
     const m = models[0]!;
     expect(m.icon).toBe('normal');
     expect(labels(m.menu)[0]).toMatch(/^Today \$0\.00 · [A-Z][a-z]+ \$0\.00$/);
+    // No spend yet: no forecast to make, rather than a confident $0.
+    expect(labels(m.menu).some((l) => l.startsWith('Forecast'))).toBe(false);
     const claude = m.menu.find((i) => i.kind === 'submenu')!;
     const text = JSON.stringify(claude);
     expect(text).toContain(`export ANTHROPIC_BASE_URL=${t.url}/anthropic`);
@@ -91,6 +93,10 @@ describe('the tray feed', () => {
     console.log(`tray feed: 300 requests in ${Math.round(elapsed)} ms asked for ${asked} refreshes; ${refreshes} ran, ${models.length - published} models published`);
 
     const last = labels(models.at(-1)!.menu);
+    // All the spend is from the last few seconds: the forecast says it rests on under 3 days, and projects at least what was spent.
+    const forecast = last[1]!.match(/^Forecast for [A-Z][a-z]+: ≈ \$([\d,.]+) \(under 3 whole days of data\)$/);
+    expect(forecast).not.toBeNull();
+    expect(Number(forecast![1]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(Number(formatUsd(month.costUsd).slice(1).replace(/,/g, '')));
     expect(last).toContain(`gpt-4o — ${formatUsd((await t.core.api['spend.query']({ model: 'gpt-4o', groupBy: [] })).totals.costUsd)}`);
     // The passthrough key shows under its redacted label with all of this month's spend (the only key used).
     const [k] = await t.core.api['keys.list']();

@@ -267,3 +267,13 @@ describe('the budget closest to its stop', () => {
     expect(buildTrayModel(state()).tooltip).toBe('Tollgate\nToday $0.00 · January $0.00');
   });
 });
+
+describe('the forecast in the tray', () => {
+  it('follows the month totals in the menu and the tooltip, marked when it rests on too little history', () => {
+    const sure = buildTrayModel(state({ forecast: { usd: 412.5, lowConfidence: false } }));
+    expect(labels(sure.menu).slice(0, 2)).toEqual(['Today $0.00 · January $0.00', 'Forecast for January: $412.50']);
+    expect(sure.tooltip.split('\n')[2]).toBe('Forecast for January: $412.50');
+    const rough = buildTrayModel(state({ forecast: { usd: 1234.5, lowConfidence: true } }));
+    expect(labels(rough.menu)[1]).toBe('Forecast for January: ≈ $1,234.50 (under 3 whole days of data)');
+  });
+});

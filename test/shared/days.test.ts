@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayFraction, dayKeyIn, dayRange, daysBetween, daysInMonth, monthEnd, monthStart } from '../../../src/renderer/src/lib/days';
+import { addDays, dayFraction, dayKeyIn, dayRange, daysBetween, daysInMonth, monthEnd, monthStart } from '../../src/shared/days';
 
 describe('day keys', () => {
   it('counts days in the core zone, not the browser', () => {

@@ -3,8 +3,8 @@
  * less, all it has is the rate since first use (two hours of a busy afternoon scaled to a month), so it says so
  * and marks the figure as low confidence rather than presenting it like the other.
  */
-import type { BudgetStatus } from '../../../main/contract/budgets';
-import { addDays, daysBetween } from '../lib/days';
+import type { BudgetStatus } from '../main/contract/budgets.js';
+import { addDays, daysBetween } from './days.js';
 
 /** How many days back the run rate looks, at most. */
 export const RATE_DAYS = 7;
@@ -87,4 +87,32 @@ export function budgetReach(s: BudgetStatus, now: number, firstUseAt: number | n
 export function firstUseAt(b: ForecastBasis, w: { today: string; todayElapsed: number }, now: number): number | null {
   if (b.kind === 'none') return null;
   return now - (daysBetween(b.firstDay, w.today) - 1 + w.todayElapsed) * 86_400_000;
+}
+
+/** The first day a forecast's spend window must include: the period start or a rate window back, whichever is earlier. */
+export function forecastWindowStart(w: { today: string; periodFrom: string }): string {
+  const back = addDays(w.today, -RATE_DAYS);
+  return back < w.periodFrom ? back : w.periodFrom;
+}
+
+/**
+ * The period's spend so far plus the run rate times the time left: the Overview's forecast figure, computed from
+ * daily totals, so the tray can lead with the same number without the renderer's tables.
+ */
+export function periodForecast(
+  daily: ReadonlyMap<string, { costUsd: number; requests: number }>,
+  w: { today: string; periodFrom: string; periodTo: string; todayElapsed: number },
+): { usd: number; basis: ForecastBasis } {
+  const table = new Map([...daily].map(([day, c]) => [day, new Map([['all', c]])]));
+  const basis = forecastBasis(table, w);
+  const rate = rateWindow(basis, w.today);
+  let period = 0;
+  let recent = 0;
+  for (const [day, c] of daily) {
+    if (day > w.today) continue;
+    if (day >= w.periodFrom && day <= w.periodTo) period += c.costUsd;
+    if (rate.includes(day)) recent += c.costUsd;
+  }
+  const perDay = rate.days > 0 ? recent / rate.days : 0;
+  return { usd: period + perDay * daysLeft(w), basis };
 }
