@@ -1,5 +1,6 @@
 import type { Budget, BudgetOverride } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
+import { overlapShare } from '../time/spans.js';
 import type { Clock } from '../util/clock.js';
 import { counterKey, newCounter, rollTo, type Counter } from './counters.js';
 import { createDayWindow, type DayWindow } from './day-window.js';
@@ -9,6 +10,7 @@ import { inScope } from './scope.js';
 import type { BudgetState, ReportedValue } from './state.js';
 
 const RUNS_PER_BUDGET = 500;
+const DAY_MS = 86_400_000;
 const NONE: BudgetOverride[] = [];
 
 export interface Limits {
@@ -107,15 +109,18 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
     let usdSum = 0;
     let tok = 0;
     let asOf: number | null = null;
-    for (const row of r.source.rows(from, now)) {
-      if (row.start < from) continue;
+    // Buckets are at most a UTC day long; one that began before the period counts for its share inside it (a
+    // half-hour zone's midnight cuts an hourly bucket; any other zone's cuts a UTC-day one).
+    for (const row of r.source.rows(from - DAY_MS, now)) {
+      const share = overlapShare(row.start, row.end, from, Infinity);
+      if (share === 0) continue;
       if (!inScope(b.scope, { provider: row.provider, keyId: row.keyId, model: row.model ?? '', project: row.project, user: null, run: null })) continue;
       if (b.scope.model && row.model === null) continue;
-      usdSum += row.costUsd;
-      tok += row.inputTokens + row.outputTokens;
+      usdSum += row.costUsd * share;
+      tok += (row.inputTokens + row.outputTokens) * share;
       asOf = asOf === null ? row.asOf : Math.min(asOf, row.asOf);
     }
-    const value = asOf === null ? null : { usd: usdSum, tokens: tok, asOf };
+    const value = asOf === null ? null : { usd: usdSum, tokens: Math.round(tok), asOf };
     r.cache.set(b.id, { periodKey: c.periodKey, version: r.version, hour, value });
     return value;
   }

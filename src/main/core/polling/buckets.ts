@@ -14,3 +14,4 @@ export function ceilTo(ms: number, unit: number): number {
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+

@@ -1,5 +1,6 @@
 import type { ReconciliationResult, ReconciliationRow } from '../../contract/polling.js';
 import type { RollupRow } from '../../contract/usage.js';
+import { splitAcrossDays } from '../time/spans.js';
 import type { StoredConnection } from './connections.js';
 import type { UsageSource } from './types.js';
 import type { MappedUsage } from './usage-view.js';
@@ -90,15 +91,17 @@ export function reconcile(input: ReconcileInput): ReconciliationResult {
   };
 
   for (const m of input.mapped) {
-    const day = input.dayKey(m.row.start);
-    if (day < input.from || day > input.to) continue;
-    const g = group(day, m.keyId, m.row.model, m.source.routeId);
-    g.reportedUsd += m.row.costUsd ?? 0;
-    g.reportedTokens += m.row.usage.inputTokens + m.row.usage.outputTokens;
-    g.hasReported = true;
-    g.asOf = g.asOf === null ? m.row.asOf : Math.min(g.asOf, m.row.asOf);
-    g.keyName ??= m.keyName;
-    g.providerName = m.source.name;
+    // A bucket across a local midnight counts on both days, in proportion to its time on each (buckets.ts).
+    for (const { day, share } of splitAcrossDays(m.row.start, m.row.end, input.dayKey)) {
+      if (day < input.from || day > input.to || share === 0) continue;
+      const g = group(day, m.keyId, m.row.model, m.source.routeId);
+      g.reportedUsd += (m.row.costUsd ?? 0) * share;
+      g.reportedTokens += (m.row.usage.inputTokens + m.row.usage.outputTokens) * share;
+      g.hasReported = true;
+      g.asOf = g.asOf === null ? m.row.asOf : Math.min(g.asOf, m.row.asOf);
+      g.keyName ??= m.keyName;
+      g.providerName = m.source.name;
+    }
   }
 
   for (const r of input.observed) {

@@ -241,9 +241,21 @@ describe('provider-reported spend', () => {
     expect(s.reportedAsOf).toBe(clock.now() - 60_000);
     expect(alerts.map((a) => a.tier)).toEqual([50]);
     // Spend from before the period does not count.
-    rows.push({ ...rows[0]!, start: Date.UTC(2025, 11, 30), costUsd: 100 });
+    rows.push({ ...rows[0]!, start: Date.UTC(2025, 11, 30), end: Date.UTC(2025, 11, 30, 1), costUsd: 100 });
     for (const l of listeners) l();
     expect(engine.list()[0]!.spentUsd).toBe(11);
+  });
+
+  it('a bucket that began before the period counts for its share inside it (a half-hour zone\'s midnight)', () => {
+    // January starts at 2025-12-31 18:30 UTC in Asia/Kolkata: half of the 18:00–19:00 UTC bucket is January's.
+    const { clock, engine } = setup('Asia/Kolkata', Date.UTC(2026, 0, 10, 12));
+    engine.create({ name: 'k', scope: { keyId: 'openai:key_abc' }, period: { kind: 'month' }, limitUsd: 100 });
+    const hour = (start: number, costUsd: number): ReportedSpendRow => ({ provider: 'openai', keyId: 'openai:key_abc', providerKeyId: 'key_abc', model: 'gpt-4o', project: null, start, end: start + 3_600_000, costUsd, inputTokens: 300, outputTokens: 100, asOf: clock.now() });
+    const rows = [hour(Date.UTC(2025, 11, 31, 17), 50), hour(Date.UTC(2025, 11, 31, 18), 8), hour(Date.UTC(2026, 0, 2, 9), 3)];
+    engine.setReportedSource({ rows: () => rows, onChange: () => () => {} });
+    const s = engine.list()[0]!;
+    expect(s.reportedUsd).toBe(4 + 3);
+    expect(s.spentTokens).toBe(200 + 400);
   });
 
   it('"max" counts the larger of observed and reported; "observed" ignores reports', () => {

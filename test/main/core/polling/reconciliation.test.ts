@@ -98,6 +98,18 @@ describe('reconciliation', () => {
     expect(b.reportedUsd).toBeCloseTo(0.1, 10);
   });
 
+  it('splits an hourly bucket that crosses midnight in a half-hour zone between the two days', async () => {
+    await setup('Asia/Kolkata');
+    // Midnight of 2026-01-15 in Kolkata is 2026-01-14 18:30 UTC: the 18:00–19:00 UTC bucket is half on each day.
+    fx.fake.openai.calls.push({ at: Date.UTC(2026, 0, 14, 18, 10), apiKeyId: 'key_b', model: 'gpt-4o-mini', uncached: 100_000, requests: 1 });
+    await fx.advance(5 * 60_000);
+    const r = await fx.polling.api['usage.reconciliation']({ from: '2026-01-14', to: '2026-01-15' });
+    const b = (day: string) => r.rows.find((x) => x.keyId === 'openai:key_b' && x.day === day)!;
+    expect(b('2026-01-14').reportedUsd).toBeCloseTo(0.05, 10);
+    // The 15th also holds the $2.00 call at 10:00 UTC.
+    expect(b('2026-01-15').reportedUsd).toBeCloseTo(2.05, 10);
+  });
+
   it('marks days before the polled window as not covered rather than unseen', async () => {
     const fp = await setup();
     fx.observe({ ts: NOW - 40 * DAY, provider: 'openai', keyId: fp, model: 'gpt-4o-mini', costUsd: 3 });
