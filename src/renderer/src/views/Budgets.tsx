@@ -16,13 +16,27 @@ import { Suggestions } from './Suggestions';
 
 type Editing = { mode: 'new'; values: BudgetFormValues } | { mode: 'edit'; id: string; values: BudgetFormValues } | null;
 
-function BudgetCard({ s, now, tz, focused, onEdit }: { s: BudgetStatus; now: number; tz: string; focused: boolean; onEdit: () => void }) {
+/** A run-scoped budget's runs, most active first, each with its own state: the same rows the Overview shows. */
+function RunList({ runs, now, tz }: { runs: BudgetStatus[]; now: number; tz: string }) {
+  return (
+    <section className="budget-runs" aria-label={`Runs (${runs.length})`}>
+      <h3 className="hint">
+        {runs.length} recent run{runs.length === 1 ? '' : 's'}, each with its own limit
+      </h3>
+      {runs.map((r) => (
+        <Meter key={r.run ?? ''} s={r} now={now} tz={tz} link={false} />
+      ))}
+    </section>
+  );
+}
+
+function BudgetCard({ s, runs, now, tz, focused, onEdit }: { s: BudgetStatus; runs: BudgetStatus[]; now: number; tz: string; focused: boolean; onEdit: () => void }) {
   const actions = useActions();
   const [raising, setRaising] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
     <article className={`card budget${focused ? ' focused' : ''}`} id={`budget-${s.budget.id}`} tabIndex={focused ? -1 : undefined} aria-label={s.budget.name}>
-      <Meter s={s} now={now} tz={tz} link={false} />
+      {runs.length > 0 ? <RunList runs={runs} now={now} tz={tz} /> : <Meter s={s} now={now} tz={tz} link={false} />}
       {error && <ErrorNote>{error}</ErrorNote>}
       {s.overrides.length > 0 && (
         <ul className="overrides">
@@ -86,11 +100,14 @@ export function Budgets() {
   }, [route.param, loaded]);
 
   const byBudget = useMemo(() => {
-    // Run-scoped budgets have a row per run; the card shows the budget once, with its busiest run.
-    const m = new Map<string, BudgetStatus>();
+    // Run-scoped budgets have a status per run (most recent first): one card per budget, listing every run, so
+    // the card counts the runs the Overview shows.
+    const m = new Map<string, { s: BudgetStatus; runs: BudgetStatus[] }>();
     for (const s of budgets.data ?? []) {
-      const prev = m.get(s.budget.id);
-      if (!prev || s.percent > prev.percent) m.set(s.budget.id, s);
+      let e = m.get(s.budget.id);
+      if (!e) m.set(s.budget.id, (e = { s, runs: [] }));
+      else if (s.percent > e.s.percent) e.s = s;
+      if (s.run !== null) e.runs.push(s);
     }
     return [...m.values()];
   }, [budgets.data]);
@@ -138,10 +155,11 @@ export function Budgets() {
         </Empty>
       )}
       <div className="budget-list">
-        {byBudget.map((s) => (
+        {byBudget.map(({ s, runs }) => (
           <BudgetCard
             key={s.budget.id}
             s={s}
+            runs={runs}
             now={now}
             tz={tz}
             focused={route.param === s.budget.id}
