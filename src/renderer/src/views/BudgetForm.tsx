@@ -1,9 +1,21 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ProviderDto } from '../../../main/contract/api';
-import type { BudgetInput } from '../../../main/contract/budgets';
+import type { BudgetInput, PeriodKind } from '../../../main/contract/budgets';
 import type { KeyDto } from '../../../main/contract/keys';
 import { messageForField, toApiError } from '../api/errors';
 import { Field } from '../components/Field';
+
+/**
+ * Every period kind the engine accepts (the contract's PERIOD_KINDS), worded for the form. The renderer takes only
+ * types from the contract; the Record over PeriodKind makes a kind added there a type error here until it has words.
+ */
+const PERIOD_LABELS: Record<PeriodKind, string> = {
+  day: 'Day',
+  week: 'Week',
+  month: 'Month',
+  rolling: 'Rolling window',
+  total: 'Total (never resets)',
+};
 import { formFieldFor, validateBudgetForm, type BudgetField, type BudgetFormValues, type FormErrors } from '../lib/budget-form';
 
 interface Props {
@@ -115,11 +127,11 @@ export function BudgetForm({ initial, editing, keys, providers, onSave, onCancel
 
         <Field label="Period" error={errors['period.kind']}>
           <select {...text('period.kind')}>
-            <option value="day">Day</option>
-            <option value="week">Week</option>
-            <option value="month">Month</option>
-            <option value="rolling">Rolling window</option>
-            <option value="total">Total (never resets)</option>
+            {(Object.keys(PERIOD_LABELS) as PeriodKind[]).map((k) => (
+              <option key={k} value={k}>
+                {PERIOD_LABELS[k]}
+              </option>
+            ))}
           </select>
         </Field>
         {kind === 'month' && (
