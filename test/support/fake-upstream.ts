@@ -166,9 +166,15 @@ async function openaiResponses(res: ServerResponse, body: Record<string, unknown
   if (body.stream !== true) return json(res, 200, response, s.headers);
   let seq = 0;
   const ev = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data, sequence_number: seq++ })}\n\n`;
-  const head = [ev('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } })];
+  // The item events frame the deltas as the API sends them; Codex shows only text whose item was added and done.
+  const item = response.output[0]!;
+  const head = [
+    ev('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } }),
+    ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } }),
+  ];
   const deltas = splitText(text, s.chunks ?? 3).map((d) => ev('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta: d }));
-  const tail = s.omitUsage ? [] : [ev('response.completed', { response })];
+  const tail = [ev('response.output_item.done', { output_index: 0, item })];
+  if (!s.omitUsage) tail.push(ev('response.completed', { response }));
   await streamFrames(res, head, deltas, tail, s);
 }
 
