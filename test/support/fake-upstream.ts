@@ -43,6 +43,9 @@ export interface ReceivedRequest {
   headers: http.IncomingHttpHeaders;
   body: unknown;
   rawBody: Buffer;
+  /** Streams: how many text deltas were written before the stream ended or the client went away (ground truth for
+   * what a provider would bill for a stream cut short). */
+  sentDeltas: number;
 }
 
 export interface FakeUpstream {
@@ -57,6 +60,9 @@ export interface FakeUpstream {
 export const DEFAULT_TEXT = 'Hello from the fake upstream!';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The record of the request each response answers, for counting what a stream wrote. */
+const requestOf = new WeakMap<ServerResponse, ReceivedRequest>();
 
 function splitText(text: string, n: number): string[] {
   if (n <= 1) return [text];
@@ -96,6 +102,8 @@ async function streamFrames(res: ServerResponse, head: string[], deltas: string[
     if (s.chunkDelayMs) await sleep(s.chunkDelayMs);
     if (res.destroyed) return;
     res.write(deltas[i]);
+    const rec = requestOf.get(res);
+    if (rec) rec.sentDeltas++;
   }
   for (const f of tail) res.write(f);
   res.end();
@@ -264,7 +272,9 @@ export async function startFakeUpstream(defaults: Scenario = {}): Promise<FakeUp
     } catch {
       body = raw.toString('utf8');
     }
-    received.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw });
+    const rec: ReceivedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw, sentDeltas: 0 };
+    received.push(rec);
+    requestOf.set(res, rec);
     const header = req.headers['x-fake'];
     const s: Scenario = { ...def, ...(typeof header === 'string' ? (JSON.parse(header) as Scenario) : {}) };
     if (s.repeat && s.text) s.text = s.text.repeat(s.repeat);
