@@ -160,7 +160,7 @@ describe.skipIf(claude.skip !== null)(`Claude Code through Tollgate${claude.skip
     const recs = await since(n, 2);
     expect(recs.map((r) => r.flags.includes('blocked'))).toEqual([false, false]);
     console.info(`[claude-code] two parallel runs: held $${held.toFixed(3)} while both in flight, max_tokens ${caps.join(' and ')}`);
-    expect(recs.reduce((s, r) => s + r.costUsd, 0)).toBeCloseTo(2 * COST, 12);
+    expect(recs.reduce((s, r) => s + (r.costUsd ?? 0), 0)).toBeCloseTo(2 * COST, 12);
   });
 
   it('a spent budget: Claude Code shows Tollgate’s message and stops; one blocked record, nothing upstream', async () => {

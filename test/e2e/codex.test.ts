@@ -84,7 +84,7 @@ describe.skipIf(codex.skip !== null)(`Codex through Tollgate${codex.skip ? ` (sk
     const turn = recs.find((r) => r.usage.outputTokens > 0)!;
     expect(turn.usage).toMatchObject({ inputTokens: 2000, cacheReadTokens: 1500, outputTokens: 300, reasoningTokens: 100 });
     expect(turn.costUsd).toBeCloseTo(COST, 12);
-    expect(recs.reduce((s, r) => s + r.costUsd, 0)).toBeCloseTo(COST, 12);
+    expect(recs.reduce((s, r) => s + (r.costUsd ?? 0), 0)).toBeCloseTo(COST, 12);
     console.info(`[codex] WebSocket run: ${Math.round(run.wallMs)} ms, ${ws.upgrades.length} upgrades, ${recs.length} records`);
   });
 
