@@ -102,6 +102,29 @@ describe.skipIf(codex.skip !== null)(`Codex through Tollgate${codex.skip ? ` (sk
     console.info(`[codex] HTTPS run: ${Math.round(run.wallMs)} ms`);
   });
 
+  it('a nearly spent budget clamps instead of blocking, on both transports: Codex still gets its answer', async () => {
+    // Codex sets no output limit: admission assumes 32,768 tokens ($0.33 of gpt-5 output), more than the $0.10
+    // budget, so Tollgate sets max_output_tokens to what the room affords and forwards the call.
+    await budget({ name: 'tight', scope: { provider: 'openai' }, period: { kind: 'day' }, limitUsd: 0.1, hardStopPercent: 100 });
+    for (const transport of ['https', 'websocket'] as const) {
+      ws.frames.length = 0;
+      const n = await count();
+      const run = await exec(transport);
+      expect(run.code, why(run)).toBe(0);
+      expect(run.stdout.trim()).toBe(transport === 'https' ? 'Hello from the fake upstream!' : 'Hello over the WebSocket!');
+      const sent = transport === 'https' ? (posts().at(-1)!.body as Record<string, unknown>) : ws.frames.at(-1)!;
+      const cap = sent.max_output_tokens as number;
+      expect(cap).toBeGreaterThanOrEqual(1024);
+      expect(cap * 10e-6).toBeLessThan(0.1);
+      const recs = await since(n, transport === 'https' ? 1 : 2);
+      const turn = recs.find((r) => r.usage.outputTokens > 0)!;
+      expect(turn.flags).toContain('clamped');
+      expect(turn.note).toBe(`max output tokens clamped from unset to ${cap}`);
+      expect(turn.costUsd).toBeCloseTo(COST, 12);
+      console.info(`[codex] clamped ${transport} run: max_output_tokens (none) → ${cap}, ${Math.round(run.wallMs)} ms`);
+    }
+  });
+
   it('a spent budget over HTTPS: Codex prints Tollgate’s message and stops; one blocked record, nothing upstream', async () => {
     await budget({ name: 'spent', scope: { provider: 'openai' }, period: { kind: 'day' }, limitUsd: 0.000001, hardStopPercent: 100 });
     const n = await count();
