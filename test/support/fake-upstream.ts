@@ -43,6 +43,9 @@ export interface ReceivedRequest {
   headers: http.IncomingHttpHeaders;
   body: unknown;
   rawBody: Buffer;
+  /** Streams: how many text deltas were written before the stream ended or the client went away (ground truth for
+   * what a provider would bill for a stream cut short). */
+  sentDeltas: number;
 }
 
 export interface FakeUpstream {
@@ -57,6 +60,9 @@ export interface FakeUpstream {
 export const DEFAULT_TEXT = 'Hello from the fake upstream!';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The record of the request each response answers, for counting what a stream wrote. */
+const requestOf = new WeakMap<ServerResponse, ReceivedRequest>();
 
 function splitText(text: string, n: number): string[] {
   if (n <= 1) return [text];
@@ -96,6 +102,8 @@ async function streamFrames(res: ServerResponse, head: string[], deltas: string[
     if (s.chunkDelayMs) await sleep(s.chunkDelayMs);
     if (res.destroyed) return;
     res.write(deltas[i]);
+    const rec = requestOf.get(res);
+    if (rec) rec.sentDeltas++;
   }
   for (const f of tail) res.write(f);
   res.end();
@@ -166,9 +174,15 @@ async function openaiResponses(res: ServerResponse, body: Record<string, unknown
   if (body.stream !== true) return json(res, 200, response, s.headers);
   let seq = 0;
   const ev = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data, sequence_number: seq++ })}\n\n`;
-  const head = [ev('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } })];
+  // The item events frame the deltas as the API sends them; Codex shows only text whose item was added and done.
+  const item = response.output[0]!;
+  const head = [
+    ev('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } }),
+    ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } }),
+  ];
   const deltas = splitText(text, s.chunks ?? 3).map((d) => ev('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta: d }));
-  const tail = s.omitUsage ? [] : [ev('response.completed', { response })];
+  const tail = [ev('response.output_item.done', { output_index: 0, item })];
+  if (!s.omitUsage) tail.push(ev('response.completed', { response }));
   await streamFrames(res, head, deltas, tail, s);
 }
 
@@ -258,7 +272,9 @@ export async function startFakeUpstream(defaults: Scenario = {}): Promise<FakeUp
     } catch {
       body = raw.toString('utf8');
     }
-    received.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw });
+    const rec: ReceivedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw, sentDeltas: 0 };
+    received.push(rec);
+    requestOf.set(res, rec);
     const header = req.headers['x-fake'];
     const s: Scenario = { ...def, ...(typeof header === 'string' ? (JSON.parse(header) as Scenario) : {}) };
     if (s.repeat && s.text) s.text = s.text.repeat(s.repeat);

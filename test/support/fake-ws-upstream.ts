@@ -42,13 +42,17 @@ export interface FakeWsUpstream {
 
 export const WS_DEFAULT_USAGE = { input_tokens: 3207, input_tokens_details: { cached_tokens: 3000 }, output_tokens: 120, output_tokens_details: { reasoning_tokens: 64 }, total_tokens: 3327 };
 
-export async function startFakeWsUpstream(): Promise<FakeWsUpstream> {
+/**
+ * Listens on a port of its own, or, given `attachTo`, answers the upgrades of an HTTP server that is already
+ * listening (the fake HTTP upstream), so that one base URL serves both of Codex's transports.
+ */
+export async function startFakeWsUpstream(attachTo?: http.Server): Promise<FakeWsUpstream> {
   let scenario: WsScenario = {};
   const upgrades: FakeWsUpstream['upgrades'] = [];
   let pings = 0;
   const frames: Record<string, unknown>[] = [];
   const sent: Record<string, unknown>[] = [];
-  const server = http.createServer((_req, res) => res.writeHead(404).end());
+  const server = attachTo ?? http.createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true });
   wss.on('headers', (headers) => {
     for (const [k, v] of Object.entries(scenario.headers ?? {})) headers.push(`${k}: ${v}`);
@@ -101,7 +105,7 @@ export async function startFakeWsUpstream(): Promise<FakeWsUpstream> {
     send({ type: terminal, response: { ...base, status: terminal === 'response.completed' ? 'completed' : 'incomplete', output: prewarm ? [] : [item], usage } });
   }
 
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  if (!attachTo) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -118,6 +122,7 @@ export async function startFakeWsUpstream(): Promise<FakeWsUpstream> {
       new Promise((resolve) => {
         for (const c of wss.clients) c.terminate();
         wss.close();
+        if (attachTo) return resolve();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

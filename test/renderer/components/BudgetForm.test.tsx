@@ -3,15 +3,15 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BudgetInput } from '../../../src/main/contract/budgets';
 import { ApiError } from '../../../src/renderer/src/api/errors';
-import { emptyBudgetForm } from '../../../src/renderer/src/lib/budget-form';
+import { budgetToForm, emptyBudgetForm } from '../../../src/renderer/src/lib/budget-form';
 import { BudgetForm } from '../../../src/renderer/src/views/BudgetForm';
-import { key, PROVIDERS } from '../support/fixtures';
+import { budget, key, PROVIDERS } from '../support/fixtures';
 
 afterEach(cleanup);
 
-function setup(onSave: (input: BudgetInput) => Promise<unknown>) {
+function setup(onSave: (input: BudgetInput) => Promise<unknown>, initial = emptyBudgetForm(), editing = false) {
   const onCancel = vi.fn();
-  render(<BudgetForm initial={emptyBudgetForm()} editing={false} keys={[key('key_1', { name: 'Claude Code' })]} providers={PROVIDERS} onSave={onSave} onCancel={onCancel} />);
+  render(<BudgetForm initial={initial} editing={editing} keys={[key('key_1', { name: 'Claude Code' })]} providers={PROVIDERS} onSave={onSave} onCancel={onCancel} />);
   return { user: userEvent.setup(), onCancel };
 }
 
@@ -86,5 +86,37 @@ describe('budget form', () => {
     expect(screen.getByLabelText('Window, days')).toBeTruthy();
     await user.click(screen.getByLabelText('Hard stop'));
     expect(screen.queryByLabelText('Stop at, %')).toBeNull();
+  });
+
+  it('asks for strict admission per budget, and sends it only once chosen', async () => {
+    const onSave = vi.fn(async (_input: BudgetInput) => undefined);
+    const { user } = setup(onSave);
+    await user.type(screen.getByLabelText('Name'), 'Agents');
+    await user.type(screen.getByLabelText('Limit, $'), '5');
+    const holds = screen.getByLabelText('Streams hold') as HTMLSelectElement;
+    expect(holds.value).toBe('expected');
+    await user.click(screen.getByRole('button', { name: 'Create budget' }));
+    // Untouched: the budget is saved without the setting, as budgets made before it existed.
+    expect(onSave.mock.calls[0]![0]).not.toHaveProperty('admission');
+    await user.selectOptions(holds, 'strict');
+    await user.click(screen.getByRole('button', { name: 'Create budget' }));
+    expect(onSave.mock.calls[1]![0]).toMatchObject({ admission: 'strict', hardStopPercent: 120 });
+  });
+
+  it('turns a strict budget back to expected-output reservations when edited', async () => {
+    const onSave = vi.fn(async (_input: BudgetInput) => undefined);
+    const { user } = setup(onSave, budgetToForm(budget({ name: 'Agents', admission: 'strict' })), true);
+    const holds = screen.getByLabelText('Streams hold') as HTMLSelectElement;
+    expect(holds.value).toBe('strict');
+    await user.selectOptions(holds, 'expected');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(onSave.mock.calls[0]![0]).toMatchObject({ admission: 'expected' });
+  });
+
+  it('hides the admission choice for a budget that only warns', async () => {
+    const { user } = setup(async () => undefined);
+    expect(screen.getByLabelText('Streams hold')).toBeTruthy();
+    await user.click(screen.getByLabelText('Hard stop'));
+    expect(screen.queryByLabelText('Streams hold')).toBeNull();
   });
 });

@@ -95,6 +95,13 @@ describe('budget form validation', () => {
     expect(input).toMatchObject({ name: b.name, scope: { project: 'web', run: '*' }, period: { kind: 'rolling', days: 14 }, thresholds: [25, 75], degradeTo: { a: 'b' }, runLimits: { maxIterations: 40 } });
   });
 
+  it('keeps a budget’s admission mode through the form, and sends none for a budget that has none', () => {
+    expect(validateBudgetForm(budgetToForm(budget({ admission: 'strict' }))).input?.admission).toBe('strict');
+    expect(validateBudgetForm(budgetToForm(budget({ admission: 'expected' }))).input?.admission).toBe('expected');
+    expect(validateBudgetForm(budgetToForm(budget())).input).not.toHaveProperty('admission');
+    expect(validateBudgetForm(form({})).input).not.toHaveProperty('admission');
+  });
+
   it('prefills a suggestion as a monthly budget with its guardrail', () => {
     const f = suggestionToForm({
       scope: { keyId: 'k1' },

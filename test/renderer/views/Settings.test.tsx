@@ -2,6 +2,7 @@ import { cleanup, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Settings as SettingsDto } from '../../../src/main/contract/settings';
+import { ApiError } from '../../../src/renderer/src/api/errors';
 import { Settings } from '../../../src/renderer/src/views/Settings';
 import { createFakeTransport } from '../support/fake-transport';
 import { PROVIDERS, settings, status, T0 } from '../support/fixtures';
@@ -14,6 +15,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+const updates: Partial<SettingsDto>[] = [];
+
 function core(s: SettingsDto) {
   return createFakeTransport({
     'status.get': () => status(),
@@ -22,6 +25,8 @@ function core(s: SettingsDto) {
     'providers.list': () => PROVIDERS,
     'requests.recent': () => [],
     'settings.update': (patch) => {
+      updates.push(patch);
+      if (patch.clampFloorOutputTokens === 5_000_000) throw new ApiError({ code: 'invalid', field: 'clampFloorOutputTokens', message: 'clampFloorOutputTokens: must be at most the output assumed when unset' });
       if (patch.timezone === 'Mars/Olympus') throw new Error('timezone: "Mars/Olympus" is not a time zone; use "local", "UTC" or a name like "Europe/Berlin"');
       Object.assign(s, patch);
       return { ...s };
@@ -72,5 +77,40 @@ describe('settings', () => {
     expect(text.replace(/^\ufeff/, '')).toBe('id\r\nreq_1\r\n');
     expect(created[0]!.size).toBe(3 + 'id\r\nreq_1\r\n'.length);
     expect(screen.getByText(/4 of the 5 requests/)).toBeTruthy();
+  });
+
+  it('edits the clamp floor with the budget defaults, naming a bad value on its field', async () => {
+    const s = settings();
+    done = (await renderWithStore(<Settings />, core(s), T0)).unmount;
+    const user = userEvent.setup();
+    const floor = screen.getByLabelText('Least output before a block, tokens') as HTMLInputElement;
+    expect(floor.value).toBe('1024');
+    const save = screen.getByRole('button', { name: 'Save defaults' });
+    const fieldError = () => document.getElementById((floor.getAttribute('aria-describedby') ?? '').split(' ').find((id) => document.getElementById(id)?.classList.contains('field-error')) ?? '')?.textContent ?? null;
+
+    updates.length = 0;
+    for (const bad of ['0', '1.5', 'lots', '', '20000000']) {
+      await user.clear(floor);
+      if (bad) await user.type(floor, bad);
+      await user.click(save);
+      expect(floor.getAttribute('aria-invalid'), bad).toBe('true');
+      expect(fieldError(), bad).toBe('A whole number of tokens from 1 to 10,000,000, e.g. 1024.');
+    }
+    expect(updates).toHaveLength(0);
+
+    await user.clear(floor);
+    await user.type(floor, '2,048');
+    await user.click(save);
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(updates.at(-1)).toMatchObject({ clampFloorOutputTokens: 2048 });
+    expect(s.clampFloorOutputTokens).toBe(2048);
+    expect(floor.getAttribute('aria-invalid')).not.toBe('true');
+
+    // The engine's own refusal lands on the field too.
+    await user.clear(floor);
+    await user.type(floor, '5000000');
+    await user.click(save);
+    expect(await screen.findByText('must be at most the output assumed when unset')).toBeTruthy();
+    expect(floor.getAttribute('aria-invalid')).toBe('true');
   });
 });

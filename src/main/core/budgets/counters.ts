@@ -40,6 +40,12 @@ export interface Counter {
   streamLiveUsd: number;
   streamLiveTokens: number;
   /**
+   * The live streams' latest steps added up: the most they may add before each is checked again. A stream is ended
+   * when its next step would not fit beside everyone else's, so that the budget's books stay under the stop and
+   * the provider's (which run a chunk ahead of what a proxy has seen) pass it by at most a chunk per stream.
+   */
+  streamStepUsd: number;
+  /**
    * Rolling budgets, kept in memory only: the zone and bounds of the day `periodKey` names (NaN until known),
    * so a roll check is two comparisons instead of a calendar computation.
    */
@@ -60,6 +66,7 @@ type RuntimeField =
   | 'streamHeldTokens'
   | 'streamLiveUsd'
   | 'streamLiveTokens'
+  | 'streamStepUsd'
   | 'keyZone'
   | 'keyStart'
   | 'keyEnd'
@@ -77,6 +84,7 @@ const RUNTIME: Pick<Counter, RuntimeField> = {
   streamHeldTokens: 0,
   streamLiveUsd: 0,
   streamLiveTokens: 0,
+  streamStepUsd: 0,
   keyZone: '',
   keyStart: NaN,
   keyEnd: NaN,
@@ -114,7 +122,7 @@ export function fromStored(s: StoredCounter): Counter {
 }
 
 export function toStored(c: Counter): StoredCounter {
-  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, streamHeldUsd: _hu, streamHeldTokens: _ht, streamLiveUsd: _lu, streamLiveTokens: _lt, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, ...rest } = c;
+  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, streamHeldUsd: _hu, streamHeldTokens: _ht, streamLiveUsd: _lu, streamLiveTokens: _lt, streamStepUsd: _su, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, ...rest } = c;
   return rest;
 }
 

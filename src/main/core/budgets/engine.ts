@@ -65,6 +65,12 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
   const status = createStatus(state, { ...deps, spend });
   const editing = createEditing(state, { ...deps, audit, alerts, words });
   const sweep = createSweep(state, { ...deps, tickets, alerts, audit });
+  // A budget with a hard stop needs the tokenizer for calls near its limit: loading starts (in the background) as
+  // soon as there is one, since until it is ready a prompt is bounded by its bytes (see module.ts).
+  const warmFor = (b: Budget): Budget => {
+    if (b.hardStopPercent !== null) void deps.tokenizer.ready();
+    return b;
+  };
 
   return {
     admit: admission.admit,
@@ -75,14 +81,17 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
     },
     list: status.list,
     get: editing.get,
-    create: editing.create,
-    update: editing.update,
+    create: (input) => warmFor(editing.create(input)),
+    update: (id, patch) => warmFor(editing.update(id, patch)),
     remove: editing.remove,
     addOverride: editing.addOverride,
     cancelOverride: editing.cancelOverride,
     audit: audit.list,
     alerts: alerts.list,
-    replaceFileBudgets: editing.replaceFileBudgets,
+    replaceFileBudgets(list) {
+      editing.replaceFileBudgets(list);
+      list.forEach(warmFor);
+    },
     setReportedSource(src) {
       spend.setReportedSource(src, () => {
         // A teammate's direct spend can cross a threshold with no request through this proxy.

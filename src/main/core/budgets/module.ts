@@ -87,6 +87,11 @@ export function createBudgetModule(d: {
     api,
     problems: () => (fileProblem ? [fileProblem] : []),
     start() {
+      // With a hard stop configured, load the tokenizer now, in the background, rather than on the first call near
+      // a limit: until it is ready admission bounds a prompt by its bytes, and a coding agent's first request
+      // (Claude Code's is ~78 KB of system prompt and tools, ~20,000 tokens) would be clamped about three times
+      // harder, or blocked. Budgets made later start it themselves (engine.ts); without any it is never loaded.
+      if (engine.snapshot().budgets.some((b) => b.hardStopPercent !== null)) void d.tokenizer.ready();
       loadFile();
       unwatch = watchBudgetFile(d.dataDir, loadFile);
       sweepTimer = setInterval(() => engine.sweep(), SWEEP_MS);

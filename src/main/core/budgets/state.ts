@@ -42,6 +42,8 @@ export interface Reservation {
   stream: boolean;
   liveUsd: number;
   liveTokens: number;
+  /** A stream: what it added between its last two checks, the size of the step it is likely to take next. */
+  stepUsd?: number;
 }
 
 export interface OpenTicket {

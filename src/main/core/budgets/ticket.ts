@@ -45,6 +45,7 @@ export function createTickets(state: BudgetState, deps: Deps): Tickets {
       c.streamHeldTokens = Math.max(0, c.streamHeldTokens - r.tokens);
       c.streamLiveUsd = Math.max(0, c.streamLiveUsd - r.liveUsd);
       c.streamLiveTokens = Math.max(0, c.streamLiveTokens - r.liveTokens);
+      c.streamStepUsd = Math.max(0, c.streamStepUsd - (r.stepUsd ?? 0));
     }
   }
 
@@ -74,6 +75,8 @@ export function createTickets(state: BudgetState, deps: Deps): Tickets {
     state.tickets.set(id, { reservations, at: input.ts, worst, target, model, input });
     const streams = reservations.some((r) => r.stream);
     let cutChecked = -Infinity;
+    // The running cost at the last check (its input at first): what the stream added since is its step.
+    let lastUsd: number | null = null;
 
     /** What the call has cost so far: its metered input once the stream reports it, else the worst case's. */
     function running(m: MeteredUsage, out: number): { usd: number | null; tokens: number } {
@@ -95,19 +98,28 @@ export function createTickets(state: BudgetState, deps: Deps): Tickets {
         if (!state.tickets.has(id)) return null;
         cutChecked = outSoFar;
         const run = running(m, outSoFar);
+        if (lastUsd === null && run.usd !== null) lastUsd = running(m, 0).usd;
+        const stepUsd = run.usd !== null && lastUsd !== null ? Math.max(0, run.usd - lastUsd) : 0;
+        lastUsd = run.usd;
         const enforced = deps.settings().hardStopEnforcement;
         const now = deps.clock.now();
         let message: string | null = null;
         for (const r of reservations) {
           const c = state.counters.get(r.key);
           if (!c) continue;
-          if (r.stream) grow(c, r, run.usd ?? 0, run.tokens);
+          if (r.stream) {
+            grow(c, r, run.usd ?? 0, run.tokens);
+            c.streamStepUsd += stepUsd - (r.stepUsd ?? 0);
+            r.stepUsd = stepUsd;
+          }
           const b = r.budget;
           if (!enforced || message !== null || b.hardStopPercent === null) continue;
           // Streams count at what they have really produced, everything else at what it holds: streams compete
-          // for the room by use, and each is ended at the stop, past it by at most what it sent since its last check.
+          // for the room by use. A stream is ended once the room left cannot take the next step of every live
+          // stream (each about what it sent since its last check), so the stop is passed by at most the chunk
+          // each stream has in flight when it is ended.
           const limUsd = spend.limitUsd(b, now);
-          const committedUsd = r.stream ? c.reservedUsd - c.streamHeldUsd + c.streamLiveUsd : c.reservedUsd - r.usd + (run.usd ?? 0);
+          const committedUsd = r.stream ? c.reservedUsd - c.streamHeldUsd + c.streamLiveUsd + c.streamStepUsd : c.reservedUsd - r.usd + (run.usd ?? 0);
           if (limUsd !== null && run.usd !== null && spend.spentUsd(b, c, now) + committedUsd > (limUsd * b.hardStopPercent) / 100) {
             message = `Tollgate ended this stream: it would carry budget "${b.name}" past its hard stop (${usd((limUsd * b.hardStopPercent) / 100)}). ${HOW_TO_RAISE}`;
             continue;

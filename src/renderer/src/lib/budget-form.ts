@@ -3,7 +3,7 @@
  * mistakes are named on their field before a round trip. The engine stays the judge: its errors carry `field`
  * (e.g. "period.billingDay", "thresholds[1]"), mapped back onto the form by formFieldFor.
  */
-import type { Budget, BudgetInput, BudgetSuggestion, PeriodKind, SpendSource } from '../../../main/contract/budgets';
+import type { AdmissionMode, Budget, BudgetInput, BudgetSuggestion, PeriodKind, SpendSource } from '../../../main/contract/budgets';
 
 export interface BudgetFormValues {
   name: string;
@@ -30,6 +30,8 @@ export interface BudgetFormValues {
   counts: SpendSource;
   'runLimits.maxIterations': string;
   'runLimits.maxTokensPerIteration': string;
+  /** '' while the budget has none (the engine then reserves streams at their expected output): sent only once set. */
+  admission: AdmissionMode | '';
   enabled: boolean;
 }
 
@@ -59,6 +61,7 @@ export const FIELDS = [
   'counts',
   'runLimits.maxIterations',
   'runLimits.maxTokensPerIteration',
+  'admission',
   'enabled',
 ] as const satisfies readonly BudgetField[];
 
@@ -97,6 +100,7 @@ function blankForm(): BudgetFormValues {
     counts: 'max',
     'runLimits.maxIterations': '',
     'runLimits.maxTokensPerIteration': '',
+    admission: '',
     enabled: true,
   };
 }
@@ -129,6 +133,7 @@ export function budgetToForm(b: Budget): BudgetFormValues {
     counts: b.counts,
     'runLimits.maxIterations': str(b.runLimits.maxIterations),
     'runLimits.maxTokensPerIteration': str(b.runLimits.maxTokensPerIteration),
+    admission: b.admission ?? '',
     enabled: b.enabled,
   };
 }
@@ -265,6 +270,7 @@ export function validateBudgetForm(v: BudgetFormValues): { input: BudgetInput | 
     enabled: v.enabled,
   };
   if (thresholds) input.thresholds = thresholds;
+  if (v.admission) input.admission = v.admission;
   // Always sent, even empty, so that clearing them in an edit clears them in the budget.
   input.degradeTo = v.action === 'degrade' ? (degradeTo ?? {}) : {};
   input.runLimits = {};

@@ -190,6 +190,14 @@ export function BudgetForm({ initial, editing, keys, providers, onSave, onCancel
                 </select>
               </Field>
             )}
+            {v.hardStop && (
+              <Field label="Streams hold" error={errors.admission} hint="While in flight. Calls that are not streamed always hold their worst case." wide>
+                <select value={v.admission === 'strict' ? 'strict' : 'expected'} onChange={(e) => set('admission', e.target.value as 'strict' | 'expected')}>
+                  <option value="expected">What such calls usually produce; ended at the stop if they run past it</option>
+                  <option value="strict">Their worst case, their whole output limit (strict)</option>
+                </select>
+              </Field>
+            )}
             {v.hardStop && v.action === 'degrade' && (
               <Field label="Cheaper models" error={errors.degradeTo} hint='One per line: "gpt-4o -> gpt-4o-mini". Empty: the map in Settings.' wide>
                 <textarea rows={3} className="mono" {...text('degradeTo')} />

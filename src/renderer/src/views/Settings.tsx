@@ -116,7 +116,10 @@ function General({ s }: { s: SettingsDto }) {
   );
 }
 
-type DefaultsField = 'defaultThresholds' | 'defaultHardStopPercent' | 'degradeMap' | 'assumedMaxOutputTokens';
+type DefaultsField = 'defaultThresholds' | 'defaultHardStopPercent' | 'degradeMap' | 'assumedMaxOutputTokens' | 'clampFloorOutputTokens';
+const DEFAULTS_FIELDS: readonly string[] = ['defaultThresholds', 'defaultHardStopPercent', 'degradeMap', 'assumedMaxOutputTokens', 'clampFloorOutputTokens'];
+/** The engine's own bounds for token settings. */
+const MAX_TOKENS_SETTING = 10_000_000;
 
 const degradeText = (m: SettingsDto['degradeMap']) =>
   Object.entries(m)
@@ -144,6 +147,7 @@ function Defaults({ s }: { s: SettingsDto }) {
     hardStop: s.defaultHardStopPercent === null ? '' : String(s.defaultHardStopPercent),
     degrade: degradeText(s.degradeMap),
     maxOut: String(s.assumedMaxOutputTokens),
+    floor: String(s.clampFloorOutputTokens),
   });
   const [v, setV] = useState(initial);
   const [errors, setErrors] = useState<Partial<Record<DefaultsField | 'form', string>>>({});
@@ -161,15 +165,17 @@ function Defaults({ s }: { s: SettingsDto }) {
     if (typeof degradeMap === 'string') errs.degradeMap = degradeMap;
     const maxOut = Number(v.maxOut);
     if (!Number.isInteger(maxOut) || maxOut < 1) errs.assumedMaxOutputTokens = 'A whole number of tokens.';
+    const floor = v.floor.trim() === '' ? NaN : Number(v.floor.replace(/,/g, ''));
+    if (!Number.isInteger(floor) || floor < 1 || floor > MAX_TOKENS_SETTING) errs.clampFloorOutputTokens = 'A whole number of tokens from 1 to 10,000,000, e.g. 1024.';
     setErrors(errs);
     if (Object.keys(errs).length || typeof degradeMap === 'string') return;
     try {
-      await actions.updateSettings({ defaultThresholds: thresholds, defaultHardStopPercent: hardStop, degradeMap, assumedMaxOutputTokens: maxOut });
+      await actions.updateSettings({ defaultThresholds: thresholds, defaultHardStopPercent: hardStop, degradeMap, assumedMaxOutputTokens: maxOut, clampFloorOutputTokens: floor });
       setSaved(true);
     } catch (err) {
       const a = toApiError(err);
       const f = (a.field ?? '').replace(/[.[].*$/, '') as DefaultsField;
-      setErrors(['defaultThresholds', 'defaultHardStopPercent', 'degradeMap', 'assumedMaxOutputTokens'].includes(f) ? { [f]: messageForField(a) } : { form: a.message });
+      setErrors(DEFAULTS_FIELDS.includes(f) ? { [f]: messageForField(a) } : { form: a.message });
     }
   }
   return (
@@ -185,6 +191,13 @@ function Defaults({ s }: { s: SettingsDto }) {
         </Field>
         <Field label="Output assumed when unset, tokens" error={errors.assumedMaxOutputTokens} hint="For worst-case reservations of calls without max tokens">
           <input type="text" inputMode="numeric" value={v.maxOut} onChange={(e) => setV({ ...v, maxOut: e.target.value })} />
+        </Field>
+        <Field
+          label="Least output before a block, tokens"
+          error={errors.clampFloorOutputTokens}
+          hint="Near a hard stop a call's output limit is lowered to what is left; it is blocked only when not even its input and this many output tokens fit"
+        >
+          <input type="text" inputMode="numeric" value={v.floor} onChange={(e) => setV({ ...v, floor: e.target.value })} />
         </Field>
         <Field label="Cheaper models for “degrade”" error={errors.degradeMap} hint='One per line: "openai: gpt-4o -> gpt-4o-mini"; a model may end in "*"' wide>
           <textarea rows={6} className="mono" value={v.degrade} onChange={(e) => setV({ ...v, degrade: e.target.value })} />

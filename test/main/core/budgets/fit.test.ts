@@ -250,6 +250,27 @@ describe('streams reserved at what they usually produce', () => {
     expect(field).toBe('admission');
   });
 
+  it('a stream is ended while the room can no longer take the next step of every live stream', () => {
+    const { engine, call } = setup();
+    engine.create({ name: 'daily', scope: { provider: 'anthropic' }, period: { kind: 'day' }, limitUsd: 1, hardStopPercent: 100 });
+    const a = engine.admit(call({ stream: true }));
+    const b = engine.admit(call({ stream: true }));
+    if (!a.ok || !b.ok) throw new Error('not admitted');
+    // Each step is 2,000 output tokens ($0.15); each stream's input is $0.015.
+    expect(a.ticket.progress(metered(1000, 2000))).toBeNull();
+    expect(b.ticket.progress(metered(1000, 2000))).toBeNull();
+    expect(a.ticket.progress(metered(1000, 4000))).toBeNull();
+    // Produced: $0.63; the next steps of both: $0.30. $0.93 fits.
+    expect(b.ticket.progress(metered(1000, 4000))).toBeNull();
+    // a at 6,000: produced $0.78, both next steps $0.30: $1.08 would not fit, though the books are under the stop.
+    expect(a.ticket.progress(metered(1000, 6000))).toMatch(/Tollgate ended this stream: it would carry budget "daily" past its hard stop \(\$1\.00\)/);
+    a.ticket.release();
+    // Alone, b has room for its next steps: produced $0.39 and a step of $0.075.
+    expect(b.ticket.progress(metered(1000, 5000))).toBeNull();
+    b.ticket.release();
+    expect(engine.list()[0]!.reservedUsd).toBeCloseTo(0, 12);
+  });
+
   it('a stream is ended when its running cost passes the room, not only past its own hold', () => {
     const { engine, call } = setup();
     engine.create({ name: 'daily', scope: { provider: 'anthropic' }, period: { kind: 'day' }, limitUsd: 1, hardStopPercent: 100 });
