@@ -10,6 +10,8 @@ import { loadImportState, rememberSeen, type ImportSnapshot } from './import-sta
 import { readNewLines } from './line-reader.js';
 import { listLogFiles } from './scan.js';
 import { entryToRecord } from './to-record.js';
+import type { CodexRateLimitsDto } from '../../contract/routing.js';
+import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
 
 export const BACKFILL_MS = 30 * 24 * 3600_000;
 
@@ -54,6 +56,8 @@ export interface CodingLogImporterDeps {
    * stream ends, which can be a moment after the tool wrote the line; until then its upstream id is unknown here.
    */
   graceMs?: number;
+  /** Codex's own rate-limit figures, from each token_count line that carries them. */
+  onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
 }
 
 export interface CodingLogImporter {
@@ -122,6 +126,10 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
         return false;
       }
       if (e) entries.push(e);
+      if (codex && d.onCodexRateLimits) {
+        const rl = parseCodexRateLimits(line);
+        if (rl) d.onCodexRateLimits(rl);
+      }
       return true;
     });
     if (!cursor) return 0;

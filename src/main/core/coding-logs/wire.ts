@@ -1,3 +1,4 @@
+import type { CodexRateLimitsDto } from '../../contract/routing.js';
 import type { RequestRecord } from '../../contract/usage.js';
 import type { Pricer } from '../pricing/pricer.js';
 import type { Clock } from '../util/clock.js';
@@ -22,6 +23,7 @@ export interface CodingLogWiring {
   log: Logger;
   initial: unknown;
   onChange: () => void;
+  onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
 }
 
 /**
@@ -54,5 +56,6 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     log: w.log,
     initial: w.initial,
     onChange: w.onChange,
+    onCodexRateLimits: w.onCodexRateLimits,
   });
 }
