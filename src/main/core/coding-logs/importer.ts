@@ -14,6 +14,8 @@ import type { CodexRateLimitsDto } from '../../contract/routing.js';
 import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
 
 export const BACKFILL_MS = 30 * 24 * 3600_000;
+/** The longest the importer works without yielding to the proxy. */
+const SLICE_MS = 8;
 
 const tokensOf = (e: LogEntry) => e.usage.inputTokens + e.usage.outputTokens;
 
@@ -134,7 +136,13 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     });
     if (!cursor) return 0;
     let n = 0;
+    let slice = performance.now();
     for (const e of largestOfEach(entries)) {
+      // A month of logs is read while the proxy serves: give the event loop a turn every few milliseconds.
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        slice = performance.now();
+      }
       // A rollout that writes per-response records counts those; its token_count lines repeat the same calls.
       if (e.fromCount && codex?.hasRecords) continue;
       if (take(e, cutoff)) n++;

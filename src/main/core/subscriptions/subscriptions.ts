@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../contract/usage.js';
-import type { CodexRateLimitsDto, SubscriptionWindowsDto } from '../../contract/routing.js';
+import type { ClaudeWindowDto, CodexRateLimitsDto, SubscriptionWindowsDto } from '../../contract/routing.js';
 import type { Notifier } from '../alerts/notifier.js';
 import type { Clock } from '../util/clock.js';
 import { formatUsd } from '../util/money.js';
@@ -65,6 +65,7 @@ export function createSubscriptions(d: SubscriptionDeps): Subscriptions {
   let limitUsd = s.limitUsd;
   let largestUsd = s.largestUsd;
   let codex = s.codex;
+  let observed = 0;
 
   const notify = (id: string, title: string, body: string, critical: boolean) => {
     if (fired.size > MAX_FIRED) fired.delete(fired.keys().next().value as string);
@@ -79,9 +80,14 @@ export function createSubscriptions(d: SubscriptionDeps): Subscriptions {
     for (const k of buckets.keys()) if (k < now - WEEK_MS - WINDOW_MS) buckets.delete(k);
   }
 
+  /** The largest finished window so far: kept past the week the buckets cover. */
+  function noteLargest(windows: readonly ClaudeWindowDto[], now: number) {
+    for (const w of windows) if (w.end <= now && w.costUsd > (largestUsd ?? 0)) largestUsd = w.costUsd;
+  }
+
   function checkClaude(now: number) {
     const windows = claudeWindows([...buckets.values()]);
-    for (const w of windows) if (w.end <= now && w.costUsd > (largestUsd ?? 0)) largestUsd = w.costUsd;
+    noteLargest(windows, now);
     const cur = windows.at(-1);
     if (!cur || cur.end <= now || !limitUsd) return;
     const pct = (cur.costUsd / limitUsd) * 100;
@@ -119,8 +125,9 @@ export function createSubscriptions(d: SubscriptionDeps): Subscriptions {
       b[2] += r.usage.inputTokens + r.usage.outputTokens;
       b[3] += 1;
       buckets.set(m, b);
-      prune(now);
-      checkClaude(now);
+      // A backfill brings a month of calls: only a call in a window that may still run can cross a tier.
+      if (++observed % 1000 === 0) prune(now);
+      if (r.ts > now - WINDOW_MS) checkClaude(now);
       d.onChange();
     },
     observeCodex(rl) {
@@ -140,14 +147,19 @@ export function createSubscriptions(d: SubscriptionDeps): Subscriptions {
       const last = windows.at(-1);
       const current =
         last && last.end > now ? { ...last, timeLeftMs: last.end - now, percent: limitUsd ? (last.costUsd / limitUsd) * 100 : null } : null;
-      const done = windows.filter((w) => w.end <= now).reduce((m, w) => Math.max(m, w.costUsd), 0);
-      const suggested = Math.max(largestUsd ?? 0, done);
+      noteLargest(windows, now);
+      const suggested = largestUsd ?? 0;
       return {
         now,
         claude: { current, recent: windows.reverse(), week: weekTotals([...buckets.values()], now), limitUsd, suggestedLimitUsd: suggested > 0 ? suggested : null },
         codex,
       };
     },
-    snapshot: () => ({ version: 1, buckets: [...buckets.values()], limitUsd, largestUsd, codex, fired: [...fired] }),
+    snapshot() {
+      const now = d.clock.now();
+      prune(now);
+      noteLargest(claudeWindows([...buckets.values()]), now);
+      return { version: 1, buckets: [...buckets.values()], limitUsd, largestUsd, codex, fired: [...fired] };
+    },
   };
 }
