@@ -7,7 +7,8 @@ import type { Logger } from '../util/log.js';
 import { setupSnippets } from '../../../shared/setup-snippets.js';
 import { buildTrayModel, type TrayModel, type TrayState } from './tray-model.js';
 
-type FeedApi = Pick<TollgateApi, 'budgets.list' | 'spend.query' | 'keys.list' | 'status.get' | 'providers.list'>;
+type FeedApi = Pick<TollgateApi, 'budgets.list' | 'spend.query' | 'keys.list' | 'status.get' | 'providers.list'> &
+  Partial<Pick<TollgateApi, 'routing.status' | 'subscriptions.get'>>;
 
 /** Events after which the tray may read differently. */
 export const TRAY_EVENTS = ['request.recorded', 'budgets.changed', 'budget.alert', 'status.changed'] as const satisfies readonly (keyof ApiEvents)[];
@@ -63,13 +64,15 @@ export function createTrayFeed(deps: {
     const p = zonedParts(now, zone);
     const today = dayKey(p);
     const monthStart = dayKey({ ...p, day: 1 });
-    const [budgets, keys, providers, todaySpend, byKey, byModel] = await Promise.all([
+    const [budgets, keys, providers, todaySpend, byKey, byModel, routing, windows] = await Promise.all([
       deps.api['budgets.list']().catch(() => null),
       deps.api['keys.list'](),
       deps.api['providers.list'](),
       deps.api['spend.query']({ from: today, to: today, groupBy: [] }),
       deps.api['spend.query']({ from: monthStart, to: today, groupBy: ['keyId'] }),
       deps.api['spend.query']({ from: monthStart, to: today, groupBy: ['model'] }),
+      deps.api['routing.status']?.().catch(() => null) ?? null,
+      deps.api['subscriptions.get']?.().catch(() => null) ?? null,
     ]);
     return {
       budgets,
@@ -84,6 +87,7 @@ export function createTrayFeed(deps: {
       openAtLogin: deps.openAtLogin(),
       setups: setupSnippets(providers, { keys, platform: deps.platform }),
       timeZone: zone,
+      codingTools: routing ? { routing: routing.tools, windows } : null,
     };
   }
 
