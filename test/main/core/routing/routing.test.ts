@@ -39,6 +39,9 @@ function setup(proxy = 'http://127.0.0.1:4999') {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed TOML document, read by path in assertions
+type TomlDoc = Record<string, any>;
+
 const stateOf = (r: Routing, tool: 'claude-code' | 'codex') => r.status().tools.find((t) => t.tool === tool)!;
 
 const CLAUDE_ODD = `// Claude Code user settings — hand edited
@@ -169,7 +172,7 @@ describe('routing Codex', () => {
     const before = s.write(s.codexFile, CODEX_WITH_PROVIDERS);
     s.routing.apply('codex');
     const after = fs.readFileSync(s.codexFile, 'utf8');
-    const doc = parseToml(after) as Record<string, any>;
+    const doc = parseToml(after) as TomlDoc;
     expect(doc.model_provider).toBe('tollgate');
     expect(doc.model_providers.tollgate).toEqual({ name: 'Tollgate', base_url: 'http://127.0.0.1:4999/openai/v1', env_key: 'OPENAI_API_KEY', wire_api: 'responses' });
     expect(doc.model_providers.azure.base_url).toBe('https://example.openai.azure.com/openai');
@@ -188,7 +191,7 @@ describe('routing Codex', () => {
     const text = '[history]\npersistence = "save-all"\n';
     const before = s.write(s.codexFile, text);
     s.routing.apply('codex');
-    const doc = parseToml(fs.readFileSync(s.codexFile, 'utf8')) as Record<string, any>;
+    const doc = parseToml(fs.readFileSync(s.codexFile, 'utf8')) as TomlDoc;
     expect(doc.model_provider).toBe('tollgate');
     expect(doc.history).toEqual({ persistence: 'save-all' });
     s.routing.undo('codex');

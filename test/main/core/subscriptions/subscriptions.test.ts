@@ -106,11 +106,10 @@ describe('Claude Code five-hour windows', () => {
   it('keeps its state across a restart, without firing again', () => {
     const clock = createManualClock(T0 + H);
     const n = recorder();
-    let snap: unknown;
     const a = createSubscriptions({ clock, notifier: n, onChange: () => {} });
     a.setLimit(2);
     a.observe(rec(T0 + 60_000, 1.2, 100));
-    snap = JSON.parse(JSON.stringify(a.snapshot()));
+    const snap: unknown = JSON.parse(JSON.stringify(a.snapshot()));
     const b = createSubscriptions({ clock, notifier: n, initial: snap, onChange: () => {} });
     b.observe(rec(T0 + 2 * 60_000, 0.1, 100)); // 65%: 50 already fired
     expect(n.shown).toHaveLength(1);
