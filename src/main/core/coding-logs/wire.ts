@@ -5,6 +5,7 @@ import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/events.js';
 import { createIdGenerator } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
+import { rememberSeen } from './import-state.js';
 import { createCodingLogImporter, type CodingLogImporter } from './importer.js';
 
 /** Upstream ids of proxied calls kept for dedupe: far more than a day of heavy use. */
@@ -34,8 +35,7 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
   const proxied = new Set<string>();
   const note = (r: RequestRecord) => {
     if (r.source === 'logs' || !r.upstreamId) return;
-    proxied.add(r.upstreamId);
-    if (proxied.size > MAX_PROXIED) proxied.delete(proxied.values().next().value as string);
+    rememberSeen(proxied, r.upstreamId, MAX_PROXIED);
   };
   for (const r of w.ledger.recent({ limit: MAX_PROXIED })) note(r);
   w.events.on('request.recorded', note);

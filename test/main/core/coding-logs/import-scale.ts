@@ -95,18 +95,26 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
     const started = Date.now();
     const cpu0 = cpuSeconds(tg.pid);
     fs.renameSync(path.join(staging, 'projects'), path.join(claudeHome, 'projects'));
-    // The import runs on its own (the poll finds the folder); importNow answers once everything there is read.
-    const done = tg.admin<{ recorded: number }>('codingLogs.importNow').then((r) => {
+    // The import runs on its own (the poll finds the folder); it is done when every call is recorded. (One
+    // importNow call would answer then too, but a long import outlasts an HTTP client's header timeout.)
+    const countLogged = async () => {
+      const spend = await tg.admin<{ rows: { keyId?: string; requests: number }[] }>('spend.query', { groupBy: ['keyId'] });
+      return spend.body.data!.rows.find((r) => r.keyId === 'logs:claude-code')?.requests ?? 0;
+    };
+    const done = (async () => {
+      const deadline = Date.now() + 30 * 60_000;
+      while ((await countLogged()) < logs.calls && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
       importing = false;
-      if (!r.body.ok) throw new Error(JSON.stringify(r.body));
       return Date.now() - started;
-    });
+    })();
     while (importing) during.push(await call());
     const importMs = await done;
     const cpuSec = cpuSeconds(tg.pid) - cpu0;
     clearInterval(sampler);
-    const spend = await tg.admin<{ rows: { keyId?: string; requests: number }[] }>('spend.query', { groupBy: ['keyId'] });
-    const recorded = spend.body.data!.rows.find((r) => r.keyId === 'logs:claude-code')?.requests ?? 0;
+    // Anything counted twice would show up once the import has settled.
+    const again = await tg.admin<{ recorded: number }>('codingLogs.importNow');
+    if (!again.body.ok) throw new Error(JSON.stringify(again.body));
+    const recorded = await countLogged();
     const mb = logs.bytes / 1024 / 1024;
     return {
       logs,
