@@ -27,6 +27,9 @@ export interface ScaleResult {
   during: { calls: number; p50: number; p99: number };
 }
 
+/** Proxied calls, idle and during the import, 20 a second. */
+const CALL_GAP_MS = 50;
+
 const rssMb = (pid: number): number | null => {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -82,7 +85,10 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
     };
     for (let i = 0; i < 20; i++) await call(); // warm-up: connections, JIT
     const idle: number[] = [];
-    for (let i = 0; i < 200; i++) idle.push(await call());
+    for (let i = 0; i < 200; i++) {
+      idle.push(await call());
+      await new Promise((r) => setTimeout(r, CALL_GAP_MS));
+    }
     const rssBeforeMb = rssMb(tg.pid) ?? NaN;
 
     let peak = rssBeforeMb;
@@ -107,7 +113,11 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
       importing = false;
       return Date.now() - started;
     })();
-    while (importing) during.push(await call());
+    // Paced, as a coding agent's calls are: back-to-back calls would measure the proxy's own CPU, not the import's.
+    while (importing) {
+      during.push(await call());
+      await new Promise((r) => setTimeout(r, CALL_GAP_MS));
+    }
     const importMs = await done;
     const cpuSec = cpuSeconds(tg.pid) - cpu0;
     clearInterval(sampler);
