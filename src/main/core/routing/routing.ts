@@ -120,6 +120,8 @@ export function createRouting(d: RoutingDeps): Routing {
       const wanted = toolBaseUrl(tool, proxy);
       const before = readMaybe(file);
       const rec = recordOf(tool);
+      // Its settings folder moved (CLAUDE_CONFIG_DIR, CODEX_HOME) since Tollgate wrote the other file: one backup each.
+      if (rec && rec.file !== file) throw new RoutingRefused(`Tollgate routed ${NAMES[tool]} in ${rec.file}; undo that first.`);
       const result = edit(tool, before?.toString('utf8') ?? null, wanted);
       if (!result.ok) throw new RoutingRefused(`Tollgate cannot edit ${file}: ${result.message}. It was left as it was.`);
       if (before && result.text === before.toString('utf8')) return statusOf(tool);
@@ -134,10 +136,13 @@ export function createRouting(d: RoutingDeps): Routing {
       return statusOf(tool);
     },
     undo(tool) {
-      const now = statusOf(tool);
       const rec = recordOf(tool);
-      if (!rec || !now.managed) throw new RoutingRefused(`Tollgate did not route ${NAMES[tool]}: there is nothing to undo.`);
-      if (now.state !== 'routed') throw new RoutingRefused(now.message!);
+      if (!rec) throw new RoutingRefused(`Tollgate did not route ${NAMES[tool]}: there is nothing to undo.`);
+      // The file Tollgate wrote, wherever the settings folder points now.
+      const bytes = readMaybe(rec.file);
+      if (!bytes || sha256(bytes) !== rec.wrote) {
+        throw new RoutingRefused(`${rec.file} was ${bytes ? 'changed' : 'removed'} by hand since Tollgate wrote it, so Tollgate will not undo; the original is kept at ${backupFile(tool)}.`);
+      }
       if (rec.created) fs.rmSync(rec.file, { force: true });
       else {
         const original = readMaybe(backupFile(tool));

@@ -252,3 +252,21 @@ describe('where the files are', () => {
     expect(fs.readdirSync(s.home)).toEqual([]);
   });
 });
+
+describe('a settings folder that moved', () => {
+  it('refuses to route the new file while the old one is routed, and undo restores the old one', () => {
+    const root = temp();
+    const home = path.join(root, 'home');
+    const env: Record<string, string> = { CLAUDE_CONFIG_DIR: path.join(root, 'a'), CODEX_HOME: path.join(root, 'codex') };
+    const routing = createRouting({ dataDir: path.join(root, 'data'), env, home, clock: createManualClock(), proxyUrl: () => 'http://127.0.0.1:4999' });
+    const first = path.join(root, 'a', 'settings.json');
+    fs.mkdirSync(path.dirname(first), { recursive: true });
+    fs.writeFileSync(first, '{ "theme": "dark" }');
+    routing.apply('claude-code');
+    env.CLAUDE_CONFIG_DIR = path.join(root, 'b');
+    expect(() => routing.apply('claude-code')).toThrow(/Tollgate routed Claude Code in .*a\/settings\.json; undo that first/);
+    expect(fs.existsSync(path.join(root, 'b', 'settings.json'))).toBe(false);
+    routing.undo('claude-code');
+    expect(fs.readFileSync(first, 'utf8')).toBe('{ "theme": "dark" }');
+  });
+});
