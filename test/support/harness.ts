@@ -27,9 +27,12 @@ export function tempDir(prefix = 'tollgate-test-'): string {
 export async function startTollgate(opts: { upstream?: string; dataDir?: string; core?: Partial<CoreOptions> } = {}): Promise<Tollgate> {
   const dataDir = opts.dataDir ?? tempDir();
   const log = createSilentLogger();
-  const env: NodeJS.ProcessEnv = opts.upstream
-    ? upstreamEnvFor(opts.upstream)
-    : {};
+  const env: NodeJS.ProcessEnv = {
+    ...(opts.upstream ? upstreamEnvFor(opts.upstream) : {}),
+    // Routing writes the coding tools' settings files: never the real ones in a test.
+    CLAUDE_CONFIG_DIR: path.join(dataDir, 'claude-home'),
+    CODEX_HOME: path.join(dataDir, 'codex-home'),
+  };
   const core = createCore({
     dataDir,
     store: createConfStore(dataDir),

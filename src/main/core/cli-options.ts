@@ -7,17 +7,22 @@ export interface RunOptions {
   host: string;
   port: number;
   dataDir: string;
+  /** Import Claude Code's and Codex's local logs (off unless asked: a headless machine may be a shared server). */
+  importCodingLogs: boolean;
 }
 
 export class UsageError extends Error {}
 
 /** The help text; its list of upstream env vars comes from the provider registry. */
 export function usage(): string {
-  return `Usage: npm run serve -- [--port N] [--host ADDR] [--data-dir DIR]
+  return `Usage: npm run serve -- [--port N] [--host ADDR] [--data-dir DIR] [--import-coding-logs]
 
   --port N         port to listen on (env TOLLGATE_PORT, default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR      address to bind (env TOLLGATE_HOST, default ${DEFAULT_HOST})
   --data-dir DIR   where the ledger, settings and keys live (env TOLLGATE_DATA_DIR, default ~/.tollgate)
+  --import-coding-logs
+                   import this user's Claude Code and Codex logs (the last 30 days, then as they are written;
+                   env TOLLGATE_IMPORT_CODING_LOGS=1; off by default in headless mode, on in the app)
   ${describeProviders()
     .map((p) => p.upstreamEnv)
     .join(', ')} override upstreams.`;
@@ -29,6 +34,10 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') throw new UsageError(usage());
+    if (a === '--import-coding-logs') {
+      flags.set('import-coding-logs', '1');
+      continue;
+    }
     const m = /^--(port|host|data-dir)(?:=(.*))?$/.exec(a);
     if (!m) throw new UsageError(`Unknown argument "${a}".\n${usage()}`);
     const value = m[2] ?? argv[++i];
@@ -40,5 +49,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port: "${portText}" is not a port number (0-65535).`);
   const host = flags.get('host') ?? env.TOLLGATE_HOST ?? DEFAULT_HOST;
   const dataDir = path.resolve(flags.get('data-dir') ?? env.TOLLGATE_DATA_DIR ?? path.join(os.homedir(), '.tollgate'));
-  return { host, port, dataDir };
+  const importText = flags.get('import-coding-logs') ?? env.TOLLGATE_IMPORT_CODING_LOGS ?? '0';
+  if (!['0', '1', 'true', 'false', ''].includes(importText)) throw new UsageError(`TOLLGATE_IMPORT_CODING_LOGS: "${importText}" is not 1 or 0.`);
+  return { host, port, dataDir, importCodingLogs: importText === '1' || importText === 'true' };
 }

@@ -17,6 +17,9 @@ import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import type { CodingLogImporter } from './coding-logs/importer.js';
 import { wireCodingLogs } from './coding-logs/wire.js';
+import { createRoutingApi } from './routing/api.js';
+import { createRouting } from './routing/routing.js';
+import { createSubscriptions, type Subscriptions } from './subscriptions/subscriptions.js';
 import { PRICE_CORRECTIONS } from './pricing/corrections.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricingApi } from './pricing/api.js';
@@ -234,9 +237,12 @@ export function createCore(opts: CoreOptions): Core {
   }));
   budgets.engine.setReportedSource(usage.reportedSpend);
   const settingsAccess = { settings: () => settings, updateSettings };
+  const subscriptions: Subscriptions = fromStored('subscriptions', (initial) =>
+    createSubscriptions({ clock, notifier: opts.notifier ?? null, initial, onChange: persistence.section('subscriptions', () => subscriptions.snapshot()) }));
+  events.on('request.recorded', (r) => subscriptions.observe(r as RequestRecord));
   const codingLogs: CodingLogImporter | null = opts.codingLogs
     ? fromStored('codingLogs', (initial) =>
-        wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()) }))
+        wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()), onCodexRateLimits: (rl) => subscriptions.observeCodex(rl) }))
     : null;
   const syncCodingLogs = () => {
     if (!codingLogs || !bound) return;
@@ -262,6 +268,11 @@ export function createCore(opts: CoreOptions): Core {
     ...budgets.api,
     ...usage.api,
     ...createExportApi({ ledger, keys, dayKey }),
+    ...createRoutingApi({
+      routing: createRouting({ dataDir: opts.dataDir, env, clock, proxyUrl: () => bound?.url ?? null }),
+      subscriptions,
+      importNow: codingLogs ? () => codingLogs.sync() : null,
+    }),
   };
   const proxyDeps: ProxyDeps = {
     keys,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createNodeNotifier } from './alerts/node-notifier.js';
 import { describeProviders } from './providers/describe.js';
 import { parseRunOptions, UsageError } from './cli-options.js';
+import { defaultLogRoots } from './coding-logs/roots.js';
 import { createCore } from './create-core.js';
 import { findDashboardRoot } from './dashboard/locate.js';
 import { createFileSecrets } from './secrets/file-secrets.js';
@@ -48,6 +49,13 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     env,
     notifier,
     version: env.npm_package_version,
+    // Only on request (--import-coding-logs): the logs of whoever runs the server, from the tools' own folders.
+    codingLogs: opts.importCodingLogs
+      ? (() => {
+          const roots = defaultLogRoots(env);
+          return { claudeRoots: roots.claude, codexRoots: roots.codex };
+        })()
+      : undefined,
     // The renderer electron-vite builds (`npm run serve` builds first); without one, / says how to build it.
     dashboard: { root: findDashboardRoot(path.dirname(fileURLToPath(import.meta.url))) ?? path.resolve('out/renderer') },
   });
@@ -63,6 +71,7 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   }
   process.stdout.write(`Tollgate listening on ${bound.url}\n`);
   for (const p of describeProviders()) process.stdout.write(`  ${`${p.name}:`.padEnd(10)} ${bound.url}${p.clientPath}\n`);
+  if (opts.importCodingLogs) process.stdout.write('  Importing Claude Code and Codex logs (the last 30 days, then as they are written).\n');
   process.stdout.write(`  Admin API: ${bound.url}/api/ (token in ${opts.dataDir}/admin-token)\n  Data:      ${opts.dataDir}\n`);
   process.stdout.write(`  Dashboard: ${core.dashboardLoginUrl()}\n             (a one-time sign-in link, valid 10 minutes; later, sign in at ${bound.url}/login with the admin token)\n`);
 

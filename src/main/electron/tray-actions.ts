@@ -9,7 +9,7 @@ import { budgetRoute } from './url-policy.js';
  * the throttle.
  */
 export function createTrayActions(deps: {
-  api: Pick<TollgateApi, 'settings.update'>;
+  api: Pick<TollgateApi, 'settings.update' | 'routing.apply' | 'routing.undo'>;
   showWindow: (route?: string) => void;
   copy: (text: string) => void;
   setOpenAtLogin: (enabled: boolean) => void;
@@ -26,7 +26,15 @@ export function createTrayActions(deps: {
   return (action) => {
     switch (action.type) {
       case 'open-dashboard':
-        deps.showWindow(action.budgetId ? budgetRoute(action.budgetId) : undefined);
+        deps.showWindow(action.budgetId ? budgetRoute(action.budgetId) : action.view ? `/${action.view}` : undefined);
+        return;
+      case 'route-tool':
+        // A refusal (a malformed or hand-edited file) is explained on the dashboard's Coding tools panel.
+        void deps.api[action.undo ? 'routing.undo' : 'routing.apply']({ tool: action.tool }).then(deps.refresh, (err: unknown) => {
+          deps.log.warn('could not change routing from the tray', { error: (err as Error)?.message ?? String(err) });
+          deps.showWindow('/settings');
+          deps.refresh();
+        });
         return;
       case 'set-hard-stop':
         void update({ hardStopEnforcement: action.value });

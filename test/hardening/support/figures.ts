@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type FigureSection = 'attacks' | 'faults' | 'crash' | 'load' | 'memory';
+export type FigureSection = 'attacks' | 'faults' | 'crash' | 'load' | 'memory' | 'import';
 
 export interface FigureRow {
   section: FigureSection;

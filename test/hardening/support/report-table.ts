@@ -12,6 +12,7 @@ const SECTIONS: Record<FigureSection, string> = {
   crash: 'Crash rounds',
   load: 'Requests served vs recorded',
   memory: 'Memory',
+  import: 'Coding-log import at scale',
 };
 
 export function readFigures(dir = FIGURES_DIR): FiguresFile[] {

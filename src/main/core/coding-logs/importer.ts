@@ -10,8 +10,12 @@ import { loadImportState, rememberSeen, type ImportSnapshot } from './import-sta
 import { readNewLines } from './line-reader.js';
 import { listLogFiles } from './scan.js';
 import { entryToRecord } from './to-record.js';
+import type { CodexRateLimitsDto } from '../../contract/routing.js';
+import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
 
 export const BACKFILL_MS = 30 * 24 * 3600_000;
+/** The longest the importer works without yielding to the proxy. */
+const SLICE_MS = 8;
 
 const tokensOf = (e: LogEntry) => e.usage.inputTokens + e.usage.outputTokens;
 
@@ -54,6 +58,8 @@ export interface CodingLogImporterDeps {
    * stream ends, which can be a moment after the tool wrote the line; until then its upstream id is unknown here.
    */
   graceMs?: number;
+  /** Codex's own rate-limit figures, from each token_count line that carries them. */
+  onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
 }
 
 export interface CodingLogImporter {
@@ -122,11 +128,21 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
         return false;
       }
       if (e) entries.push(e);
+      if (codex && d.onCodexRateLimits) {
+        const rl = parseCodexRateLimits(line);
+        if (rl) d.onCodexRateLimits(rl);
+      }
       return true;
     });
     if (!cursor) return 0;
     let n = 0;
+    let slice = performance.now();
     for (const e of largestOfEach(entries)) {
+      // A month of logs is read while the proxy serves: give the event loop a turn every few milliseconds.
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        slice = performance.now();
+      }
       // A rollout that writes per-response records counts those; its token_count lines repeat the same calls.
       if (e.fromCount && codex?.hasRecords) continue;
       if (take(e, cutoff)) n++;

@@ -1,9 +1,11 @@
+import type { CodexRateLimitsDto } from '../../contract/routing.js';
 import type { RequestRecord } from '../../contract/usage.js';
 import type { Pricer } from '../pricing/pricer.js';
 import type { Clock } from '../util/clock.js';
 import type { Emitter } from '../util/events.js';
 import { createIdGenerator } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
+import { rememberSeen } from './import-state.js';
 import { createCodingLogImporter, type CodingLogImporter } from './importer.js';
 
 /** Upstream ids of proxied calls kept for dedupe: far more than a day of heavy use. */
@@ -22,6 +24,7 @@ export interface CodingLogWiring {
   log: Logger;
   initial: unknown;
   onChange: () => void;
+  onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
 }
 
 /**
@@ -32,8 +35,7 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
   const proxied = new Set<string>();
   const note = (r: RequestRecord) => {
     if (r.source === 'logs' || !r.upstreamId) return;
-    proxied.add(r.upstreamId);
-    if (proxied.size > MAX_PROXIED) proxied.delete(proxied.values().next().value as string);
+    rememberSeen(proxied, r.upstreamId, MAX_PROXIED);
   };
   for (const r of w.ledger.recent({ limit: MAX_PROXIED })) note(r);
   w.events.on('request.recorded', note);
@@ -54,5 +56,6 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     log: w.log,
     initial: w.initial,
     onChange: w.onChange,
+    onCodexRateLimits: w.onCodexRateLimits,
   });
 }

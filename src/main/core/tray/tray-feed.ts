@@ -9,7 +9,8 @@ import { forecastWindowStart, periodForecast } from '../../../shared/forecast.js
 import { setupSnippets } from '../../../shared/setup-snippets.js';
 import { buildTrayModel, type TrayModel, type TrayState } from './tray-model.js';
 
-type FeedApi = Pick<TollgateApi, 'budgets.list' | 'spend.query' | 'keys.list' | 'status.get' | 'providers.list'>;
+type FeedApi = Pick<TollgateApi, 'budgets.list' | 'spend.query' | 'keys.list' | 'status.get' | 'providers.list'> &
+  Partial<Pick<TollgateApi, 'routing.status' | 'subscriptions.get'>>;
 
 /** Events after which the tray may read differently. */
 export const TRAY_EVENTS = ['request.recorded', 'budgets.changed', 'budget.alert', 'status.changed'] as const satisfies readonly (keyof ApiEvents)[];
@@ -66,7 +67,7 @@ export function createTrayFeed(deps: {
     const today = dayKey(p);
     const monthStart = dayKey({ ...p, day: 1 });
     const rateFrom = forecastWindowStart({ today, periodFrom: monthStart });
-    const [budgets, keys, providers, todaySpend, byKey, byModel, byDay] = await Promise.all([
+    const [budgets, keys, providers, todaySpend, byKey, byModel, byDay, routing, windows] = await Promise.all([
       deps.api['budgets.list']().catch(() => null),
       deps.api['keys.list'](),
       deps.api['providers.list'](),
@@ -74,6 +75,8 @@ export function createTrayFeed(deps: {
       deps.api['spend.query']({ from: monthStart, to: today, groupBy: ['keyId'] }),
       deps.api['spend.query']({ from: monthStart, to: today, groupBy: ['model'] }),
       deps.api['spend.query']({ from: rateFrom, to: today, groupBy: ['day'] }),
+      deps.api['routing.status']?.().catch(() => null) ?? null,
+      deps.api['subscriptions.get']?.().catch(() => null) ?? null,
     ]);
     const daily = new Map(byDay.rows.map((r) => [r.day as string, { costUsd: r.costUsd, requests: r.requests }]));
     const forecast = periodForecast(daily, { today, periodFrom: monthStart, periodTo: monthEnd(today), todayElapsed: dayFraction(now, zone) });
@@ -91,6 +94,7 @@ export function createTrayFeed(deps: {
       openAtLogin: deps.openAtLogin(),
       setups: setupSnippets(providers, { keys, platform: deps.platform }),
       timeZone: zone,
+      codingTools: routing ? { routing: routing.tools, windows } : null,
     };
   }
 

@@ -9,17 +9,20 @@ import { formatLimitUsd, formatPercent, formatTokens, formatUsd } from '../util/
 import { FORECAST_MIN_DAYS } from '../../../shared/forecast.js';
 import { runName } from '../../../shared/run-label.js';
 import type { SetupSnippet } from '../../../shared/setup-snippets.js';
+import type { RoutedToolId } from '../../contract/routing.js';
+import { codingToolsMenu, type CodingToolsState } from './coding-tools-menu.js';
 
 /** In order of severity: the icon shows the worst one. */
 export const ICON_STATES = ['normal', 'notice', 'warning', 'exceeded', 'stopped', 'paused'] as const;
 export type IconState = (typeof ICON_STATES)[number];
 
 export type TrayAction =
-  | { type: 'open-dashboard'; budgetId?: string }
+  | { type: 'open-dashboard'; budgetId?: string; view?: 'settings' }
   | { type: 'set-hard-stop'; value: boolean }
   | { type: 'set-paused'; value: boolean }
   | { type: 'copy'; what: string; text: string }
   | { type: 'set-open-at-login'; value: boolean }
+  | { type: 'route-tool'; tool: RoutedToolId; undo: boolean }
   | { type: 'quit' };
 
 export type MenuItemModel =
@@ -54,6 +57,8 @@ export interface TrayState {
   setups: SetupSnippet[];
   /** For "resets Dec 1, 00:00" on the budget closest to its stop; UTC when not given. */
   timeZone?: string;
+  /** Subscription windows and routing; absent where the core does not offer them. */
+  codingTools?: CodingToolsState | null;
 }
 
 export const MAX_BUDGET_ITEMS = 8;
@@ -264,6 +269,7 @@ export function buildTrayModel(state: TrayState): TrayModel {
       items: state.setups.map((s) => ({ kind: 'label', label: s.title, action: { type: 'copy', what: s.title, text: `# ${s.title} through Tollgate: ${s.where}\n${s.text}\n` } })),
     });
   }
+  menu.push(...codingToolsMenu(state.codingTools));
   menu.push({ kind: 'separator' });
   if (state.openAtLogin !== null) {
     menu.push({ kind: 'checkbox', label: 'Start at login', checked: state.openAtLogin, action: { type: 'set-open-at-login', value: !state.openAtLogin } });

@@ -23,6 +23,11 @@ export function useActions(): Actions {
   return useDashboard().actions;
 }
 
+/** The API itself, for a panel that reads and acts on its own (the Coding tools panel). */
+export function useApi(): Dashboard['transport']['api'] {
+  return useDashboard().transport.api;
+}
+
 export function useTransportKind(): 'ipc' | 'http' {
   return useDashboard().transport.kind;
 }

@@ -11,6 +11,7 @@ import { downloadText } from '../lib/download';
 import { formatCount } from '../lib/format';
 import { useActions, useDash, useTransportKind } from '../store/context';
 import { zoneOf } from '../store/store';
+import { CodingTools } from './CodingTools';
 
 function Toggles({ s }: { s: SettingsDto }) {
   const actions = useActions();
@@ -418,6 +419,7 @@ export function Settings() {
       <Defaults s={settings.data} />
       <PriceOverrides s={settings.data} />
       <Export />
+      <CodingTools />
     </div>
   );
 }

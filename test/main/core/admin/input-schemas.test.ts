@@ -85,6 +85,14 @@ const TABLE: Record<Channel, Row> = {
   'usage.reported': { valid: DAYS, wrongType: ['connectionId', 5], nulled: 'connectionId' },
   'export.rollups': { valid: { ...DAYS, groupBy: ['day'] }, wrongType: ['groupBy', 'day'], nulled: 'from', missing: 'to' },
   'export.requests': { valid: DAYS, wrongType: ['from', 1], nulled: 'to', missing: 'from' },
+  'routing.status': { valid: undefined },
+  // The harness points CODEX_HOME and CLAUDE_CONFIG_DIR into the test's data folder.
+  'routing.apply': { valid: { tool: 'codex' }, wrongType: ['tool', 5], nulled: 'tool', missing: 'tool' },
+  // Valid, but Tollgate routed nothing yet: refused with words.
+  'routing.undo': { valid: { tool: 'claude-code' }, status: 400, wrongType: ['tool', 'vim'], nulled: 'tool', missing: 'tool' },
+  'subscriptions.get': { valid: undefined },
+  'subscriptions.setLimit': { valid: { claudeWindowUsd: 40 }, wrongType: ['claudeWindowUsd', '40'], missing: 'claudeWindowUsd' },
+  'codingLogs.importNow': { valid: undefined },
 };
 
 /** A copy of `input` with the field at a dotted path set to `value` (or removed, for undefined). */
