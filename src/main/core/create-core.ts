@@ -17,6 +17,7 @@ import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import type { CodingLogImporter } from './coding-logs/importer.js';
 import { wireCodingLogs } from './coding-logs/wire.js';
+import { wireTelemetry, type TelemetryWired } from './telemetry/wire.js';
 import { PRICE_CORRECTIONS } from './pricing/corrections.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricingApi } from './pricing/api.js';
@@ -238,6 +239,8 @@ export function createCore(opts: CoreOptions): Core {
     ? fromStored('codingLogs', (initial) =>
         wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()) }))
     : null;
+  const telemetry: TelemetryWired = fromStored('telemetry', (initial) =>
+    wireTelemetry({ ledger, budgets: budgets.engine, events, keys, pricer, clock, initial, onChange: persistence.section('telemetry', () => telemetry.intake.snapshot()), bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs }));
   const syncCodingLogs = () => {
     if (!codingLogs || !bound) return;
     if (settings.importCodingLogs) codingLogs.start();
@@ -282,6 +285,7 @@ export function createCore(opts: CoreOptions): Core {
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
     upgrade: (req, socket, head, m, q) => sockets.handle(req, socket, head, m.route, m.rest, q),
     admin: createAdminHttp({ api, token: () => adminToken, events, sessions }),
+    otlp: telemetry.http,
     dashboard: opts.dashboard
       ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
       : undefined,

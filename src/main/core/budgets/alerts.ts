@@ -6,7 +6,8 @@ import { counterKey, type Counter } from './counters.js';
 import { usd } from './format.js';
 import type { Spend } from './spend.js';
 import type { BudgetState } from './state.js';
-import { HOW_TO_RAISE, type Words } from './words.js';
+import { externalTools } from './sources.js';
+import { HOW_TO_RAISE, unblockableWords, type Words } from './words.js';
 
 const ALERT_LIMIT = 200;
 
@@ -110,6 +111,9 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
     const lim = spend.limitsOf(b, now);
     const spent = spend.spentOf(b, c, now);
     const name = words.name(b, c);
+    const ext = externalTools(c);
+    // Spend from coding tools that bypass the proxy counts here, but no stop can reach it.
+    const unstoppable = ext.length ? ` ${unblockableWords(ext)}` : '';
     const common = {
       spentUsd: lim.usd !== null ? spent.usd : null,
       limitUsd: lim.usd,
@@ -124,7 +128,7 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
           tier,
           ...common,
           title: `Budget "${name}" at ${tier}%`,
-          body: `${words.spend(b, spent, lim)}. ${words.stop(b, lim)} Resets ${words.reset(c)}.`,
+          body: `${words.spend(b, spent, lim)}. ${words.stop(b, lim)} Resets ${words.reset(c)}.${unstoppable}`,
         });
       }
     }
@@ -137,8 +141,8 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
         ...common,
         title: `Budget "${name}" reached its hard stop`,
         body: enforced
-          ? `${words.spend(b, spent, lim)}. Requests for ${words.scope(b)} ${verb} until it resets ${words.reset(c)}. ${HOW_TO_RAISE}`
-          : `${words.spend(b, spent, lim)}. Hard-stop enforcement is off, so requests continue.`,
+          ? `${words.spend(b, spent, lim)}. Requests for ${words.scope(b)} ${verb} until it resets ${words.reset(c)}. ${HOW_TO_RAISE}${unstoppable}`
+          : `${words.spend(b, spent, lim)}. Hard-stop enforcement is off, so requests continue.${unstoppable}`,
       });
     }
   }
