@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 /** One Claude Code api_request event in OTLP/JSON, as Claude Code's exporter sends it. */
-function apiRequest(o: { requestId: string; costUsd: number; input: number; output: number; email: string }) {
+function apiRequest(o: { requestId: string; costUsd: number; input: number; output: number; email: string; cacheRead?: number; cacheCreation?: number }) {
   const kv = (k: string, value: Record<string, unknown>) => ({ key: k, value });
   return JSON.stringify({
     resourceLogs: [
@@ -57,8 +57,8 @@ function apiRequest(o: { requestId: string; costUsd: number; input: number; outp
                   kv('model', { stringValue: 'claude-sonnet-4-5' }),
                   kv('input_tokens', { intValue: o.input }),
                   kv('output_tokens', { intValue: o.output }),
-                  kv('cache_read_tokens', { intValue: 0 }),
-                  kv('cache_creation_tokens', { intValue: 0 }),
+                  kv('cache_read_tokens', { intValue: o.cacheRead ?? 0 }),
+                  kv('cache_creation_tokens', { intValue: o.cacheCreation ?? 0 }),
                   kv('cost_usd', { doubleValue: o.costUsd }),
                   kv('request_id', { stringValue: o.requestId }),
                 ],
@@ -117,6 +117,26 @@ describe('budgets by source', () => {
 
     expect((await byName('proxy only')).unblockable).toBeUndefined();
     expect((await byName('proxy and logs')).unblockable).toEqual({ tools: ['claude-code'], message: WORDS });
+  });
+
+  it('does not count again an event about a call the proxy or the log import already recorded', async () => {
+    const all = await tg.core.api['requests.recent']({ limit: 100 });
+    const proxied = all.find((r) => !r.source)!;
+    const before = (await byName('everything')).spentUsd;
+    const telemetryBefore = all.filter((r) => r.source === 'telemetry').length;
+    // Claude Code routed through Tollgate reports the same call: same model and usage (in Anthropic's terms:
+    // uncached input apart from cache reads and writes), its own request id.
+    const u = proxied.usage;
+    const writes = u.cacheWrite5mTokens + u.cacheWrite1hTokens;
+    const same = { costUsd: proxied.costUsd!, input: u.inputTokens - u.cacheReadTokens - writes, cacheRead: u.cacheReadTokens, cacheCreation: writes, output: u.outputTokens, email: 'yuki@example.com' };
+    await sendEvent({ requestId: 'req_routed', ...same });
+    // And the call the transcript already gave: 900 uncached + 500 read + 100 written in, 60 out.
+    await sendEvent({ requestId: 'req_d', costUsd: 0.004125, input: 900, cacheRead: 500, cacheCreation: 100, output: 60, email: 'yuki@example.com' });
+    expect((await tg.core.api['requests.recent']({ limit: 100 })).filter((r) => r.source === 'telemetry').length).toBe(telemetryBefore);
+    expect((await byName('everything')).spentUsd).toBeCloseTo(before, 12);
+    // The next call with the same figures is a new one: each recorded call matches one event at most.
+    await sendEvent({ requestId: 'req_routed_2', ...same });
+    expect((await byName('everything')).spentUsd).toBeCloseTo(before + proxied.costUsd!, 12);
   });
 
   it('fires each tier of a per-user telemetry budget exactly once, saying Tollgate cannot stop it', async () => {
