@@ -102,7 +102,9 @@ export function metricPoints(tree: unknown): { points: MetricPoint[]; rejected: 
         const sum = isObj(m.sum) ? m.sum : null;
         const data = sum ?? (isObj(m.gauge) ? m.gauge : null);
         if (!data) continue;
-        const delta = sum !== null && int64(sum.aggregationTemporality) === 1;
+        // OTLP/JSON sends the enum as its number; some senders spell its name.
+        const temporality = sum?.aggregationTemporality;
+        const delta = sum !== null && (int64(temporality) === 1 || temporality === 'AGGREGATION_TEMPORALITY_DELTA');
         for (const dp of list(data, 'dataPoints', m.name)) {
           const value = typeof dp.asDouble === 'number' ? dp.asDouble : int64(dp.asInt);
           if (value === null || !Number.isFinite(value)) {
