@@ -52,6 +52,12 @@ interface NextTier {
   tier: number;
 }
 
+/** Spend from coding tools that bypass the proxy counts in the budget, but no stop can reach it: say so. */
+function unstoppableNote(c: Counter): string {
+  const ext = externalTools(c);
+  return ext.length ? ` ${unblockableWords(ext)}` : '';
+}
+
 export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts {
   const { spend, words } = deps;
   const nextTiers = new WeakMap<Counter, NextTier>();
@@ -101,7 +107,7 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
         limitTokens: null,
         resetsAt,
         title: `Daily guardrail of "${words.name(b, c)}" reached`,
-        body: `${usd(c.guardSpentUsd)} of the ${usd(b.dailyGuardrailUsd)} daily guardrail today. Requests for ${words.scope(b)} ${b.action === 'degrade' ? 'go to a cheaper model' : 'are blocked'} until ${words.when(resetsAt)}.`,
+        body: `${usd(c.guardSpentUsd)} of the ${usd(b.dailyGuardrailUsd)} daily guardrail today. Requests for ${words.scope(b)} ${b.action === 'degrade' ? 'go to a cheaper model' : 'are blocked'} until ${words.when(resetsAt)}.${unstoppableNote(c)}`,
       });
     }
   }
@@ -111,9 +117,7 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
     const lim = spend.limitsOf(b, now);
     const spent = spend.spentOf(b, c, now);
     const name = words.name(b, c);
-    const ext = externalTools(c);
-    // Spend from coding tools that bypass the proxy counts here, but no stop can reach it.
-    const unstoppable = ext.length ? ` ${unblockableWords(ext)}` : '';
+    const unstoppable = unstoppableNote(c);
     const common = {
       spentUsd: lim.usd !== null ? spent.usd : null,
       limitUsd: lim.usd,

@@ -160,6 +160,15 @@ describe('budgets by source', () => {
     expect(z.unblockable?.message).toBe(WORDS);
   });
 
+  it("says the same in a daily guardrail's alert", async () => {
+    const res = await tg.admin<{ id: string }>('budgets.create', { name: 'gail', scope: { user: 'gail@example.com' }, period: { kind: 'month' }, limitUsd: 1, dailyGuardrailUsd: 0.01, hardStopPercent: null });
+    const id = res.body.data!.id;
+    await sendEvent({ requestId: 'req_g1', costUsd: 0.02, input: 21, output: 2, email: 'gail@example.com' });
+    const alerts = (await tg.admin<BudgetAlert[]>('alerts.recent', { limit: 100 })).body.data!.filter((a) => a.budgetId === id);
+    expect(alerts.map((a) => a.kind)).toEqual(['guardrail']);
+    expect(alerts[0]!.body).toContain(WORDS);
+  });
+
   it('loads budgets stored without a sources field, and keeps counting by them after a restart', async () => {
     const before = (await byName('everything')).spentUsd;
     await tg.stop();
