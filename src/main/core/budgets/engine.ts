@@ -112,6 +112,8 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
         markExternal(c, record.tool ?? record.source ?? 'external');
         addSpend(c, b, record.costUsd ?? 0, record.usage.inputTokens + record.usage.outputTokens, now);
         if (record.costUsd === null) c.unpriced++;
+        // Today's share counts toward the daily guardrail, as a proxied call's does when it settles.
+        if (b.dailyGuardrailUsd !== null && record.ts >= spend.day(now).start) c.guardSpentUsd += record.costUsd ?? 0;
         alerts.check(b, c, now);
       }
       deps.onChange();
