@@ -41,6 +41,15 @@ export type SpendSource = 'observed' | 'reported' | 'max';
  */
 export type AdmissionMode = 'strict' | 'expected';
 
+/**
+ * Which spend a budget counts beside proxied calls: calls imported from coding tools' local logs, and calls they
+ * report by OpenTelemetry. Proxied calls always count (only they pass admission). Absent: all three, which is
+ * what budgets counted before the setting existed plus telemetry; a call two sources saw is counted once.
+ */
+export const BUDGET_SOURCES = ['proxy', 'proxy+logs', 'proxy+logs+telemetry'] as const;
+
+export type BudgetSources = (typeof BUDGET_SOURCES)[number];
+
 export interface RunLimits {
   /** Requests per run. */
   maxIterations?: number;
@@ -68,10 +77,12 @@ export interface BudgetInput {
   runLimits?: RunLimits;
   /** Absent: 'expected'. */
   admission?: AdmissionMode;
+  /** Absent: 'proxy+logs+telemetry'. */
+  sources?: BudgetSources;
   enabled?: boolean;
 }
 
-export interface Budget extends Required<Omit<BudgetInput, 'degradeTo' | 'runLimits' | 'admission'>> {
+export interface Budget extends Required<Omit<BudgetInput, 'degradeTo' | 'runLimits' | 'admission' | 'sources'>> {
   id: string;
   /** Budgets declared in the data folder's budgets.json are edited there, not through the API. */
   source: 'api' | 'file';
@@ -79,6 +90,8 @@ export interface Budget extends Required<Omit<BudgetInput, 'degradeTo' | 'runLim
   runLimits: RunLimits;
   /** Stored only when set, so budgets saved before it existed load and save unchanged. */
   admission?: AdmissionMode;
+  /** Stored only when set, like admission. */
+  sources?: BudgetSources;
   createdAt: number;
   updatedAt: number;
 }
@@ -126,6 +139,11 @@ export interface BudgetStatus {
   overrides: BudgetOverride[];
   /** Requests served so far in this run (run budgets). */
   iterations: number | null;
+  /**
+   * Set when spend Tollgate cannot block (coding tools' logs or telemetry) was counted this period: the tools,
+   * and the words the dashboard shows ("Tollgate can warn but not stop this: route Claude Code through Tollgate").
+   */
+  unblockable?: { tools: string[]; message: string };
 }
 
 export type AlertKind = 'threshold' | 'hard-stop' | 'guardrail' | 'override-expiring' | 'polling-failed';

@@ -23,6 +23,9 @@ export type RequestFlag =
   | 'truncated' // a stored string (model, project, user, run, key label, note) was cut to the ledger's bound
   | 'implausible-usage'; // reported usage was beyond what the model allows (or not finite) and was capped
 
+/** Where spend was seen: proxied through Tollgate, imported from a coding tool's logs, or exported by it (OTLP). */
+export type RecordSource = 'proxy' | 'logs' | 'telemetry';
+
 export interface RequestRecord {
   id: string;
   /** Start time, epoch ms. */
@@ -53,11 +56,14 @@ export interface RequestRecord {
   flags: RequestFlag[];
   /** Free text for blocks and errors. */
   note?: string;
-  /** Where the record came from: the proxy (absent in older records) or a coding tool's local logs. */
-  source?: 'proxy' | 'logs';
+  /**
+   * Where the record came from: the proxy (absent in older records), a coding tool's local logs, or the
+   * OpenTelemetry export a coding tool sent to Tollgate's OTLP intake.
+   */
+  source?: RecordSource;
   /** The upstream's id of the reply (Anthropic message id, Responses id), when it was seen. */
   upstreamId?: string;
-  /** For imported records: the tool (claude-code, codex) and its session. */
+  /** For imported and telemetry records: the tool (claude-code, codex) and its session. */
   tool?: string;
   session?: string;
 }

@@ -20,6 +20,7 @@ import { wireCodingLogs } from './coding-logs/wire.js';
 import { createRoutingApi } from './routing/api.js';
 import { createRouting } from './routing/routing.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions/subscriptions.js';
+import { wireTelemetry, type TelemetryWired } from './telemetry/wire.js';
 import { PRICE_CORRECTIONS } from './pricing/corrections.js';
 import { createPriceDatabase } from './pricing/price-database.js';
 import { createPricingApi } from './pricing/api.js';
@@ -244,6 +245,8 @@ export function createCore(opts: CoreOptions): Core {
     ? fromStored('codingLogs', (initial) =>
         wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()), onCodexRateLimits: (rl) => subscriptions.observeCodex(rl) }))
     : null;
+  const telemetry: TelemetryWired = fromStored('telemetry', (initial) =>
+    wireTelemetry({ ledger, budgets: budgets.engine, events, keys, pricer, clock, initial, onChange: persistence.section('telemetry', () => telemetry.intake.snapshot()), bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs }));
   const syncCodingLogs = () => {
     if (!codingLogs || !bound) return;
     if (settings.importCodingLogs) codingLogs.start();
@@ -293,6 +296,7 @@ export function createCore(opts: CoreOptions): Core {
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
     upgrade: (req, socket, head, m, q) => sockets.handle(req, socket, head, m.route, m.rest, q),
     admin: createAdminHttp({ api, token: () => adminToken, events, sessions }),
+    otlp: telemetry.http,
     dashboard: opts.dashboard
       ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
       : undefined,

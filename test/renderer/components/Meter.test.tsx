@@ -50,3 +50,17 @@ describe('utilization bar', () => {
     expect(container.querySelector('.mark-stop')).toBeNull();
   });
 });
+
+describe('spend Tollgate cannot block', () => {
+  it('says so under the bar, with the way to route the tool one click away', () => {
+    const message = 'Tollgate can warn but not stop this: route Claude Code through Tollgate.';
+    const { container } = render(<Meter s={budgetStatus({ percent: 60, unblockable: { tools: ['claude-code'], message } })} now={T0} tz="UTC" />);
+    expect(container.querySelector('.unblockable')?.textContent).toBe(`${message} Route it`);
+    expect(screen.getByRole('link', { name: 'Route it' }).getAttribute('href')).toBe('#/settings/coding-tools');
+  });
+
+  it('says nothing for a budget whose spend all passed the proxy', () => {
+    const { container } = render(<Meter s={budgetStatus({ percent: 60 })} now={T0} tz="UTC" />);
+    expect(container.querySelector('.unblockable')).toBeNull();
+  });
+});

@@ -29,6 +29,7 @@ describe('budget form validation', () => {
       action: 'block',
       dailyGuardrailUsd: 8,
       counts: 'max',
+      sources: 'proxy+logs+telemetry',
       enabled: true,
       // Sent even when empty, so clearing them in an edit clears them in the budget.
       degradeTo: {},

@@ -6,7 +6,8 @@ import { counterKey, type Counter } from './counters.js';
 import { usd } from './format.js';
 import type { Spend } from './spend.js';
 import type { BudgetState } from './state.js';
-import { HOW_TO_RAISE, type Words } from './words.js';
+import { externalTools } from './sources.js';
+import { HOW_TO_RAISE, unblockableWords, type Words } from './words.js';
 
 const ALERT_LIMIT = 200;
 
@@ -49,6 +50,12 @@ interface NextTier {
   count: number;
   budget: Budget;
   tier: number;
+}
+
+/** Spend from coding tools that bypass the proxy counts in the budget, but no stop can reach it: say so. */
+function unstoppableNote(c: Counter): string {
+  const ext = externalTools(c);
+  return ext.length ? ` ${unblockableWords(ext)}` : '';
 }
 
 export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts {
@@ -100,7 +107,7 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
         limitTokens: null,
         resetsAt,
         title: `Daily guardrail of "${words.name(b, c)}" reached`,
-        body: `${usd(c.guardSpentUsd)} of the ${usd(b.dailyGuardrailUsd)} daily guardrail today. Requests for ${words.scope(b)} ${b.action === 'degrade' ? 'go to a cheaper model' : 'are blocked'} until ${words.when(resetsAt)}.`,
+        body: `${usd(c.guardSpentUsd)} of the ${usd(b.dailyGuardrailUsd)} daily guardrail today. Requests for ${words.scope(b)} ${b.action === 'degrade' ? 'go to a cheaper model' : 'are blocked'} until ${words.when(resetsAt)}.${unstoppableNote(c)}`,
       });
     }
   }
@@ -110,6 +117,7 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
     const lim = spend.limitsOf(b, now);
     const spent = spend.spentOf(b, c, now);
     const name = words.name(b, c);
+    const unstoppable = unstoppableNote(c);
     const common = {
       spentUsd: lim.usd !== null ? spent.usd : null,
       limitUsd: lim.usd,
@@ -124,7 +132,7 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
           tier,
           ...common,
           title: `Budget "${name}" at ${tier}%`,
-          body: `${words.spend(b, spent, lim)}. ${words.stop(b, lim)} Resets ${words.reset(c)}.`,
+          body: `${words.spend(b, spent, lim)}. ${words.stop(b, lim)} Resets ${words.reset(c)}.${unstoppable}`,
         });
       }
     }
@@ -137,8 +145,8 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
         ...common,
         title: `Budget "${name}" reached its hard stop`,
         body: enforced
-          ? `${words.spend(b, spent, lim)}. Requests for ${words.scope(b)} ${verb} until it resets ${words.reset(c)}. ${HOW_TO_RAISE}`
-          : `${words.spend(b, spent, lim)}. Hard-stop enforcement is off, so requests continue.`,
+          ? `${words.spend(b, spent, lim)}. Requests for ${words.scope(b)} ${verb} until it resets ${words.reset(c)}. ${HOW_TO_RAISE}${unstoppable}`
+          : `${words.spend(b, spent, lim)}. Hard-stop enforcement is off, so requests continue.${unstoppable}`,
       });
     }
   }

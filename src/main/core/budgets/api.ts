@@ -8,6 +8,8 @@ import { dayKey, resolveZone, zonedParts, zonedTimeToEpoch } from '../time/zoned
 import type { Clock } from '../util/clock.js';
 import type { BudgetEngine } from './engine.js';
 import { periodAt } from './periods.js';
+import { countsSource } from './sources.js';
+import { sourceOfKeyId } from '../ledger/source.js';
 import { budgetSchemas } from './schemas.js';
 import { suggestBudgets } from './suggestions.js';
 
@@ -40,6 +42,7 @@ export function spendSoFar(b: Budget, ledger: Ledger, now: number, timezone: str
   let tokens = 0;
   for (const r of ledger.rollups(from)) {
     if (b.scope.provider && r.provider !== b.scope.provider) continue;
+    if (!countsSource(b, sourceOfKeyId(r.keyId))) continue;
     if (b.scope.keyId && r.keyId !== b.scope.keyId) continue;
     if (b.scope.project && r.project !== b.scope.project) continue;
     if (b.scope.model && !(b.scope.model.endsWith('*') ? r.model.startsWith(b.scope.model.slice(0, -1)) : r.model === b.scope.model)) continue;

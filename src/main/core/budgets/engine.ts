@@ -17,6 +17,7 @@ import { createBudgetState, snapshotOf, type BudgetsSnapshot } from './state.js'
 import { createStatus } from './status.js';
 import { createSweep } from './sweep.js';
 import { createTickets } from './ticket.js';
+import { countsSource, markExternal } from './sources.js';
 import { createWords } from './words.js';
 
 export type { BudgetsSnapshot } from './state.js';
@@ -42,7 +43,10 @@ export interface BudgetEngine extends Admission, BudgetEditing {
   setReportedSource(src: ReportedSpendSource | null): void;
   /** Seeds a new budget's counter from spend already recorded in its period. */
   seed(budget: Budget, usdSoFar: number, tokensSoFar: number): void;
-  /** Counts a call that never passed admission (imported from a coding tool's logs) in the budgets it falls under. */
+  /**
+   * Counts a call that never passed admission (from a coding tool's logs or telemetry) in the budgets it falls
+   * under whose `sources` include its source.
+   */
   addExternal(record: RequestRecord): void;
   snapshot(): BudgetsSnapshot;
   readonly outstanding: number;
@@ -109,11 +113,16 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
       const now = deps.clock.now();
       const facts = { provider: record.provider, keyId: record.keyId, model: record.model, project: record.project, user: record.user, run: record.run };
       for (const b of state.index.candidates(facts)) {
+        if (!countsSource(b, record.source)) continue;
         const c = spend.counterFor(b, null, now);
         // A backfilled call from before the budget's current period is history, not this period's spend.
         if (record.ts < c.periodStart || record.ts > now) continue;
+        // Before the tiers are checked, so an alert this call fires already says Tollgate could not stop it.
+        markExternal(c, record.tool ?? record.source ?? 'external');
         addSpend(c, b, record.costUsd ?? 0, record.usage.inputTokens + record.usage.outputTokens, now);
         if (record.costUsd === null) c.unpriced++;
+        // Today's share counts toward the daily guardrail, as a proxied call's does when it settles.
+        if (b.dailyGuardrailUsd !== null && record.ts >= spend.day(now).start) c.guardSpentUsd += record.costUsd ?? 0;
         alerts.check(b, c, now);
       }
       deps.onChange();

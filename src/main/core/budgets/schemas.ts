@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PERIOD_KINDS } from '../../contract/budgets.js';
+import { BUDGET_SOURCES, PERIOD_KINDS } from '../../contract/budgets.js';
 import { degradeMapSchema, hardStopSchema, thresholdsSchema } from '../settings/schemas.js';
 import { byId, noInput, optionalText, text } from '../util/schema.js';
 
@@ -59,6 +59,7 @@ const budgetFields = {
   counts: z.enum(['observed', 'reported', 'max']),
   runLimits: runLimitsSchema,
   admission: z.enum(['strict', 'expected']),
+  sources: z.enum(BUDGET_SOURCES),
   enabled: z.boolean(),
 };
 

@@ -4,6 +4,8 @@ import type { Clock } from '../util/clock.js';
 import { BLOCKED_TAG } from './alerts.js';
 import { newCounter, rollTo, type Counter } from './counters.js';
 import { periodAt } from './periods.js';
+import { externalTools } from './sources.js';
+import { unblockableWords } from './words.js';
 import type { Spend } from './spend.js';
 import type { BudgetState } from './state.js';
 
@@ -30,6 +32,7 @@ export function createStatus(state: BudgetState, deps: { clock: Clock; settings:
     const rep = spend.reportedFor(b, c, now);
     const pct = spend.percent(b, c, now);
     const guardHit = b.dailyGuardrailUsd !== null && c.guardSpentUsd >= b.dailyGuardrailUsd;
+    const ext = externalTools(c);
     return {
       budget: b,
       run: c.run,
@@ -54,6 +57,7 @@ export function createStatus(state: BudgetState, deps: { clock: Clock; settings:
           : null,
       overrides: spend.activeOverrides(b.id, now),
       iterations: c.run !== null ? c.iterations : null,
+      ...(ext.length ? { unblockable: { tools: ext, message: unblockableWords(ext) } } : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import { PERIOD_KINDS, type Budget, type BudgetPeriod, type BudgetScope, type RunLimits } from '../../contract/budgets.js';
+import { BUDGET_SOURCES, PERIOD_KINDS, type Budget, type BudgetPeriod, type BudgetScope, type RunLimits } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
 import { validateDegradeMap, validateTiers } from '../settings/settings.js';
 import {
@@ -102,6 +102,7 @@ export function validateBudget(input: unknown, base: Budget | null, settings: Se
     counts: o.counts === undefined ? 'max' : requireOneOf(o.counts, 'counts', ['observed', 'reported', 'max'] as const),
     runLimits,
     ...(o.admission !== undefined ? { admission: requireOneOf(o.admission, 'admission', ['strict', 'expected'] as const) } : {}),
+    ...(o.sources !== undefined ? { sources: requireOneOf(o.sources, 'sources', BUDGET_SOURCES) } : {}),
     enabled: o.enabled === undefined ? true : requireBoolean(o.enabled, 'enabled'),
     createdAt: base?.createdAt ?? now,
     updatedAt: now,

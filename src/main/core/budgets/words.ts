@@ -6,6 +6,18 @@ import { describePeriod } from './periods.js';
 import { describeScope } from './scope.js';
 import type { Limits, Spent } from './spend.js';
 
+const TOOL_NAMES: Record<string, string> = { 'claude-code': 'Claude Code', codex: 'Codex' };
+
+/**
+ * For a budget that counted spend the proxy never saw: it can warn, but only routing the tool through Tollgate
+ * lets the hard stop act. "Tollgate can warn but not stop this: route Claude Code through Tollgate."
+ */
+export function unblockableWords(tools: readonly string[]): string {
+  const names = [...new Set(tools.map((t) => TOOL_NAMES[t] ?? t))];
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'the coding tool');
+  return `Tollgate can warn but not stop this: route ${list} through Tollgate.`;
+}
+
 export const HOW_TO_RAISE = 'Raise the limit or add a temporary override in Tollgate (dashboard → Budgets), or turn off hard-stop enforcement from the tray.';
 
 /** The phrases budget alerts, block messages and the audit log share. Only called once there is something to say. */

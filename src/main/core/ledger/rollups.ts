@@ -53,8 +53,8 @@ export function addTotals(into: SpendTotals, row: SpendTotals): void {
   for (const k of SUMMED) into[k] += row[k];
 }
 
-/** Sums rollup rows into groups along the chosen dimensions. */
-export function groupRollups(rows: Iterable<RollupRow>, by: readonly RollupDimension[]): SpendGroup[] {
+/** Sums rollup rows into groups along the chosen dimensions (rows may carry more, such as their source). */
+export function groupRollups<R extends RollupRow, D extends keyof R & string = RollupDimension>(rows: Iterable<R>, by: readonly D[]): SpendGroup[] {
   const groups = new Map<string, SpendGroup>();
   for (const row of rows) {
     const key = by.map((d) => row[d] ?? '').join('\u0000');

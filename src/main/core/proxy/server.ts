@@ -13,6 +13,8 @@ export interface HttpRoutes {
   /** WebSocket upgrades on provider routes (the Responses API's transport). */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer, route: ReturnType<ProviderRegistry['match']> & object, rawQuery: string) => void;
   admin: (req: IncomingMessage, res: ServerResponse, path: string) => void;
+  /** OTLP/HTTP intake under /otlp/ (coding tools' telemetry): never a provider route, so never metered as a call. */
+  otlp?: (req: IncomingMessage, res: ServerResponse, path: string) => void;
   /** The dashboard's static files (headless mode); returns false when it has nothing for the path. */
   dashboard?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
   /** Where the server is bound, once it is: the request gate pins Host and Origin to it. */
@@ -45,6 +47,7 @@ export function createHttpServer(routes: HttpRoutes): http.Server {
     }
     if (match) return routes.forward(req, res, match, rawQuery);
     if (path.startsWith('/api/')) return routes.admin(req, res, path);
+    if (routes.otlp && path.startsWith('/otlp/')) return routes.otlp(req, res, path);
     if (routes.dashboard?.(req, res, path)) return;
     sendProviderError(
       res,

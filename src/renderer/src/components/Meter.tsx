@@ -68,6 +68,11 @@ export const Meter = memo(function Meter({ s, now, tz, link = true }: { s: Budge
       </div>
       <div className="meter-foot">
         <span>{formatReset(s.resetsAt, now, tz)}</span>
+        {s.unblockable && (
+          <span className="unblockable">
+            {s.unblockable.message} <a href={href('settings', 'coding-tools')}>Route it</a>
+          </span>
+        )}
         {s.guardrail && (
           <span className="num">
             daily cap {formatUsd(s.guardrail.spentUsd, { precise: true })} of {formatUsd(s.guardrail.limitUsd, { precise: true })} ({formatPercent(s.guardrail.percent)})

@@ -3,7 +3,7 @@
  * mistakes are named on their field before a round trip. The engine stays the judge: its errors carry `field`
  * (e.g. "period.billingDay", "thresholds[1]"), mapped back onto the form by formFieldFor.
  */
-import type { AdmissionMode, Budget, BudgetInput, BudgetSuggestion, PeriodKind, SpendSource } from '../../../main/contract/budgets';
+import type { AdmissionMode, Budget, BudgetInput, BudgetSources, BudgetSuggestion, PeriodKind, SpendSource } from '../../../main/contract/budgets';
 
 export interface BudgetFormValues {
   name: string;
@@ -28,6 +28,8 @@ export interface BudgetFormValues {
   degradeTo: string;
   dailyGuardrailUsd: string;
   counts: SpendSource;
+  /** Beside proxied calls: coding tools' local logs, and their OpenTelemetry export. */
+  sources: BudgetSources;
   'runLimits.maxIterations': string;
   'runLimits.maxTokensPerIteration': string;
   /** '' while the budget has none (the engine then reserves streams at their expected output): sent only once set. */
@@ -59,6 +61,7 @@ export const FIELDS = [
   'degradeTo',
   'dailyGuardrailUsd',
   'counts',
+  'sources',
   'runLimits.maxIterations',
   'runLimits.maxTokensPerIteration',
   'admission',
@@ -98,6 +101,7 @@ function blankForm(): BudgetFormValues {
     degradeTo: '',
     dailyGuardrailUsd: '',
     counts: 'max',
+    sources: 'proxy+logs+telemetry',
     'runLimits.maxIterations': '',
     'runLimits.maxTokensPerIteration': '',
     admission: '',
@@ -131,6 +135,7 @@ export function budgetToForm(b: Budget): BudgetFormValues {
       .join('\n'),
     dailyGuardrailUsd: str(b.dailyGuardrailUsd),
     counts: b.counts,
+    sources: b.sources ?? 'proxy+logs+telemetry',
     'runLimits.maxIterations': str(b.runLimits.maxIterations),
     'runLimits.maxTokensPerIteration': str(b.runLimits.maxTokensPerIteration),
     admission: b.admission ?? '',
@@ -267,6 +272,7 @@ export function validateBudgetForm(v: BudgetFormValues): { input: BudgetInput | 
     action: v.action,
     dailyGuardrailUsd: guardrail,
     counts: v.counts,
+    sources: v.sources,
     enabled: v.enabled,
   };
   if (thresholds) input.thresholds = thresholds;

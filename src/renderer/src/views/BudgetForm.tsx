@@ -216,6 +216,13 @@ export function BudgetForm({ initial, editing, keys, providers, onSave, onCancel
                 <option value="reported">What the provider reports</option>
               </select>
             </Field>
+            <Field label="Sources" error={errors.sources}>
+              <select {...text('sources')}>
+                <option value="proxy+logs+telemetry">Proxied calls, coding-tool logs and telemetry</option>
+                <option value="proxy+logs">Proxied calls and coding-tool logs</option>
+                <option value="proxy">Only calls through Tollgate</option>
+              </select>
+            </Field>
             <Field label="Requests per run" error={errors['runLimits.maxIterations']}>
               <input type="text" inputMode="numeric" {...text('runLimits.maxIterations')} placeholder="no limit" />
             </Field>

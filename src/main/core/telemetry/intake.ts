@@ -1,0 +1,166 @@
+import type { RequestFlag, RequestRecord } from '../../contract/usage.js';
+import type { Pricer, PricingTarget } from '../pricing/pricer.js';
+import type { Clock } from '../util/clock.js';
+import { type Figures, type TelemetryCall, type TelemetryTool } from './call.js';
+import { claudeCodeCall, claudeCodeFigure, claudeCodeSeries, emptyFigures } from './claude-code.js';
+import { codexCall } from './codex.js';
+import { createCrossSourceIndex, createSeenKeys } from './dedupe.js';
+import { createReconciler } from './reconcile.js';
+import { createSeriesTracker } from './series.js';
+import { nsToMs, type LogEvent, type MetricPoint } from './shape.js';
+
+const LABEL: Record<TelemetryTool, string> = { 'claude-code': 'Claude Code (telemetry)', codex: 'Codex (telemetry)' };
+
+export interface TelemetryIntakeDeps {
+  pricer: Pricer;
+  target: (providerId: string) => PricingTarget;
+  /** Writes a record to the ledger and counts it in the budgets that count telemetry. */
+  record: (r: RequestRecord) => void;
+  nextId: () => string;
+  clock: Clock;
+  initial: unknown;
+  onChange: () => void;
+}
+
+/** Who sent the batch: the Tollgate key's owner stands in for a user the export does not name. */
+export interface Sender {
+  owner: string | null;
+}
+
+export interface TelemetrySnapshot {
+  seen: string[];
+  series: unknown;
+  reconcile: unknown;
+}
+
+export interface TelemetryIntake {
+  /** Records what new spend the points carry; returns how many records were written. */
+  metrics(points: MetricPoint[], from: Sender): number;
+  events(events: LogEvent[], from: Sender): number;
+  /** Every record of another source, so an event about a call it recorded is not counted twice. */
+  noteRecorded(r: RequestRecord): void;
+  snapshot(): TelemetrySnapshot;
+}
+
+const figuresOf = (c: TelemetryCall, usd: number): Figures => [
+  usd,
+  c.usage.inputTokens - c.usage.cacheReadTokens - c.usage.cacheWrite5mTokens - c.usage.cacheWrite1hTokens,
+  c.usage.outputTokens,
+  c.usage.cacheReadTokens,
+  c.usage.cacheWrite5mTokens + c.usage.cacheWrite1hTokens,
+];
+
+/**
+ * Coding-tool telemetry as ledger records with source "telemetry": per request from events (Claude Code's
+ * api_request, Codex's completed responses), and from Claude Code's cost and token metrics for what the events
+ * did not cover. Exporter retries, re-sent cumulative totals and calls another source recorded count once.
+ */
+export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
+  const snap = (d.initial ?? {}) as Partial<TelemetrySnapshot>;
+  const seen = createSeenKeys(snap.seen);
+  const series = createSeriesTracker(snap.series);
+  const reconcile = createReconciler(snap.reconcile);
+  const elsewhere = createCrossSourceIndex();
+
+  function toRecord(base: { tool: TelemetryTool; provider: string; operation: string; ts: number; model: string | null; user: string | null; session: string | null }, f: Figures, reported: boolean, extra: Partial<RequestRecord>, flags: RequestFlag[]): RequestRecord {
+    const usage = { inputTokens: f[1] + f[3] + f[4], cacheReadTokens: f[3], cacheWrite5mTokens: f[4], cacheWrite1hTokens: 0, outputTokens: f[2], reasoningTokens: 0, ...extra.usage };
+    let costUsd: number | null = f[0];
+    let pricedModel: string | null = base.model;
+    let priceSource: string | null = `${base.tool} (exported)`;
+    if (!reported) {
+      const q = base.model ? d.pricer.quote(d.target(base.provider), base.model, usage, { at: base.ts }) : { costUsd: null, pricedModel: null, source: null };
+      costUsd = q.costUsd;
+      pricedModel = q.pricedModel;
+      priceSource = q.source;
+    }
+    if (costUsd === null) flags.push('unpriced');
+    return {
+      id: d.nextId(),
+      ts: base.ts,
+      durationMs: 0,
+      ttfbMs: null,
+      provider: base.provider,
+      operation: base.operation,
+      model: base.model ?? 'unknown',
+      responseModel: base.model,
+      keyId: `telemetry:${base.tool}`,
+      keyLabel: LABEL[base.tool],
+      project: null,
+      user: base.user,
+      run: null,
+      status: 200,
+      stream: true,
+      costUsd,
+      pricedModel,
+      priceSource,
+      flags,
+      source: 'telemetry',
+      tool: base.tool,
+      ...(base.session ? { session: base.session } : {}),
+      ...extra,
+      usage,
+    };
+  }
+
+  const keyOf = (tool: string, user: string | null, session: string | null, model: string | null) => JSON.stringify([tool, user, session, model]);
+  const any = (f: Figures) => f.some((v) => v > 0);
+
+  return {
+    events(list, from) {
+      let written = 0;
+      for (const e of list) {
+        const c = claudeCodeCall(e) ?? codexCall(e);
+        if (!c || seen.has(c.dedupeKey)) continue;
+        seen.add(c.dedupeKey);
+        c.user ??= from.owner;
+        const dup = elsewhere.claim(c);
+        if (c.tool === 'codex') {
+          // Codex exports no spend metrics, so there is nothing to reconcile: the event is the call.
+          if (dup) continue;
+          const flags: RequestFlag[] = c.subscription ? ['subscription'] : [];
+          d.record(toRecord(c, figuresOf(c, 0), false, { usage: c.usage }, flags));
+          written++;
+          continue;
+        }
+        const reported = c.costUsd !== null;
+        let usd = c.costUsd ?? 0;
+        if (!reported && c.model) usd = d.pricer.quote(d.target(c.provider), c.model, c.usage, { at: c.ts }).costUsd ?? 0;
+        // A call recorded elsewhere still counts as covered, so the metrics do not bring it back.
+        const add = reconcile.take(keyOf(c.tool, c.user, c.session, c.model), 'events', figuresOf(c, usd));
+        if (dup || !any(add)) continue;
+        d.record(toRecord(c, add, reported, c.requestId ? { upstreamId: c.requestId } : {}, []));
+        written++;
+      }
+      d.onChange();
+      return written;
+    },
+    metrics(points, from) {
+      const groups = new Map<string, { series: ReturnType<typeof claudeCodeSeries>; ts: number; f: Figures }>();
+      for (const p of points) {
+        const fig = claudeCodeFigure(p);
+        if (fig === null) continue;
+        const inc = series.increment(p);
+        if (inc <= 0) continue;
+        const s = claudeCodeSeries(p);
+        s.user ??= from.owner;
+        const key = keyOf('claude-code', s.user, s.session, s.model);
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { series: s, ts: 0, f: emptyFigures() }));
+        g.f[fig] = g.f[fig]! + inc;
+        g.ts = Math.max(g.ts, nsToMs(p.timeNs));
+      }
+      let written = 0;
+      for (const [key, g] of groups) {
+        const add = reconcile.take(key, 'metrics', g.f);
+        if (!any(add)) continue;
+        const base = { tool: 'claude-code' as const, provider: 'anthropic', operation: 'messages', ts: g.ts || d.clock.now(), ...g.series };
+        d.record(toRecord(base, add, true, {}, []));
+        written++;
+      }
+      d.onChange();
+      return written;
+    },
+    noteRecorded: (r) => elsewhere.note(r),
+    snapshot: () => ({ seen: seen.snapshot(), series: series.snapshot(), reconcile: reconcile.snapshot() }),
+  };
+}
