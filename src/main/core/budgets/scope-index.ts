@@ -24,6 +24,8 @@ interface Entry {
 
 /** Distinct call facts remembered; past this the memo starts over (a new agent run is a new entry). */
 const MEMO_SIZE = 256;
+/** Below this many budgets the merge costs less than building the memo's key: it runs on every call. */
+const MEMO_FROM = 32;
 const NONE: Budget[] = [];
 
 /** One string per distinct set of facts: each part length-prefixed, so no value can run into the next. */
@@ -107,6 +109,7 @@ export function createScopeIndex(budgets: Iterable<Budget>): ScopeIndex {
     size,
     candidates(facts) {
       if (size === 0) return NONE;
+      if (size < MEMO_FROM) return compute(facts);
       const key = factsKey(facts);
       let out = memo.get(key);
       if (out === undefined) {

@@ -88,6 +88,8 @@ describe('the scope index', () => {
       budget(2, { project: '-' }, true),
       budget(3, { run: 'r7' }, true),
       budget(4, { run: '*' }, true),
+      // Enough budgets that the index remembers answers (small indexes merge on every call).
+      ...Array.from({ length: 40 }, (_, i) => budget(5 + i, { keyId: `other-${i}` }, true)),
     ];
     const index = createScopeIndex(budgets);
     const call = (over: Partial<CallFacts>): string[] =>
