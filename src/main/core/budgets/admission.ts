@@ -51,6 +51,10 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
   let current: { input: AdmissionInput; model: string } | null = null;
   const split = (w: Worst) => splitWorst(deps.pricer, w, current!.input.pricing, current!.model, current!.input.ts);
   const fit = createFit({ ...deps, split });
+  // Each applicable budget's counter as evaluate found it, by position, for the reservations that follow in the
+  // same synchronous admission: one lookup and roll check per budget instead of two. Reused, never shrunk
+  // (setting an array's length costs more than the lookups it saves); slots past this call's budgets are stale.
+  const counters: Counter[] = [];
 
   function worstCase(input: AdmissionInput, model: string, target: PricingTarget, clampTo: number | undefined, refine: boolean): Worst {
     const s = deps.settings();
@@ -91,8 +95,10 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     const clamped: { budget: Budget; counter: Counter }[] = [];
     let clampTo = Infinity;
     let warning: string | null = null;
-    for (const b of applicable) {
+    for (let i = 0; i < applicable.length; i++) {
+      const b = applicable[i]!;
       const c = spend.counterFor(b, b.scope.run ? facts.run : null, now);
+      counters[i] = c;
       if (b.runLimits.maxIterations && c.iterations >= b.runLimits.maxIterations) {
         violations.push({
           budget: b,
@@ -222,9 +228,10 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     const reservations: Reservation[] = [];
     let perRun = false;
     let expectedOut = -1;
-    for (const b of applicable) {
+    for (let i = 0; i < applicable.length; i++) {
+      const b = applicable[i]!;
       const run = b.scope.run ? facts.run : null;
-      const c = spend.counterFor(b, run, now);
+      const c = counters[i]!;
       const stream = input.call.stream && b.admission !== 'strict';
       let usdHeld = worst.usd ?? 0;
       let tokensHeld = worst.tokens;

@@ -8,7 +8,10 @@ import { inScope, type CallFacts } from './scope.js';
  * A call then visits only the lists its own facts name, so a budget for another key costs it nothing.
  */
 export interface ScopeIndex {
-  /** The enabled budgets whose scope the call is in, in the order the budgets were made (admission's order). */
+  /**
+   * The enabled budgets whose scope the call is in, in the order the budgets were made (admission's order). The
+   * list is shared by every call with the same facts: read it, never change it.
+   */
   candidates(facts: CallFacts): Budget[];
   readonly size: number;
 }
@@ -17,6 +20,18 @@ interface Entry {
   /** Position among all budgets: merging the lists by it keeps the budgets' own order. */
   ord: number;
   budget: Budget;
+}
+
+/** Distinct call facts remembered; past this the memo starts over (a new agent run is a new entry). */
+const MEMO_SIZE = 256;
+/** Below this many budgets the merge costs less than building the memo's key: it runs on every call. */
+const MEMO_FROM = 32;
+const NONE: Budget[] = [];
+
+/** One string per distinct set of facts: each part length-prefixed, so no value can run into the next. */
+function factsKey(f: CallFacts): string {
+  const part = (v: string | null) => (v === null ? '-' : `${v.length}:${v}`);
+  return `${part(f.provider)}${part(f.keyId)}${part(f.model)}${part(f.project)}${part(f.user)}${part(f.run)}`;
 }
 
 export function createScopeIndex(budgets: Iterable<Budget>): ScopeIndex {
@@ -55,37 +70,53 @@ export function createScopeIndex(budgets: Iterable<Budget>): ScopeIndex {
     if (list && list.length) lists.push(list);
   };
 
+  // The index is rebuilt whenever a budget changes, so what a set of facts matched stays true for its lifetime:
+  // a client's calls repeat the same facts, and the merge below then runs once per client, not once per call.
+  const memo = new Map<string, Budget[]>();
+
+  function compute(facts: CallFacts): Budget[] {
+    const out: Budget[] = [];
+    lists.length = 0;
+    visit(always);
+    visit(patterns);
+    visit(byKey.get(facts.keyId));
+    if (facts.user !== null) visit(byUser.get(facts.user));
+    if (facts.project !== null) visit(byProject.get(facts.project));
+    visit(byModel.get(facts.model));
+    visit(byProvider.get(facts.provider));
+    const k = lists.length;
+    for (let i = 0; i < k; i++) pos[i] = 0;
+    for (;;) {
+      let best = -1;
+      let bestOrd = Infinity;
+      for (let i = 0; i < k; i++) {
+        const l = lists[i]!;
+        const p = pos[i]!;
+        if (p < l.length && l[p]!.ord < bestOrd) {
+          best = i;
+          bestOrd = l[p]!.ord;
+        }
+      }
+      if (best < 0) break;
+      const e = lists[best]![pos[best]!++]!;
+      if (inScope(e.budget.scope, facts)) out.push(e.budget);
+    }
+    lists.length = 0;
+    return out;
+  }
+
   return {
     size,
     candidates(facts) {
-      const out: Budget[] = [];
-      if (size === 0) return out;
-      lists.length = 0;
-      visit(always);
-      visit(patterns);
-      visit(byKey.get(facts.keyId));
-      if (facts.user !== null) visit(byUser.get(facts.user));
-      if (facts.project !== null) visit(byProject.get(facts.project));
-      visit(byModel.get(facts.model));
-      visit(byProvider.get(facts.provider));
-      const k = lists.length;
-      for (let i = 0; i < k; i++) pos[i] = 0;
-      for (;;) {
-        let best = -1;
-        let bestOrd = Infinity;
-        for (let i = 0; i < k; i++) {
-          const l = lists[i]!;
-          const p = pos[i]!;
-          if (p < l.length && l[p]!.ord < bestOrd) {
-            best = i;
-            bestOrd = l[p]!.ord;
-          }
-        }
-        if (best < 0) break;
-        const e = lists[best]![pos[best]!++]!;
-        if (inScope(e.budget.scope, facts)) out.push(e.budget);
+      if (size === 0) return NONE;
+      if (size < MEMO_FROM) return compute(facts);
+      const key = factsKey(facts);
+      let out = memo.get(key);
+      if (out === undefined) {
+        out = compute(facts);
+        if (memo.size >= MEMO_SIZE) memo.clear();
+        memo.set(key, out);
       }
-      lists.length = 0;
       return out;
     },
   };

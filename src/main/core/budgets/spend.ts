@@ -4,6 +4,7 @@ import { overlapShare } from '../time/spans.js';
 import type { Clock } from '../util/clock.js';
 import { counterKey, newCounter, rollTo, type Counter } from './counters.js';
 import { createDayWindow, type DayWindow } from './day-window.js';
+import { createZoneAt } from '../time/zoned.js';
 import { periodAt } from './periods.js';
 import type { ReportedSpendSource } from './reported-spend.js';
 import { inScope } from './scope.js';
@@ -48,15 +49,16 @@ export interface Spend {
 export function createSpend(state: BudgetState, deps: { clock: Clock; settings: () => Settings }): Spend {
   const tz = () => deps.settings().timezone;
   const day = createDayWindow(tz);
+  const zoneAt = createZoneAt(tz);
 
   function counterFor(b: Budget, run: string | null, now: number): Counter {
     const key = counterKey(b.id, run);
     let c = state.counters.get(key);
     if (!c) {
-      c = newCounter(b.id, run, periodAt(b.period, now, tz()), now);
+      c = newCounter(b.id, run, periodAt(b.period, now, zoneAt(now)), now);
       state.counters.set(key, c);
       if (run !== null) pruneRuns(b.id);
-    } else rollTo(c, b, now, tz());
+    } else rollTo(c, b, now, zoneAt(now));
     if (b.dailyGuardrailUsd !== null) {
       const d = day(now).key;
       if (c.guardDay !== d) {

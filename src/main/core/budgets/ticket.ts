@@ -14,6 +14,7 @@ import { tokens as fmtTokens, usd } from './format.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, Reservation, Worst } from './state.js';
 import { HOW_TO_RAISE } from './words.js';
+import { createZoneAt } from '../time/zoned.js';
 
 export interface Tickets {
   /** The ticket for an admitted call holding `reservations` (the no-op ticket when it holds none). */
@@ -34,7 +35,7 @@ interface Deps {
 
 export function createTickets(state: BudgetState, deps: Deps): Tickets {
   const { spend } = deps;
-  const tz = () => deps.settings().timezone;
+  const zoneAt = createZoneAt(() => deps.settings().timezone);
 
   function unreserve(c: Counter, r: Reservation) {
     c.reservedUsd = Math.max(0, c.reservedUsd - r.usd);
@@ -141,7 +142,7 @@ export function createTickets(state: BudgetState, deps: Deps): Tickets {
           unreserve(c, r);
           const b = state.budgets.get(r.budget.id);
           if (!b) continue; // deleted while in flight
-          rollTo(c, b, now, tz());
+          rollTo(c, b, now, zoneAt(now));
           addSpend(c, b, record.costUsd ?? 0, used, now);
           if (record.costUsd === null) c.unpriced++;
           if (b.dailyGuardrailUsd !== null) {

@@ -37,6 +37,11 @@ export interface PreparedCall {
   changed: boolean;
   /** Tollgate asked upstream for a usage chunk the client did not ask for: strip it from the stream. */
   injectedUsage: boolean;
+  /**
+   * The whole change, when it only added this member (`"key":value`) to the body's top-level object, which had
+   * no such key: the client's bytes with it appended are the new body, with no re-serialising of the rest.
+   */
+  appended?: string;
 }
 
 /**

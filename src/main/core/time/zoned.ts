@@ -34,6 +34,25 @@ export function resolveZone(tz: string): string {
   return localZone;
 }
 
+/**
+ * The zone a setting names, resolved once per instant: admission and settle hand the same `now` to every budget
+ * they touch, so a call with many budgets asks the "local" cache (and its clock read) once, not per budget. A
+ * change of the setting is seen at once; a change of the machine's zone as soon as `resolveZone` sees it.
+ */
+export function createZoneAt(timezone: () => string): (now: number) => string {
+  let setting = '';
+  let at = NaN;
+  let zone = '';
+  return (now) => {
+    const tz = timezone();
+    if (now === at && tz === setting) return zone;
+    setting = tz;
+    at = now;
+    zone = resolveZone(tz);
+    return zone;
+  };
+}
+
 export function isValidZone(tz: string): boolean {
   if (tz === 'local') return true;
   try {

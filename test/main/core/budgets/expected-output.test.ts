@@ -36,4 +36,22 @@ describe('expected output per key and model', () => {
     expect(e.tokens('k599', 'm', 64_000)).toBe(20);
     expect(e.tokens('k0', 'm', 64_000)).toBe(4096);
   });
+
+  it('gives the same percentile as sorting the last 64 calls, however they arrive', () => {
+    const e = createExpectedOutput();
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const recent: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      // Repeats and ties on purpose: a value must leave the window exactly once.
+      const n = next() % 7 === 0 ? 1000 : next() % 300;
+      e.record('k', 'm', n);
+      recent.push(n);
+      if (recent.length > 64) recent.shift();
+      if (recent.length >= 5) {
+        const sorted = [...recent].sort((a, b) => a - b);
+        expect(e.tokens('k', 'm', 1e9)).toBe(sorted[Math.ceil(sorted.length * 0.95) - 1]);
+      }
+    }
+  });
 });

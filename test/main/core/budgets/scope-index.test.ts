@@ -80,4 +80,27 @@ describe('the scope index', () => {
     expect(index.candidates({ provider: 'openai', keyId: 'k1', model: 'gpt-4o', project: null, user: null, run: null }).map((b) => b.id)).toEqual(['b0', 'b2', 'b3']);
     expect(createScopeIndex([]).candidates({ provider: 'openai', keyId: 'k1', model: 'x', project: null, user: null, run: null })).toEqual([]);
   });
+
+  it('remembers each call’s budgets by its exact facts: facts that only join alike, and more runs than it keeps, still get their own', () => {
+    const budgets = [
+      budget(0, { keyId: 'ab', model: 'c' }, true),
+      budget(1, { keyId: 'a', model: 'bc' }, true),
+      budget(2, { project: '-' }, true),
+      budget(3, { run: 'r7' }, true),
+      budget(4, { run: '*' }, true),
+      // Enough budgets that the index remembers answers (small indexes merge on every call).
+      ...Array.from({ length: 40 }, (_, i) => budget(5 + i, { keyId: `other-${i}` }, true)),
+    ];
+    const index = createScopeIndex(budgets);
+    const call = (over: Partial<CallFacts>): string[] =>
+      index.candidates({ provider: 'openai', keyId: 'k', model: 'm', project: null, user: null, run: null, ...over }).map((b) => b.id);
+    for (let pass = 0; pass < 2; pass++) {
+      expect(call({ keyId: 'ab', model: 'c' })).toEqual(['b0']);
+      expect(call({ keyId: 'a', model: 'bc' })).toEqual(['b1']);
+      expect(call({ project: '-' })).toEqual(['b2']);
+      expect(call({ project: null })).toEqual([]);
+    }
+    // Past the memo's size it starts over; every answer stays the index's own.
+    for (let i = 0; i < 600; i++) expect(call({ run: `r${i % 300}` })).toEqual(i % 300 === 7 ? ['b3', 'b4'] : ['b4']);
+  });
 });

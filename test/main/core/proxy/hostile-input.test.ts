@@ -36,10 +36,19 @@ describe('a body nested thousands of levels deep cannot take the process down', 
   for (const depth of [5_000, 100_000]) {
     it(`${depth} levels: a streamed OpenAI call Tollgate must rewrite gets a 400 in OpenAI's shape, nothing forwarded`, async () => {
       const n = fake.received.length;
-      const r = await post('/openai/v1/chat/completions', deepBody(openaiStream, depth), { authorization: 'Bearer sk-deep' });
+      // stream_options present without include_usage: the option is set inside it, so the body is re-serialised.
+      const r = await post('/openai/v1/chat/completions', deepBody({ ...openaiStream, stream_options: {} }, depth), { authorization: 'Bearer sk-deep' });
       expect(r.status).toBe(400);
       expect(JSON.parse(r.text)).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringMatching(/nested too deeply/) } });
       expect(fake.received.length).toBe(n);
+    });
+
+    it(`${depth} levels: a streamed OpenAI call without stream_options gets the option appended to its bytes, no re-serialising`, async () => {
+      const body = deepBody(openaiStream, depth);
+      const r = await post('/openai/v1/chat/completions', body, { authorization: 'Bearer sk-deep' });
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('[DONE]');
+      expect(fake.received.at(-1)!.rawBody.toString('utf8')).toBe(`${body.slice(0, -1)},"stream_options":{"include_usage":true}}`);
     });
 
     it(`${depth} levels: an Anthropic stream with max_tokens needs no rewrite, so it is forwarded byte for byte`, async () => {

@@ -50,6 +50,16 @@ describe('OpenAI through the proxy, with the official SDK', () => {
     expect(r.flags).toEqual([]);
   });
 
+  it('streamed chat without stream_options: upstream gets the client’s own bytes with the option appended', async () => {
+    // Spacing, key order and escapes a re-serialisation would change.
+    const raw = '{ "stream": true,\n  "messages": [{"role":"user","content":"caf\\u00e9 \u2603"}], "model": "gpt-4o-mini" }\n';
+    const res = await fetch(`${env.tg.url}/openai/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' }, body: raw });
+    expect(res.status).toBe(200);
+    await res.text();
+    const sent = env.fake.received.at(-1)!.rawBody.toString('utf8');
+    expect(sent).toBe(raw.replace(/ }\n$/, ' ,"stream_options":{"include_usage":true}}\n'));
+  });
+
   it('streamed chat with include_usage: the client gets the usage chunk as upstream sent it', async () => {
     const stream = await client().chat.completions.create({
       model: 'gpt-4o-mini',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDayKeyer, startOfZonedDay, zonedTimeToEpoch } from '../../../../src/main/core/time/zoned.js';
+import { createDayKeyer, createZoneAt, resolveZone, startOfZonedDay, zonedTimeToEpoch } from '../../../../src/main/core/time/zoned.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -28,5 +28,20 @@ describe('zoned calendar arithmetic', () => {
     expect(key(Date.UTC(2026, 9, 25, 22, 59, 59, 999))).toBe('2026-10-25');
     expect(key(Date.UTC(2026, 9, 25, 23, 0))).toBe('2026-10-26');
     expect(key(Date.UTC(2026, 9, 25, 22, 59, 59, 999))).toBe('2026-10-25');
+  });
+
+  it('resolves the zone setting once per instant, and sees a changed setting at once', () => {
+    let setting = 'local';
+    let asked = 0;
+    const zoneAt = createZoneAt(() => {
+      asked++;
+      return setting;
+    });
+    expect(zoneAt(1000)).toBe(resolveZone('local'));
+    expect(zoneAt(1000)).toBe(resolveZone('local'));
+    setting = 'Asia/Kolkata';
+    expect(zoneAt(1000)).toBe('Asia/Kolkata');
+    expect(zoneAt(2000)).toBe('Asia/Kolkata');
+    expect(asked).toBe(4);
   });
 });

@@ -26,11 +26,15 @@ function chatErrorFrame(message: string): string {
 
 function askForStreamUsage(body: JsonObject | null, stream: boolean, opts: OpenAIOperationOptions): PreparedCall {
   if (!body || !stream || !opts.injectStreamUsage) return NOT_PREPARED;
+  const absent = body.stream_options === undefined;
   const so = isObject(body.stream_options) ? body.stream_options : {};
   if (so.include_usage === true) return NOT_PREPARED;
   body.stream_options = { ...so, include_usage: true };
-  return { changed: true, injectedUsage: true };
+  return absent ? ASKED_FOR_USAGE : { changed: true, injectedUsage: true };
 }
+
+/** A stream request without stream_options: the option is appended to the client's own bytes. */
+const ASKED_FOR_USAGE: PreparedCall = Object.freeze({ changed: true, injectedUsage: true, appended: '"stream_options":{"include_usage":true}' });
 
 /** Length of the text a chat or completions chunk carries in any of its choices. */
 function choiceText(choices: unknown, field: 'delta' | 'message' | null): number {

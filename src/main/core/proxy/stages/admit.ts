@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../util/json.js';
+import { appendMember, type JsonObject } from '../../util/json.js';
 import type { Admission } from '../admission.js';
 import type { CallOutcome, CallPlan } from '../call.js';
 import type { Refusal } from './identify.js';
@@ -47,10 +47,13 @@ export function admit(admission: Admission, plan: CallPlan, out: CallOutcome, js
   out.ticket = decision.ticket;
   Object.assign(out.headers, decision.headers);
   let changed = plan.prepared.changed;
+  // Whether admission changed the body too (degrade, clamp): then only re-serialising can say it.
+  let rewritten = false;
   let path = plan.rest;
   if (decision.model && decision.model !== out.model) {
     const r = op.setModel(json, decision.model, path);
     changed ||= r.body;
+    rewritten ||= r.body;
     path = r.path;
     out.flags.push('degraded');
     out.note = `degraded from ${out.model}`;
@@ -59,6 +62,7 @@ export function admit(admission: Admission, plan: CallPlan, out: CallOutcome, js
   }
   if (decision.maxOutputTokens !== undefined && op.clampOutput(json, decision.maxOutputTokens)) {
     changed = true;
+    rewritten = true;
     out.flags.push('clamped');
     const from = plan.info.maxOutputTokens === null ? 'unset' : String(plan.info.maxOutputTokens);
     out.headers['x-tollgate-clamped-max-tokens'] = String(decision.maxOutputTokens);
@@ -66,6 +70,8 @@ export function admit(admission: Admission, plan: CallPlan, out: CallOutcome, js
     out.note = `${out.note ? `${out.note}; ` : ''}max output tokens clamped from ${from} to ${decision.maxOutputTokens}`;
   }
   if (!changed) return { ok: true, admitted: { path, payload: body } };
+  const appended = !rewritten && plan.prepared.appended !== undefined ? appendMember(body, plan.prepared.appended) : null;
+  if (appended) return { ok: true, admitted: { path, payload: appended } };
   let text: string;
   try {
     text = JSON.stringify(json);
