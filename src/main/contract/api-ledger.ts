@@ -2,20 +2,24 @@
 import type { RequestRecord, RollupRow } from './usage.js';
 
 export type Dimension = 'day' | 'provider' | 'keyId' | 'model' | 'project';
+/** spend.query also groups by user and agent run; the CSV export keeps the five above. */
+export type SpendDimension = Dimension | 'user' | 'run';
 
 export interface SpendQuery {
   /** Inclusive day keys ("2026-11-01") in the configured time zone. */
   from?: string;
   to?: string;
-  groupBy?: Dimension[];
+  groupBy?: SpendDimension[];
   provider?: string;
   keyId?: string;
   model?: string;
   project?: string;
+  user?: string;
+  run?: string;
 }
 
-export type SpendTotalsDto = Omit<RollupRow, Dimension>;
-export type SpendRowDto = Partial<Pick<RollupRow, Dimension>> & SpendTotalsDto;
+export type SpendTotalsDto = Omit<RollupRow, SpendDimension>;
+export type SpendRowDto = Partial<Pick<RollupRow, SpendDimension>> & SpendTotalsDto;
 
 export interface SpendResult {
   from: string | null;

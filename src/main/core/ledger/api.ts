@@ -15,7 +15,9 @@ export function createLedgerApi(d: { ledger: Ledger }) {
             (!q.provider || r.provider === q.provider) &&
             (!q.keyId || r.keyId === q.keyId) &&
             (!q.model || r.model === q.model) &&
-            (!q.project || r.project === q.project),
+            (!q.project || r.project === q.project) &&
+            (!q.user || r.user === q.user) &&
+            (!q.run || r.run === q.run),
         );
         const totals = emptyTotals();
         for (const r of rows) addTotals(totals, r);

@@ -1,15 +1,24 @@
 import type { RequestRecord, RollupRow } from '../../contract/usage.js';
 import { addUsage, emptyUsage } from '../util/token-usage.js';
 
-export type RollupDimension = 'day' | 'provider' | 'keyId' | 'model' | 'project';
+export type RollupDimension = 'day' | 'provider' | 'keyId' | 'model' | 'project' | 'user' | 'run';
 
-export function emptyRollup(day: string, provider: string, keyId: string, model: string, project: string | null): RollupRow {
+type RollupKeyFields = Pick<RollupRow, 'day' | 'provider' | 'keyId' | 'model' | 'project' | 'user' | 'run'>;
+
+/** A row's bucket: day × provider × key × model × project × user × run. A stored row without user or run is null there. */
+export function rollupKey(r: RollupKeyFields): string {
+  return `${r.day}\u0000${r.provider}\u0000${r.keyId}\u0000${r.model}\u0000${r.project ?? ''}\u0000${r.user ?? ''}\u0000${r.run ?? ''}`;
+}
+
+export function emptyRollup(day: string, provider: string, keyId: string, model: string, project: string | null, user: string | null = null, run: string | null = null): RollupRow {
   return {
     day,
     provider,
     keyId,
     model,
     project,
+    user,
+    run,
     requests: 0,
     errors: 0,
     partial: 0,
@@ -61,7 +70,8 @@ export function groupRollups(rows: Iterable<RollupRow>, by: readonly RollupDimen
     let g = groups.get(key);
     if (!g) {
       g = emptyTotals() as SpendGroup;
-      for (const d of by) (g as Record<string, unknown>)[d] = row[d];
+      // Rows stored before user and run were kept have neither: they group, and show, as null.
+      for (const d of by) (g as Record<string, unknown>)[d] = row[d] ?? null;
       groups.set(key, g);
     }
     addTotals(g, row);

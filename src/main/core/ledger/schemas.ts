@@ -1,19 +1,23 @@
 import { z } from 'zod';
-import type { Dimension } from '../../contract/api.js';
+import type { Dimension, SpendDimension } from '../../contract/api.js';
 import { optionalDay, optionalText, query } from '../util/schema.js';
 
 export const DIMENSIONS = ['day', 'provider', 'keyId', 'model', 'project'] as const satisfies readonly Dimension[];
+/** What spend.query groups by: the export's five, and the call's user and agent run. */
+export const SPEND_DIMENSIONS = [...DIMENSIONS, 'user', 'run'] as const satisfies readonly SpendDimension[];
 
 export const spendQuerySchema = query(
   z
     .strictObject({
       from: optionalDay,
       to: optionalDay,
-      groupBy: z.array(z.enum(DIMENSIONS)).optional(),
+      groupBy: z.array(z.enum(SPEND_DIMENSIONS)).optional(),
       provider: optionalText(),
       keyId: optionalText(),
       model: optionalText(),
       project: optionalText(),
+      user: optionalText(),
+      run: optionalText(),
     })
     .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'must not be after "to"' }),
 );
