@@ -85,6 +85,16 @@ const TABLE: Record<Channel, Row> = {
   'usage.reported': { valid: DAYS, wrongType: ['connectionId', 5], nulled: 'connectionId' },
   'export.rollups': { valid: { ...DAYS, groupBy: ['day'] }, wrongType: ['groupBy', 'day'], nulled: 'from', missing: 'to' },
   'export.requests': { valid: DAYS, wrongType: ['from', 1], nulled: 'to', missing: 'from' },
+  'teams.get': { valid: undefined },
+  'teams.set': { valid: { organization: 'Acme', teams: [] }, wrongType: ['teams', 'all'], nulled: 'organization', missing: 'teams' },
+  'hierarchy.report': { valid: undefined },
+  'hierarchy.check': { valid: { scope: { project: 'web' }, limitUsd: 5 }, wrongType: ['limitUsd', '5'], nulled: 'scope', missing: 'scope' },
+  'allocation.propose': {
+    valid: { strategy: 'top-down', parent: { level: 'org' }, totalUsd: 100, targets: [{ level: 'team', id: 'a', weight: 1 }] },
+    wrongType: ['totalUsd', '100'],
+    nulled: 'parent',
+    missing: 'targets',
+  },
 };
 
 /** A copy of `input` with the field at a dotted path set to `value` (or removed, for undefined). */
