@@ -104,7 +104,8 @@ export function propose(req: AllocationRequest, ctx: ProposeContext): Allocation
   }
 
   const parentUsd = fromCents(parentCents);
-  const budgets = [budgetFor(req.parent, parentUsd, period, ctx), ...items.filter((i) => i.limitUsd > 0).map((i) => budgetFor(i, i.limitUsd, period, ctx))];
+  // A budget needs a limit above zero: a $0 share proposes none.
+  const budgets = [...(parentUsd > 0 ? [budgetFor(req.parent, parentUsd, period, ctx)] : []), ...items.filter((i) => i.limitUsd > 0).map((i) => budgetFor(i, i.limitUsd, period, ctx))];
   return {
     strategy: req.strategy,
     parent: { ...req.parent, limitUsd: parentUsd },
