@@ -95,6 +95,9 @@ export function Teams() {
 
   return (
     <div className="view teams">
+      <div className="view-head">
+        <h1>Teams</h1>
+      </div>
       {error && <ErrorNote onRetry={reload}>The hierarchy could not be loaded: {error}</ErrorNote>}
       <section className="card" aria-labelledby="teams-tree">
         <h2 id="teams-tree">Hierarchy</h2>
