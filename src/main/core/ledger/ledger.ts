@@ -1,6 +1,6 @@
 import type { RequestRecord, RollupRow } from '../../contract/usage.js';
 import { boundRecord, boundRollupKeys } from './bounds.js';
-import { addRecord, addTotals, emptyRollup, rollupKey } from './rollups.js';
+import { addRecord, addTotals, bucketKey, emptyRollup, rollupKey } from './rollups.js';
 
 export interface LedgerSnapshot {
   version: 1;
@@ -85,7 +85,7 @@ export function createLedger(deps: {
         head = (head + 1) % limit;
       }
       const day = deps.dayKey(r.ts);
-      const key = rollupKey({ day, provider: r.provider, keyId: r.keyId, model: r.model, project: r.project, user: r.user, run: r.run });
+      const key = bucketKey(day, r.provider, r.keyId, r.model, r.project, r.user, r.run);
       let row = rollups.get(key);
       if (!row) rollups.set(key, (row = emptyRollup(day, r.provider, r.keyId, r.model, r.project, r.user, r.run)));
       addRecord(row, r);

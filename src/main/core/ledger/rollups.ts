@@ -7,7 +7,12 @@ type RollupKeyFields = Pick<RollupRow, 'day' | 'provider' | 'keyId' | 'model' | 
 
 /** A row's bucket: day × provider × key × model × project × user × run. A stored row without user or run is null there. */
 export function rollupKey(r: RollupKeyFields): string {
-  return `${r.day}\u0000${r.provider}\u0000${r.keyId}\u0000${r.model}\u0000${r.project ?? ''}\u0000${r.user ?? ''}\u0000${r.run ?? ''}`;
+  return bucketKey(r.day, r.provider, r.keyId, r.model, r.project, r.user ?? null, r.run ?? null);
+}
+
+/** The same key from its parts: the ledger's record path builds it this way, with no object per request. */
+export function bucketKey(day: string, provider: string, keyId: string, model: string, project: string | null, user: string | null, run: string | null): string {
+  return `${day}\u0000${provider}\u0000${keyId}\u0000${model}\u0000${project ?? ''}\u0000${user ?? ''}\u0000${run ?? ''}`;
 }
 
 export function emptyRollup(day: string, provider: string, keyId: string, model: string, project: string | null, user: string | null = null, run: string | null = null): RollupRow {
