@@ -73,7 +73,7 @@ export function AllocationForm({ teams, onCreated }: { teams: TeamsConfig; onCre
     <section className="card" aria-labelledby="alloc-title">
       <h2 id="alloc-title">Allocate budgets</h2>
       <form onSubmit={(e) => void propose(e)}>
-        <div className="form-grid">
+        <div className="grid">
           <Field label="Strategy">
             <select value={f.strategy} onChange={(e) => set({ strategy: e.target.value as Strategy })}>
               {STRATEGIES.map((s) => (
@@ -112,7 +112,7 @@ export function AllocationForm({ teams, onCreated }: { teams: TeamsConfig; onCre
         {targets.length === 0 ? (
           <Note>Nothing to split yet: add teams (or a team's projects and users) above.</Note>
         ) : (
-          <div className="form-grid">
+          <div className="grid">
             {targets.map((t) => (
               <Field key={targetKey(t)} label={`${strategy.figure}: ${t.level} ${t.id}`}>
                 <input inputMode="decimal" value={f.figures[targetKey(t)] ?? ''} onChange={(e) => set({ figures: { ...f.figures, [targetKey(t)]: e.target.value } })} />

@@ -48,15 +48,15 @@ export function TeamsEditor({ teams, onSaved }: { teams: TeamsConfig; onSaved: (
         scoped to a team count exactly those calls.
       </p>
       <form onSubmit={(e) => void save(e)}>
-        <div className="form-grid">
+        <div className="grid">
           <Field label="Organization" error={err?.field === 'organization' ? err.message : null}>
             <input value={org} onChange={(e) => setOrg(e.target.value)} />
           </Field>
         </div>
         {rows.map((r, i) => (
-          <fieldset key={i} className="team-row">
+          <fieldset key={i} className="group team-row">
             <legend>{r.name || `Team ${i + 1}`}</legend>
-            <div className="form-grid">
+            <div className="grid">
               <Field label="Id" error={errorAt(err, i, 'id')} hint="Budgets name it: scope.team">
                 <input value={r.id} onChange={(e) => edit(i, { id: e.target.value })} />
               </Field>
