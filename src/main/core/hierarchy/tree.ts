@@ -98,6 +98,11 @@ export function buildTree(t: TreeInput): HierarchyReport {
   }
 
   const warnings: string[] = [];
+  // A team budget naming no defined team counts nothing: a typo, or a team removed since.
+  for (const s of t.statuses) {
+    const id = s.budget.scope.team;
+    if (id && !teamName.has(id) && s.run === null) warnings.push(`Budget "${s.budget.name}" is scoped to team "${id}", which no team lists: it counts no calls.`);
+  }
   const finish = (b: Building): HierarchyNode => {
     const kids = [...b.kids.values()].map(finish);
     const users = [...b.users.values()].map(finish);

@@ -110,7 +110,12 @@ export function Teams() {
             </p>
             {report.warnings.length > 0 && (
               <Note tone="warn">
-                {report.warnings.length === 1 ? 'One level is' : `${report.warnings.length} levels are`} budgeted past its parent: allowed, but the parent stops first.
+                <strong>Check these budgets</strong> (a level budgeted past its parent is allowed, but the parent stops first):
+                <ul className="hierarchy-warnings">
+                  {report.warnings.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
               </Note>
             )}
             <ul className="tree tree-root">

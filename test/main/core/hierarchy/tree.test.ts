@@ -158,5 +158,8 @@ describe('hierarchy tree', () => {
     ]);
     expect(find(over.root, ['web', 'checkout']).warnings).toEqual([]);
     expect(over.warnings).toHaveLength(3); // the organization's, and the team's two
+
+    const orphan = tree([budgetStatus({ budget: { id: 'x', name: 'Ops', scope: { team: 'ops' }, limitUsd: 5 } })]);
+    expect(orphan.warnings).toEqual(['Budget "Ops" is scoped to team "ops", which no team lists: it counts no calls.']);
   });
 });
