@@ -7,7 +7,11 @@ import type { Budget } from '../../contract/budgets.js';
  */
 export function withHierarchyWarnings(api: ApiPart<BudgetApiSpec>, check: ApiPart<HierarchyApiSpec>['hierarchy.check']): ApiPart<BudgetApiSpec> {
   const warn = async (b: Budget): Promise<Budget & { warnings?: string[] }> => {
-    const { warnings } = await check({ id: b.id, scope: b.scope, period: b.period, limitUsd: b.limitUsd });
+    // The budget is made by now: a check that fails must not turn its success into an error.
+    const warnings = await check({ id: b.id, scope: b.scope, period: b.period, limitUsd: b.limitUsd }).then(
+      (r) => r.warnings,
+      () => [],
+    );
     return warnings.length > 0 ? { ...b, warnings } : b;
   };
   return {
