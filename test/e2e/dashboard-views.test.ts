@@ -22,6 +22,7 @@ const VIEWS = [
   { id: 'providers', name: 'Providers' },
   { id: 'activity', name: 'Activity' },
   { id: 'settings', name: 'Settings' },
+  { id: 'teams', name: 'Teams' },
 ] as const;
 const MODES = [
   { id: 'light', colorScheme: 'light', width: 1280 },
@@ -73,6 +74,9 @@ describe.skipIf(!HAS_CHROMIUM)(`every dashboard view: screenshots and accessibil
     const fp = (await admin<{ id: string; kind: string }[]>('keys.list')).find((k) => k.kind === 'passthrough')!;
     await admin('keys.update', { id: fp.id, name: 'Laptop scripts' });
     await admin('budgets.create', { name: 'Team month', period: { kind: 'month' }, limitUsd: 0.001, hardStopPercent: null });
+    // The Teams view shows a tree with a team, its project and an over-allocated budget's warning.
+    await admin('teams.set', { organization: 'Acme', teams: [{ id: 'web', name: 'Web', projects: ['web'], keys: [], users: [] }] });
+    await admin('budgets.create', { name: 'Team Web', scope: { team: 'web' }, period: { kind: 'month' }, limitUsd: 0.002, hardStopPercent: null });
 
     browser = await launchChromium();
     const first = await browser.newContext();

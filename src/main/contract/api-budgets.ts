@@ -16,8 +16,9 @@ export interface OverrideInput {
 
 export interface BudgetApiSpec {
   'budgets.list': { input: void; output: BudgetStatus[] };
-  'budgets.create': { input: BudgetInput; output: Budget };
-  'budgets.update': { input: Partial<BudgetInput> & { id: string }; output: Budget };
+  /** `warnings`: the budget takes its level of the hierarchy past its parent's budget (allowed, but said). */
+  'budgets.create': { input: BudgetInput; output: Budget & { warnings?: string[] } };
+  'budgets.update': { input: Partial<BudgetInput> & { id: string }; output: Budget & { warnings?: string[] } };
   'budgets.delete': { input: { id: string }; output: { deleted: boolean } };
   'budgets.override': { input: OverrideInput; output: BudgetOverride };
   'budgets.cancelOverride': { input: { id: string }; output: { cancelled: boolean } };

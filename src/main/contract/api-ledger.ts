@@ -2,9 +2,11 @@
 import type { RecordSource, RequestRecord, RollupRow } from './usage.js';
 
 export type Dimension = 'day' | 'provider' | 'keyId' | 'model' | 'project';
-
-/** spend.query's dimensions: the rollups' own, and the source (proxy, logs or telemetry) derived from the key. */
-export type SpendDimension = Dimension | 'source';
+/**
+ * spend.query's dimensions: the CSV export's five above, the call's user and agent run, and the source (proxy,
+ * logs or telemetry), which is derived from the key.
+ */
+export type SpendDimension = Dimension | 'user' | 'run' | 'source';
 
 export interface SpendQuery {
   /** Inclusive day keys ("2026-11-01") in the configured time zone. */
@@ -15,11 +17,13 @@ export interface SpendQuery {
   keyId?: string;
   model?: string;
   project?: string;
+  user?: string;
+  run?: string;
   source?: RecordSource;
 }
 
-export type SpendTotalsDto = Omit<RollupRow, Dimension>;
-export type SpendRowDto = Partial<Pick<RollupRow, Dimension>> & { source?: RecordSource } & SpendTotalsDto;
+export type SpendTotalsDto = Omit<RollupRow, SpendDimension>;
+export type SpendRowDto = Partial<Pick<RollupRow, Exclude<SpendDimension, 'source'>>> & { source?: RecordSource } & SpendTotalsDto;
 
 export interface SpendResult {
   from: string | null;

@@ -13,6 +13,7 @@ import { PROVIDER_CHANNELS, type ProvidersApiSpec } from './api-providers.js';
 import { SETTINGS_CHANNELS, type SettingsApiSpec } from './api-settings.js';
 import { ROUTING_CHANNELS, type RoutingApiSpec } from './api-routing.js';
 import { STATUS_CHANNELS, STATUS_EVENTS, type StatusApiSpec, type StatusEvents } from './api-status.js';
+import { HIERARCHY_CHANNELS, type HierarchyApiSpec } from './api-hierarchy.js';
 
 export type * from './api-status.js';
 export type * from './api-ledger.js';
@@ -23,6 +24,7 @@ export type * from './api-budgets.js';
 export type * from './api-polling.js';
 export type * from './api-export.js';
 export type * from './api-routing.js';
+export type * from './api-hierarchy.js';
 
 export interface ApiSpec
   extends StatusApiSpec,
@@ -33,7 +35,8 @@ export interface ApiSpec
     BudgetApiSpec,
     PollingApiSpec,
     ExportApiSpec,
-    RoutingApiSpec {}
+    RoutingApiSpec,
+    HierarchyApiSpec {}
 
 export type Channel = keyof ApiSpec;
 
@@ -47,6 +50,7 @@ export const CHANNELS = [
   ...POLLING_CHANNELS,
   ...EXPORT_CHANNELS,
   ...ROUTING_CHANNELS,
+  ...HIERARCHY_CHANNELS,
 ] as const satisfies readonly Channel[];
 
 // Compile-time: every channel of ApiSpec is listed, so the preload and the HTTP API cannot miss one.

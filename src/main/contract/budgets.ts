@@ -11,6 +11,11 @@ export interface BudgetScope {
   user?: string;
   model?: string;
   run?: string;
+  /**
+   * A team of the hierarchy (hierarchy.teams): calls whose key, user or project the team lists. A call belongs to
+   * at most one team: its key's team first, then its user's, then its project's.
+   */
+  team?: string;
 }
 
 /** Every period kind, in the order forms list them; validation accepts exactly these. */

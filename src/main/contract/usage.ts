@@ -68,13 +68,16 @@ export interface RequestRecord {
   session?: string;
 }
 
-/** One rollup row: a day × provider × key × model × project bucket. */
+/** One rollup row: a day × provider × key × model × project × user × run bucket. */
 export interface RollupRow {
   day: string;
   provider: string;
   keyId: string;
   model: string;
   project: string | null;
+  /** The call's user and agent run (x-tollgate-user / x-tollgate-run). Absent in rows stored before they were kept: read as null. */
+  user?: string | null;
+  run?: string | null;
   requests: number;
   errors: number;
   partial: number;

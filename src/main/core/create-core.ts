@@ -47,6 +47,9 @@ import { createEmitter, type Emitter } from './util/events.js';
 import { createIdGenerator } from './util/ids.js';
 import { createConsoleLogger, type Logger } from './util/log.js';
 import { createLazyTokenizer } from './tokens/tokenizer.js';
+import { createHierarchyApi } from './hierarchy/api.js';
+import { withHierarchyWarnings } from './hierarchy/budget-warnings.js';
+import { createTeams, type Teams } from './hierarchy/teams.js';
 
 export const DEFAULT_PORT = 4848;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -192,6 +195,10 @@ export function createCore(opts: CoreOptions): Core {
       if (events.listening('budgets.changed')) events.emit('budgets.changed', list());
     },
   }));
+  // The hierarchy's teams: budgets scoped to a team find a call's team here.
+  const teams: Teams = fromStored('teams', (initial) => createTeams({ initial, onChange: persistence.section('teams', () => teams.snapshot()) }));
+  budgets.engine.setTeamOf(teams.teamOf);
+  const hierarchyApi = createHierarchyApi({ teams, ledger, engine: budgets.engine, keys, clock, settings: () => settings });
   const { token: adminToken, file: adminTokenFile, problem: tokenProblem } = loadOrCreateAdminToken(opts.dataDir);
   if (tokenProblem) problems.push(tokenProblem);
   const sessions = createDashboardSessions({
@@ -268,7 +275,7 @@ export function createCore(opts: CoreOptions): Core {
       },
     }),
     ...createSettingsApi(settingsAccess),
-    ...budgets.api,
+    ...withHierarchyWarnings(budgets.api, hierarchyApi['hierarchy.check']),
     ...usage.api,
     ...createExportApi({ ledger, keys, dayKey }),
     ...createRoutingApi({
@@ -276,6 +283,7 @@ export function createCore(opts: CoreOptions): Core {
       subscriptions,
       importNow: codingLogs ? () => codingLogs.sync() : null,
     }),
+    ...hierarchyApi,
   };
   const proxyDeps: ProxyDeps = {
     keys,

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNodeNotifier } from './alerts/node-notifier.js';
+import { bindWarning } from './bind-warning.js';
 import { describeProviders } from './providers/describe.js';
 import { parseRunOptions, UsageError } from './cli-options.js';
 import { defaultLogRoots } from './coding-logs/roots.js';
@@ -73,6 +74,8 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   for (const p of describeProviders()) process.stdout.write(`  ${`${p.name}:`.padEnd(10)} ${bound.url}${p.clientPath}\n`);
   if (opts.importCodingLogs) process.stdout.write('  Importing Claude Code and Codex logs (the last 30 days, then as they are written).\n');
   process.stdout.write(`  Admin API: ${bound.url}/api/ (token in ${opts.dataDir}/admin-token)\n  Data:      ${opts.dataDir}\n`);
+  const warning = bindWarning(bound.host, path.join(opts.dataDir, 'admin-token'));
+  if (warning) process.stderr.write(`${warning}\n`);
   process.stdout.write(`  Dashboard: ${core.dashboardLoginUrl()}\n             (a one-time sign-in link, valid 10 minutes; later, sign in at ${bound.url}/login with the admin token)\n`);
 
   let stopping = false;

@@ -9,6 +9,7 @@ import { Keys } from './views/Keys';
 import { Overview } from './views/Overview';
 import { Providers } from './views/Providers';
 import { Settings } from './views/Settings';
+import { Teams } from './views/Teams';
 
 const VIEW_COMPONENTS: Record<ViewId, () => ReactNode> = {
   overview: Overview,
@@ -17,6 +18,7 @@ const VIEW_COMPONENTS: Record<ViewId, () => ReactNode> = {
   providers: Providers,
   activity: Activity,
   settings: Settings,
+  teams: Teams,
 };
 
 const CONNECTION_WORDS = {

@@ -37,6 +37,12 @@ describe('budget form validation', () => {
     });
   });
 
+  it('keeps a team budget a team budget through an edit', () => {
+    const f = budgetToForm(budget({ scope: { team: 'web' } }));
+    expect(f['scope.team']).toBe('web');
+    expect(validateBudgetForm(f).input?.scope).toEqual({ team: 'web' });
+  });
+
   it('names every field at fault at once', () => {
     const { input, errors } = validateBudgetForm(
       form({ name: ' ', limitUsd: '', limitTokens: '', 'period.billingDay': '31', thresholds: '80, 50', hardStopPercent: '90', 'scope.model': 'gpt-*-mini' }),

@@ -10,6 +10,7 @@ import type { BudgetEngine } from './engine.js';
 import { periodAt } from './periods.js';
 import { countsSource } from './sources.js';
 import { sourceOfKeyId } from '../ledger/source.js';
+import type { TeamOf } from './scope-index.js';
 import { budgetSchemas } from './schemas.js';
 import { suggestBudgets } from './suggestions.js';
 
@@ -31,9 +32,10 @@ function dayKeys(fromMs: number, toMs: number, tz: string): string[] {
 /**
  * Spend already in the ledger for a budget's current period, so a budget created mid-month starts from what
  * the month has cost so far. Rollups know provider, key, model and project; budgets scoped by user or run
- * start from zero.
+ * start from zero. A team budget counts the rows `teamOf` places in its team (none without it).
  */
-export function spendSoFar(b: Budget, ledger: Ledger, now: number, timezone: string): { usd: number; tokens: number } | null {
+export function spendSoFar(b: Budget, ledger: Ledger, now: number, timezone: string, teamOf?: TeamOf): { usd: number; tokens: number } | null {
+  if (b.scope.team && !teamOf) return null;
   if (b.scope.user || b.scope.run) return null;
   const tz = resolveZone(timezone);
   const w = periodAt(b.period, now, tz);
@@ -46,6 +48,7 @@ export function spendSoFar(b: Budget, ledger: Ledger, now: number, timezone: str
     if (b.scope.keyId && r.keyId !== b.scope.keyId) continue;
     if (b.scope.project && r.project !== b.scope.project) continue;
     if (b.scope.model && !(b.scope.model.endsWith('*') ? r.model.startsWith(b.scope.model.slice(0, -1)) : r.model === b.scope.model)) continue;
+    if (b.scope.team && teamOf!({ provider: r.provider, keyId: r.keyId, model: r.model, project: r.project, user: r.user ?? null, run: r.run ?? null }) !== b.scope.team) continue;
     usd += r.costUsd;
     tokens += r.inputTokens + r.outputTokens;
   }
@@ -66,7 +69,7 @@ export function createBudgetApi(d: BudgetApiDeps): ApiPart<BudgetApiSpec> {
     'budgets.list': async () => d.engine.list(),
     'budgets.create': async (input) => {
       const b = d.engine.create(input);
-      const so = spendSoFar(b, d.ledger, d.clock.now(), d.settings().timezone);
+      const so = spendSoFar(b, d.ledger, d.clock.now(), d.settings().timezone, d.engine.teamOf);
       if (so && (so.usd > 0 || so.tokens > 0)) d.engine.seed(b, so.usd, so.tokens);
       return b;
     },

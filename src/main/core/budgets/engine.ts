@@ -12,8 +12,10 @@ import { addSpend } from './counters.js';
 import { createEditing, type BudgetEditing } from './editing.js';
 import { createExpectedOutput } from './expected-output.js';
 import type { ReportedSpendSource } from './reported-spend.js';
+import type { TeamOf } from './scope-index.js';
+import type { CallFacts } from './scope.js';
 import { createSpend } from './spend.js';
-import { createBudgetState, snapshotOf, type BudgetsSnapshot } from './state.js';
+import { createBudgetState, reindex, snapshotOf, type BudgetsSnapshot } from './state.js';
 import { createStatus } from './status.js';
 import { createSweep } from './sweep.js';
 import { createTickets } from './ticket.js';
@@ -51,6 +53,9 @@ export interface BudgetEngine extends Admission, BudgetEditing {
   snapshot(): BudgetsSnapshot;
   readonly outstanding: number;
   recordAudit(kind: AuditKind, message: string, budgetId?: string | null, requestId?: string | null): void;
+  /** Where calls find their team for budgets scoped to one (the hierarchy's teams); replaces the previous. */
+  setTeamOf(teamOf: TeamOf): void;
+  teamOf(facts: CallFacts): string | null;
 }
 
 /**
@@ -128,5 +133,10 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
       deps.onChange();
     },
     snapshot: () => snapshotOf(state),
+    setTeamOf(teamOf) {
+      state.teamOf = teamOf;
+      reindex(state);
+    },
+    teamOf: (facts) => state.teamOf(facts),
   };
 }

@@ -35,6 +35,7 @@ const scopeSchema = z.strictObject({
   user: optionalText(),
   model: optionalText(),
   run: optionalText(),
+  team: optionalText(),
 });
 
 const runLimitsSchema = z

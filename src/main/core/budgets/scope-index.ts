@@ -3,7 +3,7 @@ import { inScope, type CallFacts } from './scope.js';
 
 /**
  * Which budgets a call can fall under, without looking at the others. Each enabled budget is filed under its
- * scope's most selective exact field (key, user, project, exact model, provider); budgets with a model pattern
+ * scope's most selective exact field (key, user, project, team, exact model, provider); budgets with a model pattern
  * and nothing more selective, and budgets for all traffic (or only a run), sit in lists checked for every call.
  * A call then visits only the lists its own facts name, so a budget for another key costs it nothing.
  */
@@ -30,12 +30,22 @@ const NONE: Budget[] = [];
 
 /** One string per distinct set of facts: each part length-prefixed, so no value can run into the next. */
 function factsKey(f: CallFacts): string {
-  const part = (v: string | null) => (v === null ? '-' : `${v.length}:${v}`);
-  return `${part(f.provider)}${part(f.keyId)}${part(f.model)}${part(f.project)}${part(f.user)}${part(f.run)}`;
+  const part = (v: string | null | undefined) => (v === null || v === undefined ? '-' : `${v.length}:${v}`);
+  return `${part(f.provider)}${part(f.keyId)}${part(f.model)}${part(f.project)}${part(f.user)}${part(f.run)}${part(f.team)}`;
 }
 
-export function createScopeIndex(budgets: Iterable<Budget>): ScopeIndex {
+/** A call's team in the hierarchy, or null. */
+export type TeamOf = (facts: CallFacts) => string | null;
+
+const NO_TEAM: TeamOf = () => null;
+
+/**
+ * `teamOf` is asked only when some enabled budget names a team, so calls pay nothing for teams until one does.
+ * It is asked on every call, before the memo, so a change of teams never meets a stale entry.
+ */
+export function createScopeIndex(budgets: Iterable<Budget>, teamOf: TeamOf = NO_TEAM): ScopeIndex {
   const byKey = new Map<string, Entry[]>();
+  const byTeam = new Map<string, Entry[]>();
   const byUser = new Map<string, Entry[]>();
   const byProject = new Map<string, Entry[]>();
   const byModel = new Map<string, Entry[]>();
@@ -49,14 +59,17 @@ export function createScopeIndex(budgets: Iterable<Budget>): ScopeIndex {
   };
   let ord = 0;
   let size = 0;
+  let teamBudgets = 0;
   for (const budget of budgets) {
     const e: Entry = { ord: ord++, budget };
     if (!budget.enabled) continue;
     size++;
     const s = budget.scope;
+    if (s.team !== undefined) teamBudgets++;
     if (s.keyId !== undefined) file(byKey, s.keyId, e);
     else if (s.user !== undefined) file(byUser, s.user, e);
     else if (s.project !== undefined) file(byProject, s.project, e);
+    else if (s.team !== undefined) file(byTeam, s.team, e);
     else if (s.model !== undefined && !s.model.endsWith('*')) file(byModel, s.model, e);
     else if (s.provider !== undefined) file(byProvider, s.provider, e);
     else if (s.model !== undefined) patterns.push(e);
@@ -82,6 +95,7 @@ export function createScopeIndex(budgets: Iterable<Budget>): ScopeIndex {
     visit(byKey.get(facts.keyId));
     if (facts.user !== null) visit(byUser.get(facts.user));
     if (facts.project !== null) visit(byProject.get(facts.project));
+    if (facts.team) visit(byTeam.get(facts.team));
     visit(byModel.get(facts.model));
     visit(byProvider.get(facts.provider));
     const k = lists.length;
@@ -107,8 +121,9 @@ export function createScopeIndex(budgets: Iterable<Budget>): ScopeIndex {
 
   return {
     size,
-    candidates(facts) {
+    candidates(callFacts) {
       if (size === 0) return NONE;
+      const facts = teamBudgets > 0 ? { ...callFacts, team: teamOf(callFacts) } : callFacts;
       if (size < MEMO_FROM) return compute(facts);
       const key = factsKey(facts);
       let out = memo.get(key);

@@ -7,6 +7,8 @@ export interface CallFacts {
   project: string | null;
   user: string | null;
   run: string | null;
+  /** The call's team in the hierarchy; absent or null when it has none (see scope-index.ts for who resolves it). */
+  team?: string | null;
 }
 
 /** A model pattern matches exactly, or as a prefix when it ends in "*" ("claude-opus-*"). */
@@ -21,6 +23,7 @@ export function inScope(scope: BudgetScope, c: CallFacts): boolean {
   if (scope.project !== undefined && scope.project !== c.project) return false;
   if (scope.user !== undefined && scope.user !== c.user) return false;
   if (scope.model !== undefined && !matchesPattern(scope.model, c.model)) return false;
+  if (scope.team !== undefined && scope.team !== c.team) return false;
   if (scope.run !== undefined) {
     if (!c.run) return false;
     if (scope.run !== '*' && scope.run !== c.run) return false;
@@ -31,6 +34,7 @@ export function inScope(scope: BudgetScope, c: CallFacts): boolean {
 /** Describes a scope in words, for messages: "key fp_ab12 on claude-opus-*". */
 export function describeScope(scope: BudgetScope, keyLabel: (id: string) => string): string {
   const parts: string[] = [];
+  if (scope.team) parts.push(`team ${scope.team}`);
   if (scope.provider) parts.push(scope.provider);
   if (scope.project) parts.push(`project ${scope.project}`);
   if (scope.keyId) parts.push(`key ${keyLabel(scope.keyId)}`);

@@ -3,7 +3,7 @@ import type { PricingTarget } from '../pricing/pricer.js';
 import type { AdmissionInput } from '../proxy/admission.js';
 import { counterKey, fromStored, toStored, type Counter, type StoredCounter } from './counters.js';
 import type { ReportedSpendSource } from './reported-spend.js';
-import { createScopeIndex, type ScopeIndex } from './scope-index.js';
+import { createScopeIndex, type ScopeIndex, type TeamOf } from './scope-index.js';
 
 /** What is persisted. Counters drop their in-memory fields (reservations, caches); everything else is stored as is. */
 export interface BudgetsSnapshot {
@@ -85,6 +85,8 @@ export interface BudgetState {
   reported: ReportedState;
   /** Enabled budgets by scope field; rebuilt whenever the set of budgets changes (see reindex). */
   index: ScopeIndex;
+  /** Which team of the hierarchy a call belongs to (set by the hierarchy module; no teams until then). */
+  teamOf: TeamOf;
 }
 
 /** Builds the state from a stored snapshot (or nothing). Snapshots written by earlier versions load unchanged. */
@@ -104,12 +106,13 @@ export function createBudgetState(initial: unknown): BudgetState {
     tickets: new Map(),
     reported: { source: null, off: null, version: 0, cache: new Map() },
     index: createScopeIndex(budgets.values()),
+    teamOf: () => null,
   };
 }
 
 /** Call after any change to `state.budgets`. */
 export function reindex(state: BudgetState): void {
-  state.index = createScopeIndex(state.budgets.values());
+  state.index = createScopeIndex(state.budgets.values(), state.teamOf);
 }
 
 export function snapshotOf(state: BudgetState): BudgetsSnapshot {

@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from '../util/validation.js';
 
-const SCOPE_FIELDS = ['provider', 'project', 'keyId', 'user', 'model', 'run'] as const;
+const SCOPE_FIELDS = ['provider', 'project', 'keyId', 'user', 'model', 'run', 'team'] as const;
 
 function validateScope(v: unknown): BudgetScope {
   const o = requireObject(v ?? {}, 'scope');

@@ -17,6 +17,8 @@ export function createLedgerApi(d: { ledger: Ledger }) {
             (!q.keyId || r.keyId === q.keyId) &&
             (!q.model || r.model === q.model) &&
             (!q.project || r.project === q.project) &&
+            (!q.user || r.user === q.user) &&
+            (!q.run || r.run === q.run) &&
             (!q.source || sourceOfKeyId(r.keyId) === q.source),
         );
         const totals = emptyTotals();

@@ -85,5 +85,7 @@ export function boundRollupKeys(row: RollupRow): RollupRow {
     keyId: boundString(row.keyId),
     model: boundString(row.model),
     project: row.project === null ? null : boundString(row.project),
+    user: typeof row.user === 'string' ? boundString(row.user) : null,
+    run: typeof row.run === 'string' ? boundString(row.run) : null,
   };
 }

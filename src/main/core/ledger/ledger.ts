@@ -1,6 +1,6 @@
 import type { RequestRecord, RollupRow } from '../../contract/usage.js';
 import { boundRecord, boundRollupKeys } from './bounds.js';
-import { addRecord, addTotals, emptyRollup } from './rollups.js';
+import { addRecord, addTotals, bucketKey, emptyRollup, rollupKey } from './rollups.js';
 
 export interface LedgerSnapshot {
   version: 1;
@@ -28,7 +28,7 @@ export interface Ledger {
 }
 
 /**
- * Recent requests in a bounded ring and rollups per day × provider × key × model × project. Totals come from
+ * Recent requests in a bounded ring and rollups per day × provider × key × model × project × user × run. Totals come from
  * the rollups, so memory, the store file and each write stay bounded however many requests are made.
  */
 export function createLedger(deps: {
@@ -59,7 +59,7 @@ export function createLedger(deps: {
       }
       // Rows written before keys were bounded may collide once bounded: their totals are merged.
       const b = boundRollupKeys(row);
-      const key = rollupKey(b.day, b.provider, b.keyId, b.model, b.project);
+      const key = rollupKey(b);
       const seen = rollups.get(key);
       if (seen) addTotals(seen, b);
       else rollups.set(key, b);
@@ -85,9 +85,9 @@ export function createLedger(deps: {
         head = (head + 1) % limit;
       }
       const day = deps.dayKey(r.ts);
-      const key = rollupKey(day, r.provider, r.keyId, r.model, r.project);
+      const key = bucketKey(day, r.provider, r.keyId, r.model, r.project, r.user, r.run);
       let row = rollups.get(key);
-      if (!row) rollups.set(key, (row = emptyRollup(day, r.provider, r.keyId, r.model, r.project)));
+      if (!row) rollups.set(key, (row = emptyRollup(day, r.provider, r.keyId, r.model, r.project, r.user, r.run)));
       addRecord(row, r);
       deps.onChange();
       deps.onRecord?.(r);
@@ -124,10 +124,6 @@ export function createLedger(deps: {
   };
 }
 
-function rollupKey(day: string, provider: string, keyId: string, model: string, project: string | null): string {
-  return `${day}\u0000${provider}\u0000${keyId}\u0000${model}\u0000${project ?? ''}`;
-}
-
 const NUMBERS = ['requests', 'errors', 'partial', 'unpricedRequests', 'inputTokens', 'cacheReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'outputTokens', 'reasoningTokens', 'costUsd'] as const;
 
 /** Enough of a record's shape that listing, filtering and totals cannot throw or turn into NaN. */
@@ -146,6 +142,8 @@ function isRollupRow(r: unknown): r is RollupRow {
     typeof o.keyId === 'string' &&
     typeof o.model === 'string' &&
     (o.project === null || typeof o.project === 'string') &&
+    (o.user === undefined || o.user === null || typeof o.user === 'string') &&
+    (o.run === undefined || o.run === null || typeof o.run === 'string') &&
     NUMBERS.every((k) => Number.isFinite(o[k]))
   );
 }

@@ -1,15 +1,29 @@
 import type { RequestRecord, RollupRow } from '../../contract/usage.js';
 import { addUsage, emptyUsage } from '../util/token-usage.js';
 
-export type RollupDimension = 'day' | 'provider' | 'keyId' | 'model' | 'project';
+export type RollupDimension = 'day' | 'provider' | 'keyId' | 'model' | 'project' | 'user' | 'run';
 
-export function emptyRollup(day: string, provider: string, keyId: string, model: string, project: string | null): RollupRow {
+type RollupKeyFields = Pick<RollupRow, 'day' | 'provider' | 'keyId' | 'model' | 'project' | 'user' | 'run'>;
+
+/** A row's bucket: day × provider × key × model × project × user × run. A stored row without user or run is null there. */
+export function rollupKey(r: RollupKeyFields): string {
+  return bucketKey(r.day, r.provider, r.keyId, r.model, r.project, r.user ?? null, r.run ?? null);
+}
+
+/** The same key from its parts: the ledger's record path builds it this way, with no object per request. */
+export function bucketKey(day: string, provider: string, keyId: string, model: string, project: string | null, user: string | null, run: string | null): string {
+  return `${day}\u0000${provider}\u0000${keyId}\u0000${model}\u0000${project ?? ''}\u0000${user ?? ''}\u0000${run ?? ''}`;
+}
+
+export function emptyRollup(day: string, provider: string, keyId: string, model: string, project: string | null, user: string | null = null, run: string | null = null): RollupRow {
   return {
     day,
     provider,
     keyId,
     model,
     project,
+    user,
+    run,
     requests: 0,
     errors: 0,
     partial: 0,
@@ -61,7 +75,8 @@ export function groupRollups<R extends RollupRow, D extends keyof R & string = R
     let g = groups.get(key);
     if (!g) {
       g = emptyTotals() as SpendGroup;
-      for (const d of by) (g as Record<string, unknown>)[d] = row[d];
+      // Rows stored before user and run were kept have neither: they group, and show, as null.
+      for (const d of by) (g as Record<string, unknown>)[d] = row[d] ?? null;
       groups.set(key, g);
     }
     addTotals(g, row);

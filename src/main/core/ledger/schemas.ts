@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { Dimension } from '../../contract/api.js';
+import type { Dimension, SpendDimension } from '../../contract/api.js';
 import { optionalDay, optionalText, query } from '../util/schema.js';
 
 export const DIMENSIONS = ['day', 'provider', 'keyId', 'model', 'project'] as const satisfies readonly Dimension[];
-
-/** spend.query also groups and filters by source (proxy, logs, telemetry). */
-const SPEND_DIMENSIONS = [...DIMENSIONS, 'source'] as const;
+/** What spend.query groups by: the export's five, the call's user and agent run, and its source (proxy, logs, telemetry). */
+export const SPEND_DIMENSIONS = [...DIMENSIONS, 'user', 'run', 'source'] as const satisfies readonly SpendDimension[];
 
 export const spendQuerySchema = query(
   z
@@ -17,6 +16,8 @@ export const spendQuerySchema = query(
       keyId: optionalText(),
       model: optionalText(),
       project: optionalText(),
+      user: optionalText(),
+      run: optionalText(),
       source: z.enum(['proxy', 'logs', 'telemetry']).optional(),
     })
     .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'must not be after "to"' }),

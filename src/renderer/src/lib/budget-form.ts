@@ -13,6 +13,7 @@ export interface BudgetFormValues {
   'scope.model': string;
   'scope.user': string;
   'scope.run': string;
+  'scope.team': string;
   'period.kind': PeriodKind;
   'period.billingDay': string;
   'period.days': string;
@@ -48,6 +49,7 @@ export const FIELDS = [
   'scope.model',
   'scope.user',
   'scope.run',
+  'scope.team',
   'period.kind',
   'period.billingDay',
   'period.days',
@@ -88,6 +90,7 @@ function blankForm(): BudgetFormValues {
     'scope.model': '',
     'scope.user': '',
     'scope.run': '',
+    'scope.team': '',
     'period.kind': 'month',
     'period.billingDay': '1',
     'period.days': '30',
@@ -120,6 +123,7 @@ export function budgetToForm(b: Budget): BudgetFormValues {
     'scope.model': b.scope.model ?? '',
     'scope.user': b.scope.user ?? '',
     'scope.run': b.scope.run ?? '',
+    'scope.team': b.scope.team ?? '',
     'period.kind': b.period.kind,
     'period.billingDay': str(b.period.kind === 'month' ? (b.period.billingDay ?? 1) : 1),
     'period.days': str(b.period.kind === 'rolling' ? b.period.days : 30),
@@ -258,7 +262,7 @@ export function validateBudgetForm(v: BudgetFormValues): { input: BudgetInput | 
   if (Object.keys(errors).length > 0) return { input: null, errors };
 
   const scope: BudgetInput['scope'] = {};
-  for (const k of ['provider', 'project', 'keyId', 'model', 'user', 'run'] as const) {
+  for (const k of ['provider', 'project', 'keyId', 'model', 'user', 'run', 'team'] as const) {
     const s = v[`scope.${k}`].trim();
     if (s) scope[k] = s;
   }

@@ -8,6 +8,7 @@ export const VIEWS = [
   { id: 'providers', label: 'Providers' },
   { id: 'activity', label: 'Activity' },
   { id: 'settings', label: 'Settings' },
+  { id: 'teams', label: 'Teams' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -27,6 +27,7 @@ import type {
   ConnectionFailedEvent,
 } from '../../../main/contract/api';
 import type { CreateKeyInput, KeyDto, UpdateKeyInput } from '../../../main/contract/keys';
+import type { AllocationRequest, TeamsConfig } from '../../../main/contract/hierarchy';
 import type { CustomProviderSettings, Settings } from '../../../main/contract/settings';
 import type { RequestRecord } from '../../../main/contract/usage';
 import { errorText, toApiError } from '../api/errors';
@@ -461,6 +462,23 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
 
     exportCsv(kind: 'rollups' | 'requests', range: ExportRange): Promise<CsvExport> {
       return call(() => (kind === 'rollups' ? api['export.rollups'](range) : api['export.requests'](range)));
+    },
+
+    /** One-off reads for a view of its own, like querySpend: the shared lists stay as they are. */
+    queryRecent: (q: RecentQuery) => call(() => api['requests.recent'](q)),
+    loadHierarchy: () => call(() => api['hierarchy.report']()),
+    loadTeams: () => call(() => api['teams.get']()),
+    saveTeams: (cfg: TeamsConfig) => call(() => api['teams.set'](cfg)),
+    proposeAllocation: (req: AllocationRequest) => call(() => api['allocation.propose'](req)),
+    /** Creates the budgets of a confirmed allocation, one by one through budgets.create; stops at the first refused. */
+    async createBudgets(list: readonly BudgetInput[]) {
+      const made = [];
+      try {
+        for (const b of list) made.push(await call(() => api['budgets.create'](b)));
+      } finally {
+        await actions.refreshBudgets();
+      }
+      return made;
     },
 
     toast,

@@ -113,6 +113,9 @@ export function BudgetForm({ initial, editing, keys, providers, onSave, onCancel
             <Field label="Project" error={errors['scope.project']}>
               <input type="text" {...text('scope.project')} placeholder="any" />
             </Field>
+            <Field label="Team" error={errors['scope.team']} hint="A team's id from the Teams view">
+              <input type="text" {...text('scope.team')} placeholder="any" />
+            </Field>
             <Field label="Model" error={errors['scope.model']} hint='Exact, or a prefix ending in "*": claude-opus-*'>
               <input type="text" {...text('scope.model')} placeholder="any" className="mono" />
             </Field>

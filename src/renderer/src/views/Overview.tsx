@@ -6,6 +6,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Meter } from '../components/Meter';
 import { Money, TokenPair } from '../components/Num';
 import { RangeSpend } from '../components/RangeSpend';
+import { SpendBreakdown } from '../components/SpendBreakdown';
 import { SpendChart } from '../components/SpendChart';
 import { Empty, ErrorNote, Loading, Note } from '../components/States';
 import { Unseen } from '../components/Unseen';
@@ -218,6 +219,8 @@ export function Overview() {
       </section>
 
       {connected && reconciliation && <Unseen r={reconciliation} tz={tz} />}
+
+      <SpendBreakdown />
 
       <RangeSpend />
 

@@ -93,6 +93,16 @@ const TABLE: Record<Channel, Row> = {
   'subscriptions.get': { valid: undefined },
   'subscriptions.setLimit': { valid: { claudeWindowUsd: 40 }, wrongType: ['claudeWindowUsd', '40'], missing: 'claudeWindowUsd' },
   'codingLogs.importNow': { valid: undefined },
+  'teams.get': { valid: undefined },
+  'teams.set': { valid: { organization: 'Acme', teams: [] }, wrongType: ['teams', 'all'], nulled: 'organization', missing: 'teams' },
+  'hierarchy.report': { valid: undefined },
+  'hierarchy.check': { valid: { scope: { project: 'web' }, limitUsd: 5 }, wrongType: ['limitUsd', '5'], nulled: 'scope', missing: 'scope' },
+  'allocation.propose': {
+    valid: { strategy: 'top-down', parent: { level: 'org' }, totalUsd: 100, targets: [{ level: 'team', id: 'a', weight: 1 }] },
+    wrongType: ['totalUsd', '100'],
+    nulled: 'parent',
+    missing: 'targets',
+  },
 };
 
 /** A copy of `input` with the field at a dotted path set to `value` (or removed, for undefined). */

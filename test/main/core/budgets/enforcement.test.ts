@@ -245,7 +245,7 @@ describe('budgets that hold', () => {
       [{ name: 'x', period: { kind: 'month' }, limitUsd: -5 }, 'limitUsd'],
       [{ name: 'x', period: { kind: 'month' }, limitUsd: 'ten' }, 'limitUsd'],
       [{ name: 'x', period: { kind: 'month' } }, 'limitUsd'],
-      [{ name: 'x', scope: { team: 'a' }, period: { kind: 'month' }, limitUsd: 5 }, 'scope.team'],
+      [{ name: 'x', scope: { department: 'a' }, period: { kind: 'month' }, limitUsd: 5 }, 'scope.department'],
       [{ name: 'x', period: { kind: 'month' }, limitUsd: 5, thresholds: [80, 50] }, 'thresholds[1]'],
       [{ name: 'x', period: { kind: 'month' }, limitUsd: 5, hardStopPercent: 90 }, 'hardStopPercent'],
       [{ name: 'x', period: { kind: 'fortnight' }, limitUsd: 5 }, 'period.kind'],
