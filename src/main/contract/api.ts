@@ -12,6 +12,7 @@ import { POLLING_CHANNELS, POLLING_EVENTS, type PollingApiSpec, type PollingEven
 import { PROVIDER_CHANNELS, type ProvidersApiSpec } from './api-providers.js';
 import { SETTINGS_CHANNELS, type SettingsApiSpec } from './api-settings.js';
 import { STATUS_CHANNELS, STATUS_EVENTS, type StatusApiSpec, type StatusEvents } from './api-status.js';
+import { TEAM_CHANNELS, type TeamApiSpec } from './api-team.js';
 
 export type * from './api-status.js';
 export type * from './api-ledger.js';
@@ -21,6 +22,7 @@ export type * from './api-settings.js';
 export type * from './api-budgets.js';
 export type * from './api-polling.js';
 export type * from './api-export.js';
+export type * from './api-team.js';
 
 export interface ApiSpec
   extends StatusApiSpec,
@@ -30,7 +32,8 @@ export interface ApiSpec
     SettingsApiSpec,
     BudgetApiSpec,
     PollingApiSpec,
-    ExportApiSpec {}
+    ExportApiSpec,
+    TeamApiSpec {}
 
 export type Channel = keyof ApiSpec;
 
@@ -43,6 +46,7 @@ export const CHANNELS = [
   ...BUDGET_CHANNELS,
   ...POLLING_CHANNELS,
   ...EXPORT_CHANNELS,
+  ...TEAM_CHANNELS,
 ] as const satisfies readonly Channel[];
 
 // Compile-time: every channel of ApiSpec is listed, so the preload and the HTTP API cannot miss one.

@@ -43,6 +43,8 @@ import { createEmitter, type Emitter } from './util/events.js';
 import { createIdGenerator } from './util/ids.js';
 import { createConsoleLogger, type Logger } from './util/log.js';
 import { createLazyTokenizer } from './tokens/tokenizer.js';
+import { createTeamApi } from './team/api.js';
+import { createTeam, type Team } from './team/team.js';
 
 export const DEFAULT_PORT = 4848;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -76,6 +78,10 @@ export interface CoreOptions {
    * tools' own folders (coding-logs/roots.ts); tests pass temp folders; left out, nothing is imported.
    */
   codingLogs?: { claudeRoots: readonly string[]; codexRoots: readonly string[]; pollMs?: number };
+  /** Team mode: share budgets through this Redis (redis://, rediss://); see docs/team.md. */
+  redisUrl?: string;
+  /** Team mode's key prefix and reservation lease (tests shorten the lease). */
+  team?: { prefix?: string; leaseMs?: number };
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -168,6 +174,7 @@ export function createCore(opts: CoreOptions): Core {
     webhookUrl: () => settings.alertWebhookUrl,
     fetch: opts.fetch ?? globalThis.fetch,
   });
+  let team: Team | null = null;
   const budgets: BudgetModule = fromStored('budgets', (initial) => createBudgetModule({
     dataDir: opts.dataDir,
     clock,
@@ -183,7 +190,8 @@ export function createCore(opts: CoreOptions): Core {
     },
     initial,
     markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
-    onAlert: (a) => events.emit('budget.alert', a),
+    // In team mode one instance of the team delivers each alert (team/alerts-once.ts).
+    onAlert: (a) => (team ? team.claimAlert(a, () => events.emit('budget.alert', a)) : events.emit('budget.alert', a)),
     onStatuses: (list) => {
       if (events.listening('budgets.changed')) events.emit('budgets.changed', list());
     },
@@ -213,6 +221,7 @@ export function createCore(opts: CoreOptions): Core {
     timezone: resolveZone(settings.timezone),
     hardStopEnforcement: settings.hardStopEnforcement,
     paused: settings.paused,
+    ...(team ? { team: team.status() } : {}),
   });
 
   const updateSettings = (next: Settings) => {
@@ -226,6 +235,19 @@ export function createCore(opts: CoreOptions): Core {
     syncCodingLogs();
     events.emit('status.changed', status());
   };
+
+  if (opts.redisUrl) {
+    team = createTeam({
+      url: opts.redisUrl,
+      ...opts.team,
+      engine: budgets.engine,
+      settings: () => settings,
+      updateSettings,
+      clock,
+      log,
+      onStatus: () => events.emit('status.changed', status()),
+    });
+  }
 
   const usage: UsagePolling = fromStored('usage', (initial) => createUsagePolling({
     sources: USAGE_SOURCES, fetch: opts.fetch ?? globalThis.fetch, timers: opts.timers, env, clock, secrets: opts.secrets, log, pricer, dayKey, events,
@@ -262,11 +284,13 @@ export function createCore(opts: CoreOptions): Core {
     ...budgets.api,
     ...usage.api,
     ...createExportApi({ ledger, keys, dayKey }),
+    ...createTeamApi({ team: () => team, budgetExists: (id) => budgets.engine.get(id) !== null }),
   };
+  if (team) shareEdits(api, team);
   const proxyDeps: ProxyDeps = {
     keys,
     pricer,
-    admission: () => budgets.engine,
+    admission: () => team?.admission ?? budgets.engine,
     settings: () => settings,
     clock,
     nextId: createIdGenerator('req'),
@@ -306,7 +330,8 @@ export function createCore(opts: CoreOptions): Core {
     },
     flush: () => persistence.flush(),
     dashboardLoginUrl: () => (bound ? `${bound.url}/login?code=${sessions.mintCode()}` : null),
-    start() {
+    async start() {
+      await team?.start();
       return new Promise((resolve, reject) => {
         const host = opts.host ?? DEFAULT_HOST;
         server.once('error', reject);
@@ -324,7 +349,8 @@ export function createCore(opts: CoreOptions): Core {
         });
       });
     },
-    stop() {
+    async stop() {
+      await team?.stop();
       return new Promise((resolve) => {
         alerts.stop();
         usage.stop();
@@ -339,4 +365,19 @@ export function createCore(opts: CoreOptions): Core {
       });
     },
   };
+}
+
+/** The API calls that change what the team shares: after each, the team is told (team/sync.ts). */
+const SHARED_EDITS = ['budgets.create', 'budgets.update', 'budgets.delete', 'budgets.override', 'budgets.cancelOverride', 'settings.update'] as const;
+
+function shareEdits(api: TollgateApi, team: Team): void {
+  const table = api as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+  for (const name of SHARED_EDITS) {
+    const call = table[name]!;
+    table[name] = async (input) => {
+      const out = await call(input);
+      team.shareDefinitions();
+      return out;
+    };
+  }
 }

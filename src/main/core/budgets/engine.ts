@@ -12,6 +12,7 @@ import { addSpend } from './counters.js';
 import { createEditing, type BudgetEditing } from './editing.js';
 import { createExpectedOutput } from './expected-output.js';
 import type { ReportedSpendSource } from './reported-spend.js';
+import { createSharedSeam, type SharedSeam } from './shared.js';
 import { createSpend } from './spend.js';
 import { createBudgetState, snapshotOf, type BudgetsSnapshot } from './state.js';
 import { createStatus } from './status.js';
@@ -33,7 +34,7 @@ export interface BudgetEngineDeps {
 }
 
 /** Admission for the proxy, editing (editing.ts) for the API, and the rest below. */
-export interface BudgetEngine extends Admission, BudgetEditing {
+export interface BudgetEngine extends Admission, BudgetEditing, SharedSeam {
   list(): BudgetStatus[];
   audit(limit?: number, kind?: string): AuditEntry[];
   alerts(limit?: number): BudgetAlert[];
@@ -65,6 +66,7 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
   const status = createStatus(state, { ...deps, spend });
   const editing = createEditing(state, { ...deps, audit, alerts, words });
   const sweep = createSweep(state, { ...deps, tickets, alerts, audit });
+  const shared = createSharedSeam(state, { ...deps, spend, alerts });
 
   return {
     admit: admission.admit,
@@ -110,5 +112,8 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
       deps.onChange();
     },
     snapshot: () => snapshotOf(state),
+    held: shared.held,
+    applyShared: shared.applyShared,
+    applyDefinitions: shared.applyDefinitions,
   };
 }

@@ -85,6 +85,8 @@ const TABLE: Record<Channel, Row> = {
   'usage.reported': { valid: DAYS, wrongType: ['connectionId', 5], nulled: 'connectionId' },
   'export.rollups': { valid: { ...DAYS, groupBy: ['day'] }, wrongType: ['groupBy', 'day'], nulled: 'from', missing: 'to' },
   'export.requests': { valid: DAYS, wrongType: ['from', 1], nulled: 'to', missing: 'from' },
+  'team.status': { valid: undefined },
+  'team.setFailMode': { valid: { budgetId: 'bud_none', mode: 'open' }, status: 404, wrongType: ['mode', 5], nulled: 'budgetId', missing: 'budgetId' },
 };
 
 /** A copy of `input` with the field at a dotted path set to `value` (or removed, for undefined). */
