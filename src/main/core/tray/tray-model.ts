@@ -51,6 +51,8 @@ export interface TrayState {
   setups: SetupSnippet[];
   /** For "resets Dec 1, 00:00" on the budget closest to its stop; UTC when not given. */
   timeZone?: string;
+  /** Team mode's link to the shared Redis is down (absent outside team mode). */
+  teamLinkDown?: boolean;
 }
 
 export const MAX_BUDGET_ITEMS = 8;
@@ -218,7 +220,7 @@ export function closestLabel(b: BudgetStatus, timeZone = 'UTC'): string {
 }
 
 export function trayTooltip(state: TrayState): string {
-  const head = state.paused ? 'Tollgate — paused' : 'Tollgate';
+  const head = (state.paused ? 'Tollgate — paused' : 'Tollgate') + (state.teamLinkDown ? ' — team link down' : '');
   const closest = closestToStop(state.budgets);
   return `${head}\n${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}${closest ? `\n${closestLabel(closest, state.timeZone)}` : ''}`;
 }
@@ -228,6 +230,7 @@ export function buildTrayModel(state: TrayState): TrayModel {
   const closest = closestToStop(state.budgets);
   if (closest) menu.push({ kind: 'label', label: closestLabel(closest, state.timeZone), action: { type: 'open-dashboard', budgetId: closest.budget.id } });
   if (state.paused) menu.push({ kind: 'label', label: 'All AI traffic is paused', action: { type: 'set-paused', value: false } });
+  if (state.teamLinkDown) menu.push({ kind: 'label', label: 'Team link down: shared budgets use their fail modes' });
   menu.push({ kind: 'separator' }, { kind: 'label', label: 'Budgets' }, ...budgetItems(state));
 
   const keys = keyItems(state);
