@@ -26,7 +26,7 @@ export interface SharedSeam {
   held(requestId: string, enforced: boolean): SharedHold[];
   /** Sets a counter's spend to the team's figure, if it is still in `periodKey`; fires any tier it crossed. */
   applyShared(key: string, periodKey: string, usd: number, tokens: number): void;
-  /** Replaces budget definitions and overrides with the team's (kept as they are when equal). */
+  /** Replaces the budgets made in the app, and the overrides, with the team's (nothing changes when equal). */
   applyDefinitions(budgets: Budget[], overrides: BudgetOverride[]): void;
 }
 
@@ -66,10 +66,12 @@ export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend
       deps.onChange();
     },
     applyDefinitions(budgets, overrides) {
-      const same = JSON.stringify([...state.budgets.values()]) === JSON.stringify(budgets) && JSON.stringify(state.overrides) === JSON.stringify(overrides);
-      if (same) return;
-      state.budgets.clear();
-      for (const b of budgets) state.budgets.set(b.id, b);
+      // Budgets from budgets.json belong to this machine's file: the team's list replaces only those made in the app.
+      const mine = [...state.budgets.values()].filter((b) => b.source === 'api');
+      const theirs = budgets.filter((b) => b.source === 'api');
+      if (JSON.stringify(mine) === JSON.stringify(theirs) && JSON.stringify(state.overrides) === JSON.stringify(overrides)) return;
+      for (const b of mine) state.budgets.delete(b.id);
+      for (const b of theirs) if (!state.budgets.has(b.id)) state.budgets.set(b.id, b);
       state.overrides = overrides;
       reindex(state);
       deps.onChange();

@@ -77,7 +77,7 @@ export function createTeam(d: TeamDeps): Team {
   const read = (): TeamDefinitions => {
     const snap = d.engine.snapshot();
     const s = d.settings();
-    return { budgets: snap.budgets, overrides: snap.overrides, paused: s.paused, hardStopEnforcement: s.hardStopEnforcement, failModes: modes };
+    return { budgets: snap.budgets.filter((b) => b.source === 'api'), overrides: snap.overrides, paused: s.paused, hardStopEnforcement: s.hardStopEnforcement, failModes: modes };
   };
   const apply = (t: TeamDefinitions) => {
     d.engine.applyDefinitions(t.budgets, t.overrides);
