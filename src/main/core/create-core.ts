@@ -239,6 +239,7 @@ export function createCore(opts: CoreOptions): Core {
   if (opts.redisUrl) {
     team = createTeam({
       url: opts.redisUrl,
+      dataDir: opts.dataDir,
       ...opts.team,
       engine: budgets.engine,
       settings: () => settings,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { BudgetAlert, Budget } from '../../contract/budgets.js';
 import type { TeamStatusDto } from '../../contract/api-team.js';
 import type { Settings } from '../../contract/settings.js';
@@ -41,6 +42,8 @@ export interface Team {
 
 export interface TeamDeps {
   url: string;
+  /** Where spend waiting for the link is kept across restarts. */
+  dataDir?: string;
   prefix?: string;
   leaseMs?: number;
   /** How long start() waits for the first connection before serving with the link down. */
@@ -70,7 +73,7 @@ export function createTeam(d: TeamDeps): Team {
   const applySpent = (spent: { key: string; periodKey: string; usd: number; tokens: number }[]) => {
     for (const s of spent) d.engine.applyShared(s.key, s.periodKey, s.usd, s.tokens);
   };
-  const replay = createReplay({ counters, state: () => link.state, onSpent: applySpent, onError });
+  const replay = createReplay({ counters, state: () => link.state, onSpent: applySpent, onError, ...(d.dataDir ? { file: path.join(d.dataDir, 'team-replay.json') } : {}) });
   const admission = createSharedAdmission({ engine: d.engine, counters, link, replay, failMode, enforced: () => d.settings().hardStopEnforcement, onError });
   const claims = createAlertClaims(link, prefix);
 
@@ -128,16 +131,22 @@ export function createTeam(d: TeamDeps): Team {
         });
       });
       await sync.start();
+      // Spend kept from before a restart.
+      if (link.state === 'up' && replay.pending) void replay.flush();
       // Leases of calls still running are renewed well before they run out, so only a dead instance's lapse.
       const every = Math.max(100, Math.floor(counters.leaseMs / 3));
       renewTimer = setInterval(() => {
-        if (link.state === 'up') counters.renew(admission.live()).catch(onError);
+        if (link.state !== 'up') return;
+        counters.renew(admission.live()).catch(onError);
+        // A settle that failed while the link stayed up (a timeout) is sent again here.
+        if (replay.pending) void replay.flush();
       }, every);
       renewTimer.unref();
     },
     async stop() {
       if (renewTimer) clearInterval(renewTimer);
       await replay.idle();
+      replay.close();
       await link.close();
     },
   };

@@ -57,8 +57,8 @@ export async function startMeteredUpstream(o: { delayMs?: number } = {}) {
 export type MeteredUpstream = Awaited<ReturnType<typeof startMeteredUpstream>>;
 
 /** A Tollgate in team mode, with every budget alert it delivers collected. */
-export async function startTeamTollgate(upstream: string, redisUrl: string, leaseMs?: number): Promise<Tollgate & { delivered: BudgetAlert[] }> {
-  const tg = await startTollgate({ upstream, core: { redisUrl, ...(leaseMs ? { team: { leaseMs } } : {}) } });
+export async function startTeamTollgate(upstream: string, redisUrl: string, o: { leaseMs?: number; dataDir?: string } = {}): Promise<Tollgate & { delivered: BudgetAlert[] }> {
+  const tg = await startTollgate({ upstream, ...(o.dataDir ? { dataDir: o.dataDir } : {}), core: { redisUrl, ...(o.leaseMs ? { team: { leaseMs: o.leaseMs } } : {}) } });
   const delivered: BudgetAlert[] = [];
   tg.core.events.on('budget.alert', (a) => void delivered.push(a as BudgetAlert));
   return Object.assign(tg, { delivered });

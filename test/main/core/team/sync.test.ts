@@ -57,7 +57,7 @@ describe.skipIf(missing !== null)('team mode: shared definitions and switches', 
       expect(keys.length).toBeGreaterThan(0);
       for (const k of keys) {
         const type = await client.type(k);
-        const dump = type === 'string' ? await client.get(k) : type === 'hash' ? JSON.stringify(await client.hgetall(k)) : type === 'set' ? JSON.stringify(await client.smembers(k)) : JSON.stringify(await client.zrange(k, 0, -1));
+        const dump = type === 'string' ? await client.get(k) : type === 'hash' ? JSON.stringify(await client.hgetall(k)) : type === 'set' ? JSON.stringify(await client.smembers(k)) : JSON.stringify(await client.zrange(k, '0', '-1'));
         expect(`${k} ${dump}`).not.toContain(SECRET);
         expect(`${k} ${dump}`).not.toContain(SECRET.slice(8, 24));
       }
