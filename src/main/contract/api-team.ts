@@ -13,10 +13,30 @@ export interface TeamStatusDto {
   failModes: Record<string, TeamFailMode>;
 }
 
+/** One instance's traffic on one day, as it last wrote it (every 10 s while it runs). */
+export interface TeamMemberDay {
+  instanceId: string;
+  requests: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** When it was written. */
+  at: number;
+  byModel: Record<string, { requests: number; costUsd: number }>;
+}
+
+export interface TeamRollupDto {
+  day: string;
+  members: TeamMemberDay[];
+  totals: { requests: number; costUsd: number };
+}
+
 export interface TeamApiSpec {
   /** Null when this Tollgate is not in team mode. */
   'team.status': { input: void; output: TeamStatusDto | null };
   'team.setFailMode': { input: { budgetId: string; mode: TeamFailMode | 'default' }; output: Record<string, TeamFailMode> };
+  /** The team's traffic on a day (default today), per instance and in total; null outside team mode. */
+  'team.rollup': { input: { day?: string } | void; output: TeamRollupDto | null };
 }
 
-export const TEAM_CHANNELS = ['team.status', 'team.setFailMode'] as const satisfies readonly (keyof TeamApiSpec)[];
+export const TEAM_CHANNELS = ['team.status', 'team.setFailMode', 'team.rollup'] as const satisfies readonly (keyof TeamApiSpec)[];

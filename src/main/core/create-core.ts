@@ -247,6 +247,8 @@ export function createCore(opts: CoreOptions): Core {
       clock,
       log,
       onStatus: () => events.emit('status.changed', status()),
+      rows: (day) => ledger.rollups(day, day),
+      dayKey,
     });
   }
 

@@ -8,6 +8,7 @@ import type { Team } from './team.js';
 export function createTeamApi(d: { team: () => Team | null; budgetExists: (id: string) => boolean }) {
   return schemaApi<TeamApiSpec>()(teamSchemas, {
     'team.status': async () => d.team()?.status() ?? null,
+    'team.rollup': async ({ day }) => (await d.team()?.rollup(day)) ?? null,
     'team.setFailMode': async ({ budgetId, mode }) => {
       if (!d.budgetExists(budgetId)) throw new NotFoundError(`No budget with id "${budgetId}".`);
       const team = d.team();

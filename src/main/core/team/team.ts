@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { BudgetAlert, Budget } from '../../contract/budgets.js';
-import type { TeamStatusDto } from '../../contract/api-team.js';
+import type { TeamRollupDto, TeamStatusDto } from '../../contract/api-team.js';
+import type { RollupRow } from '../../contract/usage.js';
 import type { Settings } from '../../contract/settings.js';
 import type { BudgetEngine } from '../budgets/engine.js';
 import type { Clock } from '../util/clock.js';
@@ -9,6 +10,7 @@ import type { Logger } from '../util/log.js';
 import { createAlertClaims } from './alerts-once.js';
 import { connectTeam, redactUrl, type TeamLink } from './connect.js';
 import { createReplay, type Replay } from './replay.js';
+import { createRollupShare } from './rollups.js';
 import { createSharedAdmission, type FailMode, type SharedAdmission } from './shared-admission.js';
 import { createSharedCounters } from './shared-counters.js';
 import { createSync, type TeamDefinitions } from './sync.js';
@@ -36,6 +38,8 @@ export interface Team {
   failModes(): Record<string, FailMode>;
   setFailMode(budgetId: string, mode: FailMode | 'default'): Record<string, FailMode>;
   status(): TeamStatusDto;
+  /** The team's traffic on a day (default today): what every instance last wrote. */
+  rollup(day?: string): Promise<TeamRollupDto>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -54,6 +58,9 @@ export interface TeamDeps {
   clock: Clock;
   log: Logger;
   onStatus: () => void;
+  /** This instance's ledger rollups for a day, and the day key of an instant (for the team's daily totals). */
+  rows: (day: string) => RollupRow[];
+  dayKey: (ms: number) => string;
 }
 
 /** Team mode: shared budgets on Redis (see docs/team.md). */
@@ -88,6 +95,7 @@ export function createTeam(d: TeamDeps): Team {
     const s = d.settings();
     if (s.paused !== t.paused || s.hardStopEnforcement !== t.hardStopEnforcement) d.updateSettings({ ...s, paused: t.paused, hardStopEnforcement: t.hardStopEnforcement });
   };
+  const rollups = createRollupShare({ link, prefix, instanceId, now: () => d.clock.now(), dayKey: d.dayKey, rows: d.rows });
   const sync = createSync({ link, prefix, instanceId, now: () => d.clock.now(), read, apply, log: d.log });
 
   link.onChange((s) => {
@@ -119,6 +127,7 @@ export function createTeam(d: TeamDeps): Team {
       instanceId,
       failModes: { ...modes },
     }),
+    rollup: (day) => rollups.read(day),
     async start() {
       await new Promise<void>((resolve) => {
         if (link.state === 'up') return resolve();
@@ -142,9 +151,12 @@ export function createTeam(d: TeamDeps): Team {
         if (replay.pending) void replay.flush();
       }, every);
       renewTimer.unref();
+      rollups.start(onError);
     },
     async stop() {
       if (renewTimer) clearInterval(renewTimer);
+      rollups.stop();
+      await rollups.push().catch(onError);
       await replay.idle();
       replay.close();
       await link.close();

@@ -86,6 +86,7 @@ const TABLE: Record<Channel, Row> = {
   'export.rollups': { valid: { ...DAYS, groupBy: ['day'] }, wrongType: ['groupBy', 'day'], nulled: 'from', missing: 'to' },
   'export.requests': { valid: DAYS, wrongType: ['from', 1], nulled: 'to', missing: 'from' },
   'team.status': { valid: undefined },
+  'team.rollup': { valid: { day: '2026-11-30' }, wrongType: ['day', 5], nulled: 'day' },
   'team.setFailMode': { valid: { budgetId: 'bud_none', mode: 'open' }, status: 404, wrongType: ['mode', 5], nulled: 'budgetId', missing: 'budgetId' },
 };
 

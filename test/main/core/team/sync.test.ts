@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TeamRollupDto } from '../../../../src/main/contract/api.js';
 import type { BudgetStatus } from '../../../../src/main/contract/budgets.js';
 import { redisMissing, startRedis, type RedisServer } from '../../../support/redis-server.js';
 import { chat, startMeteredUpstream, startTeamTollgate, until, type MeteredUpstream } from './support.js';
@@ -45,6 +46,31 @@ describe.skipIf(missing !== null)('team mode: shared definitions and switches', 
     expect((await b.admin('budgets.delete', { id })).status).toBe(200);
     await until(async () => !(await listOf(a)).some((x) => x.budget.id === id), 10_000, 'delete to sync');
   }, 60_000);
+
+  it('sums every instance’s day into the team’s rollup', async () => {
+    for (const t of tgs) for (let i = 0; i < 2; i++) expect((await chat(t.url, 'gpt-4o-mini', 50)).status).toBe(200);
+    const ids = (await Promise.all(tgs.map(async (t) => (await t.core.api['team.status'](undefined))!.instanceId))).sort();
+    const own = async (day: string) => {
+      let requests = 0;
+      let cost = 0;
+      for (const t of tgs) {
+        const q = await t.core.api['spend.query']({ from: day, to: day, groupBy: [] });
+        requests += q.totals!.requests;
+        cost += q.totals!.costUsd;
+      }
+      return { requests, cost };
+    };
+    // Each instance writes its day every 10 s: the other one's part arrives within that.
+    let r: TeamRollupDto | null = null;
+    await until(async () => {
+      r = (await tgs[0]!.admin<TeamRollupDto>('team.rollup')).body.data!;
+      return r.members.length === 2 && r.totals.requests === (await own(r.day)).requests;
+    }, 25_000, 'both instances in the rollup');
+    const got = r!;
+    expect(got.members.map((m) => m.instanceId).sort()).toEqual(ids);
+    expect(got.totals.costUsd).toBeCloseTo((await own(got.day)).cost, 12);
+    expect(got.totals.requests).toBeGreaterThanOrEqual(4);
+  }, 40_000);
 
   it('writes no provider key to Redis', async () => {
     const [a] = tgs;
