@@ -43,7 +43,7 @@ import { createEmitter, type Emitter } from './util/events.js';
 import { createIdGenerator } from './util/ids.js';
 import { createConsoleLogger, type Logger } from './util/log.js';
 import { createLazyTokenizer } from './tokens/tokenizer.js';
-import { createTeamApi } from './team/api.js';
+import { createTeamApi, shareEdits } from './team/api.js';
 import { createTeam, type Team } from './team/team.js';
 
 export const DEFAULT_PORT = 4848;
@@ -370,17 +370,3 @@ export function createCore(opts: CoreOptions): Core {
   };
 }
 
-/** The API calls that change what the team shares: after each, the team is told (team/sync.ts). */
-const SHARED_EDITS = ['budgets.create', 'budgets.update', 'budgets.delete', 'budgets.override', 'budgets.cancelOverride', 'settings.update'] as const;
-
-function shareEdits(api: TollgateApi, team: Team): void {
-  const table = api as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-  for (const name of SHARED_EDITS) {
-    const call = table[name]!;
-    table[name] = async (input) => {
-      const out = await call(input);
-      team.shareDefinitions();
-      return out;
-    };
-  }
-}

@@ -1,3 +1,4 @@
+import type { TollgateApi } from '../../contract/api.js';
 import type { TeamApiSpec } from '../../contract/api-team.js';
 import { schemaApi } from '../util/schema.js';
 import { NotFoundError, ValidationError } from '../util/validation.js';
@@ -16,4 +17,19 @@ export function createTeamApi(d: { team: () => Team | null; budgetExists: (id: s
       return team.setFailMode(budgetId, mode);
     },
   });
+}
+
+/** The API calls that change what the team shares: after each, the team is told (team/sync.ts). */
+const SHARED_EDITS = ['budgets.create', 'budgets.update', 'budgets.delete', 'budgets.override', 'budgets.cancelOverride', 'settings.update'] as const;
+
+export function shareEdits(api: TollgateApi, team: Team): void {
+  const table = api as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+  for (const name of SHARED_EDITS) {
+    const call = table[name]!;
+    table[name] = async (input) => {
+      const out = await call(input);
+      team.shareDefinitions();
+      return out;
+    };
+  }
 }
