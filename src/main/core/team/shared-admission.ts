@@ -23,6 +23,9 @@ export interface SharedAdmission extends ProxyAdmission {
 
 const BLOCK_HEADERS = { 'x-should-retry': 'false', 'x-tollgate-blocked': 'budget_exceeded' };
 
+/** The same counters with no spend: settling this only gives a reservation back. */
+const nothing = (parts: CounterPart[]): CounterPart[] => parts.map((p) => ({ key: p.key, periodKey: p.periodKey, usd: 0, tokens: 0 }));
+
 /**
  * Admission in team mode. The local engine decides first, as it always does (its counters carry the team's
  * spend as last known, so it refuses what the team store would refuse anyway); a call that holds room in a
@@ -63,16 +66,22 @@ export function createSharedAdmission(d: {
       release() {
         t.release();
         if (!live.delete(id)) return;
-        // If this fails the lease runs out on its own.
-        d.counters.release(id, parts).catch(d.onError);
+        // If Redis cannot be told now, a settle of nothing is queued: it gives the room back when the link
+        // returns, sooner than the lease would.
+        d.counters.release(id, parts).catch(() => d.replay.settle(id, nothing(parts)));
       },
     };
   }
 
-  /** The link is down (or failed on this call): closed budgets block, open ones go on with local counters. */
-  function whileDown(decision: AdmissionDecision & { ok: true }, id: string, holds: SharedHold[], parts: CounterPart[]): AdmissionDecision {
+  /**
+   * The link is down (or failed on this call): closed budgets block, open ones go on with local counters. A
+   * reservation whose answer was lost may still have been made: a blocked call queues a settle of nothing, which
+   * gives it back once the link returns (a call that goes on settles it anyway).
+   */
+  function whileDown(decision: AdmissionDecision & { ok: true }, id: string, holds: SharedHold[], parts: CounterPart[], maybeReserved: boolean): AdmissionDecision {
     const closed = holds.find((h) => d.failMode(h.budget) === 'closed');
     if (closed) {
+      if (maybeReserved) d.replay.settle(id, nothing(parts));
       return refuse(decision.ticket, closed.budget, id, `Tollgate blocked this request: budget "${closed.budget.name}" is shared with your team, and the link to the team's Redis is down. This budget is set to block while the link is down (fail mode "closed"). Try again shortly, or ask whoever runs the team's Redis.`);
     }
     return { ...decision, ticket: wrap(decision.ticket, id, parts, false) };
@@ -87,7 +96,7 @@ export function createSharedAdmission(d: {
       if (holds.length === 0) return decision;
       const parts = holds.map((h) => ({ key: h.key, periodKey: h.periodKey, usd: h.usd, tokens: h.tokens, stopUsd: h.stopUsd, stopTokens: h.stopTokens }));
       const id = input.requestId;
-      if (d.link.state !== 'up') return whileDown(decision, id, holds, parts);
+      if (d.link.state !== 'up') return whileDown(decision, id, holds, parts, false);
       return d.counters.reserve(id, parts).then(
         (res) => {
           if (!res.ok) {
@@ -100,7 +109,7 @@ export function createSharedAdmission(d: {
         },
         (e: Error) => {
           d.onError(e);
-          return whileDown(decision, id, holds, parts);
+          return whileDown(decision, id, holds, parts, true);
         },
       );
     },

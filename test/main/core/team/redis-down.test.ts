@@ -79,10 +79,10 @@ describe.skipIf(missing !== null)('team mode: Redis down and back', () => {
     expect(closedDown.length).toBeGreaterThan(0);
     expect(openDown.length).toBeGreaterThan(0);
     for (const o of closedDown) {
-      expect(o.status).toBe(402);
+      expect(o.status, JSON.stringify(o)).toBe(402);
       expect(o.message).toMatch(/link to the team's Redis is down/);
     }
-    for (const o of openDown) expect(o.status).toBe(200);
+    for (const o of openDown) expect(o.status, JSON.stringify(o)).toBe(200);
     expect(pendingWhileDown).toBeGreaterThan(0);
 
     // Ground truth: what the upstream answered, per model, against what Redis holds for each budget.
@@ -94,8 +94,9 @@ describe.skipIf(missing !== null)('team mode: Redis down and back', () => {
         const truth = up.served.filter((s) => s.model === model).reduce((s, x) => s + costOf(x, price), 0);
         const periodKey = list.find((x) => x.budget.id === id)!.periodKey;
         const h = await client.hgetall(`tollgate:${encodeURIComponent(id)}:${encodeURIComponent(periodKey)}:c`);
-        expect(Number(h.usd)).toBeCloseTo(truth, 9);
-        expect(Number(h.rusd)).toBeCloseTo(0, 9);
+        expect(Number(h.usd), `${model} spend in Redis`).toBeCloseTo(truth, 9);
+        // Nothing left reserved: reservations whose answer was lost are given back by the replay, not the lease.
+        expect(Number(h.rusd), `${model} still reserved`).toBeCloseTo(0, 9);
         const okCalls = outcomes.filter((o) => o.model === model && o.status === 200).length;
         expect(up.served.filter((s) => s.model === model).length).toBe(okCalls);
       }
