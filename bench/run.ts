@@ -10,6 +10,7 @@ import os from 'node:os';
 import { median, once, percentile, run, stream } from './load.js';
 import { hasWrk, wrk } from './wrk.js';
 import { benchAdmission } from './admission.js';
+import { printTeamBench } from './team.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = 5;
@@ -163,6 +164,8 @@ async function main() {
 
   console.log('\nBudget admission (in-process: admit + settle of one request), 20,000 requests\n');
   table(await benchAdmission());
+
+  await printTeamBench(start, upstream, pipe, SECONDS);
 }
 
 main()

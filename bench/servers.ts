@@ -42,10 +42,14 @@ async function main() {
     // The built artifact `npm run serve` runs (out/main/headless.js), not the TypeScript sources through tsx.
     const upstream = args[0]!;
     const budgets = Number(args[1] ?? 0);
+    // A third argument: team mode against this Redis (bench/team.ts).
+    const redis = args[2] ? ['--redis', args[2]] : [];
     const dir = tempDir('tollgate-bench-');
     // TOLLGATE_BENCH_BUILD names another build's folder (a copy of out/), to compare two builds side by side.
     const entry = path.join(process.env.TOLLGATE_BENCH_BUILD ?? 'out', 'main/headless.js');
-    const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dir], {
+    // Without a build (bench/team.ts run on its own), the sources through tsx's loader.
+    const argv = fs.existsSync(entry) ? [entry] : ['--import', 'tsx', 'src/main/core/headless.ts'];
+    const child = spawn(process.execPath, [...argv, '--port', '0', '--data-dir', dir, ...redis], {
       env: { ...process.env, TOLLGATE_OPENAI_BASE_URL: upstream, TOLLGATE_ANTHROPIC_BASE_URL: upstream, TOLLGATE_NOTIFY: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

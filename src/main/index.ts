@@ -72,6 +72,8 @@ async function main() {
     secrets: createSafeStorageSecrets(),
     port: process.env.TOLLGATE_PORT ? Number(process.env.TOLLGATE_PORT) : undefined,
     host: process.env.TOLLGATE_HOST,
+    // Team mode (docs/team.md): budgets shared with teammates' Tollgates through Redis.
+    ...(process.env.TOLLGATE_REDIS_URL ? { redisUrl: process.env.TOLLGATE_REDIS_URL } : {}),
     version: app.getVersion(),
     log,
     // Claude Code's and Codex's own log folders: spend that bypassed the proxy (the importCodingLogs setting turns it off).

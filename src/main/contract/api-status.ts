@@ -1,3 +1,5 @@
+import type { TeamStatusDto } from './api-team.js';
+
 /** The core's own part of the contract: its status. */
 export interface StatusDto {
   version: string;
@@ -15,6 +17,8 @@ export interface StatusDto {
   timezone: string;
   hardStopEnforcement: boolean;
   paused: boolean;
+  /** Team mode (shared budgets on Redis); absent when this Tollgate runs on its own. */
+  team?: TeamStatusDto;
 }
 
 export interface StatusApiSpec {

@@ -14,6 +14,7 @@ import { SETTINGS_CHANNELS, type SettingsApiSpec } from './api-settings.js';
 import { ROUTING_CHANNELS, type RoutingApiSpec } from './api-routing.js';
 import { STATUS_CHANNELS, STATUS_EVENTS, type StatusApiSpec, type StatusEvents } from './api-status.js';
 import { HIERARCHY_CHANNELS, type HierarchyApiSpec } from './api-hierarchy.js';
+import { TEAM_CHANNELS, type TeamApiSpec } from './api-team.js';
 
 export type * from './api-status.js';
 export type * from './api-ledger.js';
@@ -25,6 +26,7 @@ export type * from './api-polling.js';
 export type * from './api-export.js';
 export type * from './api-routing.js';
 export type * from './api-hierarchy.js';
+export type * from './api-team.js';
 
 export interface ApiSpec
   extends StatusApiSpec,
@@ -36,7 +38,8 @@ export interface ApiSpec
     PollingApiSpec,
     ExportApiSpec,
     RoutingApiSpec,
-    HierarchyApiSpec {}
+    HierarchyApiSpec,
+    TeamApiSpec {}
 
 export type Channel = keyof ApiSpec;
 
@@ -51,6 +54,7 @@ export const CHANNELS = [
   ...EXPORT_CHANNELS,
   ...ROUTING_CHANNELS,
   ...HIERARCHY_CHANNELS,
+  ...TEAM_CHANNELS,
 ] as const satisfies readonly Channel[];
 
 // Compile-time: every channel of ApiSpec is listed, so the preload and the HTTP API cannot miss one.

@@ -9,13 +9,15 @@ export interface RunOptions {
   dataDir: string;
   /** Import Claude Code's and Codex's local logs (off unless asked: a headless machine may be a shared server). */
   importCodingLogs: boolean;
+  /** Team mode: the Redis that shared budgets live in (null: this Tollgate runs on its own). */
+  redisUrl: string | null;
 }
 
 export class UsageError extends Error {}
 
 /** The help text; its list of upstream env vars comes from the provider registry. */
 export function usage(): string {
-  return `Usage: npm run serve -- [--port N] [--host ADDR] [--data-dir DIR] [--import-coding-logs]
+  return `Usage: npm run serve -- [--port N] [--host ADDR] [--data-dir DIR] [--import-coding-logs] [--redis URL]
 
   --port N         port to listen on (env TOLLGATE_PORT, default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR      address to bind (env TOLLGATE_HOST, default ${DEFAULT_HOST})
@@ -23,6 +25,7 @@ export function usage(): string {
   --import-coding-logs
                    import this user's Claude Code and Codex logs (the last 30 days, then as they are written;
                    env TOLLGATE_IMPORT_CODING_LOGS=1; off by default in headless mode, on in the app)
+  --redis URL      team mode: share budgets through this Redis, redis:// or rediss:// (env TOLLGATE_REDIS_URL)
   ${describeProviders()
     .map((p) => p.upstreamEnv)
     .join(', ')} override upstreams.`;
@@ -38,7 +41,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       flags.set('import-coding-logs', '1');
       continue;
     }
-    const m = /^--(port|host|data-dir)(?:=(.*))?$/.exec(a);
+    const m = /^--(port|host|data-dir|redis)(?:=(.*))?$/.exec(a);
     if (!m) throw new UsageError(`Unknown argument "${a}".\n${usage()}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new UsageError(`--${m[1]} needs a value.\n${usage()}`);
@@ -51,5 +54,7 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const dataDir = path.resolve(flags.get('data-dir') ?? env.TOLLGATE_DATA_DIR ?? path.join(os.homedir(), '.tollgate'));
   const importText = flags.get('import-coding-logs') ?? env.TOLLGATE_IMPORT_CODING_LOGS ?? '0';
   if (!['0', '1', 'true', 'false', ''].includes(importText)) throw new UsageError(`TOLLGATE_IMPORT_CODING_LOGS: "${importText}" is not 1 or 0.`);
-  return { host, port, dataDir, importCodingLogs: importText === '1' || importText === 'true' };
+  const redisUrl = flags.get('redis') ?? env.TOLLGATE_REDIS_URL ?? null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) throw new UsageError(`redis: "${redisUrl.replace(/:[^:@/]*@/, ':***@')}" is not a redis:// or rediss:// address.`);
+  return { host, port, dataDir, importCodingLogs: importText === '1' || importText === 'true', redisUrl };
 }

@@ -50,6 +50,8 @@ import { createLazyTokenizer } from './tokens/tokenizer.js';
 import { createHierarchyApi } from './hierarchy/api.js';
 import { withHierarchyWarnings } from './hierarchy/budget-warnings.js';
 import { createTeams, type Teams } from './hierarchy/teams.js';
+import { createTeamApi, shareEdits } from './team/api.js';
+import { createTeam, type Team } from './team/team.js';
 
 export const DEFAULT_PORT = 4848;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -83,6 +85,10 @@ export interface CoreOptions {
    * tools' own folders (coding-logs/roots.ts); tests pass temp folders; left out, nothing is imported.
    */
   codingLogs?: { claudeRoots: readonly string[]; codexRoots: readonly string[]; pollMs?: number };
+  /** Team mode: share budgets through this Redis (redis://, rediss://); see docs/team.md. */
+  redisUrl?: string;
+  /** Team mode's key prefix and reservation lease (tests shorten the lease). */
+  team?: { prefix?: string; leaseMs?: number };
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -175,6 +181,7 @@ export function createCore(opts: CoreOptions): Core {
     webhookUrl: () => settings.alertWebhookUrl,
     fetch: opts.fetch ?? globalThis.fetch,
   });
+  let team: Team | null = null;
   const budgets: BudgetModule = fromStored('budgets', (initial) => createBudgetModule({
     dataDir: opts.dataDir,
     clock,
@@ -190,7 +197,8 @@ export function createCore(opts: CoreOptions): Core {
     },
     initial,
     markDirty: persistence.section('budgets', () => budgets.engine.snapshot()),
-    onAlert: (a) => events.emit('budget.alert', a),
+    // In team mode one instance of the team delivers each alert (team/alerts-once.ts).
+    onAlert: (a) => (team ? team.claimAlert(a, () => events.emit('budget.alert', a)) : events.emit('budget.alert', a)),
     onStatuses: (list) => {
       if (events.listening('budgets.changed')) events.emit('budgets.changed', list());
     },
@@ -224,6 +232,7 @@ export function createCore(opts: CoreOptions): Core {
     timezone: resolveZone(settings.timezone),
     hardStopEnforcement: settings.hardStopEnforcement,
     paused: settings.paused,
+    ...(team ? { team: team.status() } : {}),
   });
 
   const updateSettings = (next: Settings) => {
@@ -237,6 +246,22 @@ export function createCore(opts: CoreOptions): Core {
     syncCodingLogs();
     events.emit('status.changed', status());
   };
+
+  if (opts.redisUrl) {
+    team = createTeam({
+      url: opts.redisUrl,
+      dataDir: opts.dataDir,
+      ...opts.team,
+      engine: budgets.engine,
+      settings: () => settings,
+      updateSettings,
+      clock,
+      log,
+      onStatus: () => events.emit('status.changed', status()),
+      rows: (day) => ledger.rollups(day, day),
+      dayKey,
+    });
+  }
 
   const usage: UsagePolling = fromStored('usage', (initial) => createUsagePolling({
     sources: USAGE_SOURCES, fetch: opts.fetch ?? globalThis.fetch, timers: opts.timers, env, clock, secrets: opts.secrets, log, pricer, dayKey, events,
@@ -284,11 +309,13 @@ export function createCore(opts: CoreOptions): Core {
       importNow: codingLogs ? () => codingLogs.sync() : null,
     }),
     ...hierarchyApi,
+    ...createTeamApi({ team: () => team, budgetExists: (id) => budgets.engine.get(id) !== null }),
   };
+  if (team) shareEdits(api, team);
   const proxyDeps: ProxyDeps = {
     keys,
     pricer,
-    admission: () => budgets.engine,
+    admission: () => team?.admission ?? budgets.engine,
     settings: () => settings,
     clock,
     nextId: createIdGenerator('req'),
@@ -329,7 +356,8 @@ export function createCore(opts: CoreOptions): Core {
     },
     flush: () => persistence.flush(),
     dashboardLoginUrl: () => (bound ? `${bound.url}/login?code=${sessions.mintCode()}` : null),
-    start() {
+    async start() {
+      await team?.start();
       return new Promise((resolve, reject) => {
         const host = opts.host ?? DEFAULT_HOST;
         server.once('error', reject);
@@ -347,7 +375,8 @@ export function createCore(opts: CoreOptions): Core {
         });
       });
     },
-    stop() {
+    async stop() {
+      await team?.stop();
       return new Promise((resolve) => {
         alerts.stop();
         usage.stop();
@@ -363,3 +392,4 @@ export function createCore(opts: CoreOptions): Core {
     },
   };
 }
+

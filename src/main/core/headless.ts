@@ -46,6 +46,9 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     secrets: createFileSecrets(opts.dataDir),
     host: opts.host,
     port: opts.port,
+    ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
+    // How long a reservation outlives an instance that died holding it (default 30 s); tests shorten it.
+    ...(env.TOLLGATE_TEAM_LEASE_MS ? { team: { leaseMs: Number(env.TOLLGATE_TEAM_LEASE_MS) } } : {}),
     log,
     env,
     notifier,

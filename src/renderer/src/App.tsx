@@ -86,6 +86,7 @@ export function App() {
   const url = useDash((s) => s.status.data?.url);
   const hardStop = useDash((s) => s.settings.data?.hardStopEnforcement);
   const problems = useDash((s) => s.status.data?.problems);
+  const team = useDash((s) => s.status.data?.team);
   const kind = useTransportKind();
   useViewShortcuts();
 
@@ -119,6 +120,11 @@ export function App() {
             {CONNECTION_WORDS[connection]}
           </span>
           {hardStop === false && <span className="badge badge-warn">hard stop off</span>}
+          {team?.link === 'down' && (
+            <span className="badge badge-bad" role="status" title={`Shared budgets use their fail modes until ${team.redis} answers again`}>
+              team link down
+            </span>
+          )}
           {kind === 'http' && (
             <form method="post" action="/logout">
               <button type="submit" className="link">

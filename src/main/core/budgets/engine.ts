@@ -14,6 +14,7 @@ import { createExpectedOutput } from './expected-output.js';
 import type { ReportedSpendSource } from './reported-spend.js';
 import type { TeamOf } from './scope-index.js';
 import type { CallFacts } from './scope.js';
+import { createSharedSeam, type SharedSeam } from './shared.js';
 import { createSpend } from './spend.js';
 import { createBudgetState, reindex, snapshotOf, type BudgetsSnapshot } from './state.js';
 import { createStatus } from './status.js';
@@ -36,7 +37,7 @@ export interface BudgetEngineDeps {
 }
 
 /** Admission for the proxy, editing (editing.ts) for the API, and the rest below. */
-export interface BudgetEngine extends Admission, BudgetEditing {
+export interface BudgetEngine extends Admission, BudgetEditing, SharedSeam {
   list(): BudgetStatus[];
   audit(limit?: number, kind?: string): AuditEntry[];
   alerts(limit?: number): BudgetAlert[];
@@ -80,6 +81,7 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
     if (b.hardStopPercent !== null) void deps.tokenizer.ready();
     return b;
   };
+  const shared = createSharedSeam(state, { ...deps, spend, alerts });
 
   return {
     admit: admission.admit,
@@ -138,5 +140,8 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
       reindex(state);
     },
     teamOf: (facts) => state.teamOf(facts),
+    held: shared.held,
+    applyShared: shared.applyShared,
+    applyDefinitions: shared.applyDefinitions,
   };
 }

@@ -56,6 +56,14 @@ export interface Admission {
   admit(input: AdmissionInput): AdmissionDecision;
 }
 
+/**
+ * What the proxy asks. Team mode (core/team) answers later when a shared budget applies, because the team's
+ * reservation is made in Redis; the local engine always answers at once.
+ */
+export interface ProxyAdmission {
+  admit(input: AdmissionInput): AdmissionDecision | Promise<AdmissionDecision>;
+}
+
 /** The ticket of a call that holds no reservation: nothing to settle or give back. */
 export const NOOP_TICKET: AdmissionTicket = { progress: () => null, settle: () => {}, release: () => {} };
 

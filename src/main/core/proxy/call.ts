@@ -7,12 +7,12 @@ import type { ProviderRoute } from '../providers/registry.js';
 import type { CallInfo, MeteredUsage, Operation, PreparedCall, ProviderModule } from '../providers/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import type { Admission, AdmissionTicket } from './admission.js';
+import type { AdmissionTicket, ProxyAdmission } from './admission.js';
 
 export interface ProxyDeps {
   keys: KeyRing;
   pricer: Pricer;
-  admission: () => Admission;
+  admission: () => ProxyAdmission;
   settings: () => Settings;
   clock: Clock;
   nextId: () => string;

@@ -4,10 +4,10 @@ import type { Operation, ProviderModule } from '../providers/types.js';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
 import { PAUSED_MESSAGE } from './admission.js';
 import { blockForm } from './block-form.js';
-import { newOutcome, type Arrival, type ProxyDeps } from './call.js';
+import { newOutcome, type Arrival, type CallOutcome, type CallPlan, type ProxyDeps } from './call.js';
 import { DECODE_CAP_BYTES } from './framing/decoded-body.js';
 import { sendProviderError } from './respond.js';
-import { admit } from './stages/admit.js';
+import { admit, type AdmitResult } from './stages/admit.js';
 import { identify, isRefusal, type Refusal } from './stages/identify.js';
 import { passThrough } from './stages/pass-through.js';
 import { prepare } from './stages/prepare.js';
@@ -93,6 +93,24 @@ export function createForwarder(deps: ProxyDeps) {
     const { plan, json } = prepared;
     const out = newOutcome(plan);
     const admitted = admit(deps.admission(), plan, out, json, body);
+    if (admitted instanceof Promise) {
+      admitted
+        .then((a) => {
+          // The client left while the team's reservation was being made: nothing to forward, give the room back.
+          if (a.ok && res.destroyed) return out.ticket?.release();
+          upstream(arrival, plan, out, a);
+        })
+        .catch((e: Error) => {
+          deps.log.error('proxy stage failed', { error: e.message });
+          if (!res.headersSent) refuse(res, route.provider, { status: 500, kind: 'internal', message: 'Tollgate failed to process this request.' }, id);
+        });
+      return;
+    }
+    upstream(arrival, plan, out, admitted);
+  }
+
+  function upstream(arrival: Arrival, plan: CallPlan, out: CallOutcome, admitted: AdmitResult) {
+    const { res, route, id } = arrival;
     if (!admitted.ok) {
       if (!admitted.blocked) return refuse(res, route.provider, admitted.refusal, id, out.headers);
       // The record keeps the status the client was actually sent.

@@ -91,6 +91,7 @@ export function createTrayFeed(deps: {
       monthName: new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: zone }).format(now),
       hardStopEnforcement: status.hardStopEnforcement,
       paused: status.paused,
+      ...(status.team ? { teamLinkDown: status.team.link === 'down' } : {}),
       openAtLogin: deps.openAtLogin(),
       setups: setupSnippets(providers, { keys, platform: deps.platform }),
       timeZone: zone,

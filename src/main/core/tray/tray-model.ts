@@ -59,6 +59,8 @@ export interface TrayState {
   timeZone?: string;
   /** Subscription windows and routing; absent where the core does not offer them. */
   codingTools?: CodingToolsState | null;
+  /** Team mode's link to the shared Redis is down (absent outside team mode). */
+  teamLinkDown?: boolean;
 }
 
 export const MAX_BUDGET_ITEMS = 8;
@@ -235,7 +237,7 @@ export function forecastLabel(state: Pick<TrayState, 'forecast' | 'monthName'>):
 }
 
 export function trayTooltip(state: TrayState): string {
-  const head = state.paused ? 'Tollgate — paused' : 'Tollgate';
+  const head = (state.paused ? 'Tollgate — paused' : 'Tollgate') + (state.teamLinkDown ? ' — team link down' : '');
   const closest = closestToStop(state.budgets);
   const forecast = forecastLabel(state);
   return `${head}\n${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}${forecast ? `\n${forecast}` : ''}${closest ? `\n${closestLabel(closest, state.timeZone)}` : ''}`;
@@ -248,6 +250,7 @@ export function buildTrayModel(state: TrayState): TrayModel {
   const closest = closestToStop(state.budgets);
   if (closest) menu.push({ kind: 'label', label: closestLabel(closest, state.timeZone), action: { type: 'open-dashboard', budgetId: closest.budget.id } });
   if (state.paused) menu.push({ kind: 'label', label: 'All AI traffic is paused', action: { type: 'set-paused', value: false } });
+  if (state.teamLinkDown) menu.push({ kind: 'label', label: 'Team link down: shared budgets use their fail modes' });
   menu.push({ kind: 'separator' }, { kind: 'label', label: 'Budgets' }, ...budgetItems(state));
 
   const keys = keyItems(state);

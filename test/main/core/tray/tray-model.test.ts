@@ -225,6 +225,16 @@ describe('tray menu', () => {
     expect(m.icon).toBe('paused');
   });
 
+  it('says when the team link is down, in the menu and the tooltip, and nothing outside team mode', () => {
+    const down = buildTrayModel(state({ teamLinkDown: true }));
+    expect(labels(down.menu)).toContain('Team link down: shared budgets use their fail modes');
+    expect(down.tooltip.startsWith('Tollgate — team link down\n')).toBe(true);
+    for (const m of [buildTrayModel(state({ teamLinkDown: false })), buildTrayModel(state())]) {
+      expect(labels(m.menu).some((l) => l.startsWith('Team link down'))).toBe(false);
+      expect(m.tooltip.startsWith('Tollgate\n')).toBe(true);
+    }
+  });
+
   it('leaves out "Start at login" where the platform has none, and reflects it where it does', () => {
     expect(labels(buildTrayModel(state({ openAtLogin: null })).menu)).not.toContain('Start at login');
     expect(find(buildTrayModel(state({ openAtLogin: true })).menu, 'Start at login')).toMatchObject({ checked: true, action: { type: 'set-open-at-login', value: false } });

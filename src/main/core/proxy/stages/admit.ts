@@ -1,5 +1,5 @@
 import { appendMember, type JsonObject } from '../../util/json.js';
-import type { Admission } from '../admission.js';
+import type { AdmissionDecision, ProxyAdmission } from '../admission.js';
 import type { CallOutcome, CallPlan } from '../call.js';
 import type { Refusal } from './identify.js';
 
@@ -21,14 +21,13 @@ export type AdmitResult =
  * Stage 2: ask the budget engine, then apply what it decided (degrade, clamp) and fix the bytes to send. A body
  * that was not changed goes on as the client sent it, byte for byte.
  */
-export function admit(admission: Admission, plan: CallPlan, out: CallOutcome, json: JsonObject | null, body: Buffer): AdmitResult {
-  const { op } = plan;
+export function admit(admission: ProxyAdmission, plan: CallPlan, out: CallOutcome, json: JsonObject | null, body: Buffer): AdmitResult | Promise<AdmitResult> {
   const decision = admission.admit({
     requestId: plan.id,
     ts: plan.started,
     provider: plan.provider.id,
     pricing: plan.pricing,
-    operation: op.name,
+    operation: plan.op.name,
     model: plan.requestedModel,
     keyId: plan.ident.id,
     project: plan.project,
@@ -38,6 +37,13 @@ export function admit(admission: Admission, plan: CallPlan, out: CallOutcome, js
     bodyBytes: body.length,
     tokenizerMargin: plan.provider.tokenizerMargin,
   });
+  // Only a call under a shared budget (team mode) waits; every other call goes on in this same tick.
+  if (decision instanceof Promise) return decision.then((d) => apply(d, plan, out, json, body));
+  return apply(decision, plan, out, json, body);
+}
+
+function apply(decision: AdmissionDecision, plan: CallPlan, out: CallOutcome, json: JsonObject | null, body: Buffer): AdmitResult {
+  const { op } = plan;
   if (!decision.ok) {
     out.flags.push('blocked');
     out.status = decision.status;

@@ -9,7 +9,7 @@ import { identify, isRefusal } from '../stages/identify.js';
 import { createRecorder } from '../stages/record.js';
 import { unreachableMessage } from '../upstream-request.js';
 import { rejectUpgrade } from './reject.js';
-import { createResponseCalls } from './response-calls.js';
+import { createResponseCalls, type ClientVerdict } from './response-calls.js';
 import { openUpstreamSocket } from './upstream-socket.js';
 
 /** Upgrade-response headers Codex reads (turn state, model list etag…): passed from the upstream's handshake. */
@@ -106,11 +106,30 @@ export function createWebSocketProxy(deps: ProxyDeps) {
   }
 
   function relay(client: WebSocket, upstream: WebSocket, calls: ReturnType<typeof createResponseCalls>): void {
-    client.on('message', (data: RawData, isBinary) => {
-      if (isBinary) return upstream.send(data, { binary: true });
-      const verdict = calls.fromClient(data.toString());
+    const deliver = (verdict: ClientVerdict) => {
       if ('reply' in verdict) client.send(verdict.reply);
       else upstream.send(verdict.send);
+    };
+    const onFrame = (data: RawData, isBinary: boolean): Promise<void> | void => {
+      if (isBinary) return upstream.send(data, { binary: true });
+      const verdict = calls.fromClient(data.toString());
+      if (verdict instanceof Promise) return verdict.then(deliver);
+      deliver(verdict);
+    };
+    // A call under a shared budget (team mode) waits for its reservation; frames after it wait their turn, so
+    // the upstream sees them in the order the client sent them.
+    let queue: Promise<void> | null = null;
+    let queued = 0;
+    client.on('message', (data: RawData, isBinary) => {
+      const run = () => onFrame(data, isBinary);
+      const next = queue ? queue.then(run) : run();
+      if (!next) return;
+      queued++;
+      queue = next
+        .catch(() => client.close(1011, 'Tollgate failed to process a frame'))
+        .finally(() => {
+          if (--queued === 0) queue = null;
+        });
     });
     upstream.on('message', (data: RawData, isBinary) => {
       if (client.readyState !== WebSocket.OPEN) return;

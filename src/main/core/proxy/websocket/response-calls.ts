@@ -4,7 +4,7 @@ import type { Operation, StreamMeter } from '../../providers/types.js';
 import { isObject } from '../../util/json.js';
 import { blockForm, codexErrorBody } from '../block-form.js';
 import { newOutcome, type Arrival, type CallOutcome, type CallPlan, type Identity, type ProxyDeps } from '../call.js';
-import { admit } from '../stages/admit.js';
+import { admit, type AdmitResult } from '../stages/admit.js';
 import { isRefusal, type Refusal } from '../stages/identify.js';
 import { prepare } from '../stages/prepare.js';
 import type { Recorder } from '../stages/record.js';
@@ -45,7 +45,7 @@ export function createResponseCalls(deps: ProxyDeps, recorder: Recorder, ctx: So
     return JSON.stringify({ type: 'error', status: form.status, error });
   }
 
-  function fromClient(text: string): ClientVerdict {
+  function fromClient(text: string): ClientVerdict | Promise<ClientVerdict> {
     let type: unknown;
     try {
       const parsed: unknown = JSON.parse(text);
@@ -79,6 +79,11 @@ export function createResponseCalls(deps: ProxyDeps, recorder: Recorder, ctx: So
     plan.info.stream = true;
     const out = newOutcome(plan);
     const admitted = admit(deps.admission(), plan, out, json, body);
+    if (admitted instanceof Promise) return admitted.then((a) => afterAdmit(plan, out, a, body, text));
+    return afterAdmit(plan, out, admitted, body, text);
+  }
+
+  function afterAdmit(plan: CallPlan, out: CallOutcome, admitted: AdmitResult, body: Buffer, text: string): ClientVerdict {
     if (!admitted.ok) {
       const frame = errorFrame(admitted.refusal);
       if (admitted.blocked) {

@@ -1,0 +1,80 @@
+import type { Budget, BudgetOverride } from '../../contract/budgets.js';
+import type { Clock } from '../util/clock.js';
+import type { BudgetAlerts } from './alerts.js';
+import type { Spend } from './spend.js';
+import { reindex, type BudgetState } from './state.js';
+
+/**
+ * What one admitted call holds against one budget, as a shared store needs it: the counter and period it
+ * belongs to, the amount, and the hard stop it must stay under (null: no stop, or enforcement off).
+ */
+export interface SharedHold {
+  key: string;
+  budget: Budget;
+  periodKey: string;
+  usd: number;
+  tokens: number;
+  stopUsd: number | null;
+  stopTokens: number | null;
+}
+
+/**
+ * The seam team mode (core/team) uses: read what a call holds, and write the team's spend into the local
+ * counters so local admission, status and alerts see it. Nothing here knows where shared spend is kept.
+ */
+export interface SharedSeam {
+  held(requestId: string, enforced: boolean): SharedHold[];
+  /** Sets a counter's spend to the team's figure, if it is still in `periodKey`; fires any tier it crossed. */
+  applyShared(key: string, periodKey: string, usd: number, tokens: number): void;
+  /** Replaces the budgets made in the app, and the overrides, with the team's (nothing changes when equal). */
+  applyDefinitions(budgets: Budget[], overrides: BudgetOverride[]): void;
+}
+
+export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend: Spend; alerts: BudgetAlerts; onChange: () => void }): SharedSeam {
+  const { spend } = deps;
+  return {
+    held(requestId, enforced) {
+      const t = state.tickets.get(requestId);
+      if (!t) return [];
+      const now = deps.clock.now();
+      return t.reservations.map((r) => {
+        const c = state.counters.get(r.key);
+        const b = r.budget;
+        const stop = enforced && b.hardStopPercent !== null ? b.hardStopPercent / 100 : null;
+        const lu = stop === null ? null : spend.limitUsd(b, now);
+        const lt = stop === null ? null : spend.limitTokens(b, now);
+        return {
+          key: r.key,
+          budget: b,
+          periodKey: c?.periodKey ?? '',
+          usd: r.usd,
+          tokens: r.tokens,
+          stopUsd: lu === null || stop === null ? null : lu * stop,
+          stopTokens: lt === null || stop === null ? null : lt * stop,
+        };
+      });
+    },
+    applyShared(key, periodKey, usd, tokens) {
+      const c = state.counters.get(key);
+      const b = c ? state.budgets.get(c.budgetId) : undefined;
+      // Rolling windows keep hourly buckets the team store does not: they stay local.
+      if (!c || !b || b.period.kind === 'rolling' || c.periodKey !== periodKey) return;
+      if (c.spentUsd === usd && c.spentTokens === tokens) return;
+      c.spentUsd = usd;
+      c.spentTokens = tokens;
+      deps.alerts.check(b, c, deps.clock.now());
+      deps.onChange();
+    },
+    applyDefinitions(budgets, overrides) {
+      // Budgets from budgets.json belong to this machine's file: the team's list replaces only those made in the app.
+      const mine = [...state.budgets.values()].filter((b) => b.source === 'api');
+      const theirs = budgets.filter((b) => b.source === 'api');
+      if (JSON.stringify(mine) === JSON.stringify(theirs) && JSON.stringify(state.overrides) === JSON.stringify(overrides)) return;
+      for (const b of mine) state.budgets.delete(b.id);
+      for (const b of theirs) if (!state.budgets.has(b.id)) state.budgets.set(b.id, b);
+      state.overrides = overrides;
+      reindex(state);
+      deps.onChange();
+    },
+  };
+}
