@@ -15,6 +15,7 @@ import { createKeysApi } from './keys/api.js';
 import { createKeyRing, type KeyRing } from './keys/key-ring.js';
 import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
+import { createHistoryModule, type HistoryModule } from './history/module.js';
 import type { CodingLogImporter } from './coding-logs/importer.js';
 import { wireCodingLogs } from './coding-logs/wire.js';
 import { PRICE_CORRECTIONS } from './pricing/corrections.js';
@@ -76,6 +77,8 @@ export interface CoreOptions {
    * tools' own folders (coding-logs/roots.ts); tests pass temp folders; left out, nothing is imported.
    */
   codingLogs?: { claudeRoots: readonly string[]; codexRoots: readonly string[]; pollMs?: number };
+  /** Keeps every request in the data folder's history database (default on); off, the ledger works alone. */
+  history?: boolean;
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -142,8 +145,18 @@ export function createCore(opts: CoreOptions): Core {
 
   const keys: KeyRing = fromStored('keys', (initial) => createKeyRing({ secrets: opts.secrets, clock, initial, onChange: persistence.section('keys', () => keys.snapshot()) }));
   const dayKey = createDayKeyer(() => settings.timezone);
+  const historyModule: HistoryModule | null =
+    opts.history === false
+      ? null
+      : createHistoryModule({
+          dataDir: opts.dataDir, clock, log, dayKey, storedLedger: stored.ledger,
+          retentionDays: () => settings.historyRetentionDays,
+          // Later: a problem found while opening is reported before the rest of the core exists.
+          onProblems: () => queueMicrotask(() => events.emit('status.changed', status())),
+        });
   const ledger: Ledger = fromStored('ledger', (initial) =>
     createLedger({
+      history: historyModule?.history,
       dayKey,
       recentLimit: () => settings.recentLimit,
       initial,
@@ -206,7 +219,7 @@ export function createCore(opts: CoreOptions): Core {
     port: bound?.port ?? opts.port ?? DEFAULT_PORT,
     dataDir: opts.dataDir,
     storePath: opts.store.path,
-    problems: [...problems, ...budgets.problems(), ...persistence.problems()],
+    problems: [...problems, ...budgets.problems(), ...persistence.problems(), ...(historyModule?.history.problems() ?? [])],
     priceSource: db.source,
     priceCorrections: PRICE_CORRECTIONS.map((c) => ({ id: c.id, models: [...c.models], note: c.note, url: c.url })),
     startedAt,
@@ -233,6 +246,7 @@ export function createCore(opts: CoreOptions): Core {
     initial, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
   }));
   budgets.engine.setReportedSource(usage.reportedSpend);
+  historyModule?.attach(ledger, budgets.engine);
   const settingsAccess = { settings: () => settings, updateSettings };
   const codingLogs: CodingLogImporter | null = opts.codingLogs
     ? fromStored('codingLogs', (initial) =>
@@ -316,6 +330,7 @@ export function createCore(opts: CoreOptions): Core {
           const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
+          historyModule?.start();
           alerts.start();
           budgets.start();
           usage.start();
@@ -331,6 +346,7 @@ export function createCore(opts: CoreOptions): Core {
         codingLogs?.stop();
         budgets.stop();
         persistence.stop();
+        historyModule?.stop();
         server.close(() => resolve());
         server.closeAllConnections();
         sockets.close();
