@@ -31,6 +31,10 @@ export function openDb(file: string): OpenDb {
     // Readers and the pruner wait briefly for each other rather than failing at once.
     db.pragma('busy_timeout = 2000');
     migrate(db);
+    // Statistics for the query planner, bounded so a large file opens in milliseconds (SQLite's advice for
+    // long-lived connections); search.ts still names the index where the planner's guess is poor.
+    db.pragma('analysis_limit = 400');
+    db.pragma('optimize = 0x10002');
     // Reads a page of every table, so a file damaged at its start is found now, not at the first request.
     db.prepare('SELECT count(*) FROM (SELECT 1 FROM requests ORDER BY seq DESC LIMIT 1)').get();
     const names = createNames(db);

@@ -215,13 +215,11 @@ export function createHistory(deps: {
       return seq;
     },
     *since(after) {
-      if (!o) return;
       // Read in pages: better-sqlite3 allows no other statement on a connection while an iterator is open.
-      let at = after;
-      const page = o.db.prepare(`SELECT ${COLUMNS} FROM requests WHERE seq > ? ORDER BY seq LIMIT 2000`);
-      for (;;) {
+      const page = o?.db.prepare(`SELECT ${COLUMNS} FROM requests WHERE seq > ? ORDER BY seq LIMIT 2000`);
+      for (let at = after; page; ) {
         const rows = page.all(at) as Row[];
-        for (const row of rows) yield { seq: row.seq, r: decode(o.names, row) };
+        for (const row of rows) yield { seq: row.seq, r: decode(o!.names, row) };
         if (rows.length < 2000) break;
         at = rows[rows.length - 1]!.seq;
       }

@@ -39,7 +39,8 @@ const MIGRATIONS: readonly string[] = [
      extra TEXT
    );
    CREATE INDEX requests_ts ON requests (ts);
-   CREATE INDEX requests_cost ON requests (cost);
+   CREATE INDEX requests_cost ON requests (cost, ts);
+   CREATE INDEX requests_unusual ON requests (ts, flags, status) WHERE flags != 0 OR status >= 400;
    CREATE INDEX requests_key_ts ON requests (key, ts);
    CREATE INDEX requests_model_ts ON requests (model, ts);
    CREATE INDEX requests_project_ts ON requests (project, ts) WHERE project IS NOT NULL;
