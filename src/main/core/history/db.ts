@@ -45,6 +45,22 @@ export function openDb(file: string): OpenDb {
   }
 }
 
+/**
+ * The database for reading only, where it cannot be written (a read-only folder): searches and the recent list
+ * still work from it while appends wait in memory. It opens only a file closed cleanly (stop() leaves it in
+ * rollback-journal mode, which needs no -wal or -shm file to read).
+ */
+export function openReadOnly(file: string): OpenDb {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.prepare('SELECT count(*) FROM (SELECT 1 FROM requests ORDER BY seq DESC LIMIT 1)').get();
+    return { db, names: createNames(db), ino: fs.statSync(file).ino };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
 /** Moves a damaged database (and its log) aside, keeping it for whoever wants to look; returns the new name. */
 export function moveAside(file: string, stamp: string): string {
   const aside = `${file}.corrupt-${stamp}`;

@@ -4,7 +4,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { addTotals } from '../ledger/rollups.js';
 import { COLUMNS, decode, encode, type Row } from './codec.js';
-import { isCorrupt, moveAside, openDb, type OpenDb } from './db.js';
+import { isCorrupt, moveAside, openDb, openReadOnly, type OpenDb } from './db.js';
 import { createPruner } from './prune.js';
 import { searchDb, type HistoryPage, type HistoryQuery } from './search.js';
 
@@ -51,6 +51,8 @@ export function createHistory(deps: {
 }): History {
   const { file, log } = deps;
   let o: OpenDb | null = null;
+  /** Open for reading only (a read-only folder): appends queue until a full open succeeds. */
+  let readOnly = false;
   let insert: ReturnType<OpenDb['db']['prepare']> | null = null;
   const queue: { seq: number; r: RequestRecord }[] = [];
   let droppedFromQueue = 0;
@@ -76,10 +78,20 @@ export function createHistory(deps: {
 
   function open(): boolean {
     try {
-      o = openDb(file);
+      const full = openDb(file);
+      if (o) close();
+      o = full;
+      readOnly = false;
     } catch (err) {
       if (!isCorrupt(err)) {
-        setProblem(`the history database ${file} could not be opened (${(err as Error).message}); requests are kept in memory (up to ${MAX_QUEUE}) until it can be`);
+        setProblem(`the history database ${file} could not be opened for writing (${(err as Error).message}); requests are kept in memory (up to ${MAX_QUEUE}) until it can be`);
+        if (!o) {
+          try {
+            o = openReadOnly(file);
+            readOnly = true;
+            seq = Math.max(seq, (o.db.prepare('SELECT max(seq) AS m FROM requests').get() as { m: number | null }).m ?? 0);
+          } catch {}
+        }
         return false;
       }
       const aside = moveAside(file, stamp());
@@ -103,6 +115,7 @@ export function createHistory(deps: {
     } catch {}
     o = null;
     insert = null;
+    readOnly = false;
   }
 
   /** A write failed: a damaged file is replaced at once; anything else (full, read-only) is retried by tick(). */
@@ -126,7 +139,7 @@ export function createHistory(deps: {
   }
 
   function drain(): boolean {
-    if (!o || queue.length === 0) return queue.length === 0;
+    if (!o || readOnly || queue.length === 0) return queue.length === 0;
     try {
       const db = o.db;
       db.transaction(() => {
@@ -144,7 +157,7 @@ export function createHistory(deps: {
 
   /** The file was deleted (or replaced) under us: the open handle still has every row, so it is written back. */
   function checkFile() {
-    if (!o) return;
+    if (!o || readOnly) return;
     let ino: number | null = null;
     try {
       ino = fs.statSync(file).ino;
@@ -177,7 +190,7 @@ export function createHistory(deps: {
   }
 
   function tick() {
-    if (!o) open();
+    if (!o || readOnly) open();
     checkFile();
     drain();
     sync();
@@ -186,10 +199,10 @@ export function createHistory(deps: {
   const opened = open();
   // A database that could not be read at start may hold seqs above the summary's: numbers from the clock
   // (µs) cannot collide with them, so queued records never overwrite or get dropped as duplicates.
-  if (!opened) seq = Math.max(seq, deps.clock.now() * 1000);
+  if (!opened && !o) seq = Math.max(seq, deps.clock.now() * 1000);
 
   const pruner = createPruner({
-    db: () => o?.db ?? null,
+    db: () => (readOnly ? null : (o?.db ?? null)),
     cutoff: () => deps.clock.now() - deps.retentionDays() * 86_400_000,
     log,
     everyMs: deps.pruneMs,
@@ -198,7 +211,7 @@ export function createHistory(deps: {
   return {
     append(r) {
       const s = ++seq;
-      if (!o || queue.length > 0) {
+      if (!o || readOnly || queue.length > 0) {
         enqueue(s, r);
         return s;
       }
@@ -265,8 +278,9 @@ export function createHistory(deps: {
       pruner.stop();
       drain();
       try {
-        // Folds the log back into the file so the next start opens one file, not a long WAL.
-        o?.db.pragma('wal_checkpoint(TRUNCATE)');
+        // Folds the log back into the file and leaves it in rollback-journal mode: the next start opens one file,
+        // and can read it even from a folder it cannot write (openReadOnly).
+        if (o && !readOnly) o.db.pragma('journal_mode = DELETE');
       } catch {}
       close();
     },
