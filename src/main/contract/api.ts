@@ -6,6 +6,7 @@
  */
 import { BUDGET_CHANNELS, BUDGET_EVENTS, type BudgetApiSpec, type BudgetEvents } from './api-budgets.js';
 import { EXPORT_CHANNELS, type ExportApiSpec } from './api-export.js';
+import { HISTORY_CHANNELS, type HistoryApiSpec } from './api-history.js';
 import { KEY_CHANNELS, type KeysApiSpec } from './api-keys.js';
 import { LEDGER_CHANNELS, LEDGER_EVENTS, type LedgerApiSpec, type LedgerEvents } from './api-ledger.js';
 import { POLLING_CHANNELS, POLLING_EVENTS, type PollingApiSpec, type PollingEvents } from './api-polling.js';
@@ -21,6 +22,7 @@ export type * from './api-settings.js';
 export type * from './api-budgets.js';
 export type * from './api-polling.js';
 export type * from './api-export.js';
+export type * from './api-history.js';
 
 export interface ApiSpec
   extends StatusApiSpec,
@@ -30,7 +32,8 @@ export interface ApiSpec
     SettingsApiSpec,
     BudgetApiSpec,
     PollingApiSpec,
-    ExportApiSpec {}
+    ExportApiSpec,
+    HistoryApiSpec {}
 
 export type Channel = keyof ApiSpec;
 
@@ -43,6 +46,7 @@ export const CHANNELS = [
   ...BUDGET_CHANNELS,
   ...POLLING_CHANNELS,
   ...EXPORT_CHANNELS,
+  ...HISTORY_CHANNELS,
 ] as const satisfies readonly Channel[];
 
 // Compile-time: every channel of ApiSpec is listed, so the preload and the HTTP API cannot miss one.

@@ -16,6 +16,7 @@ import { createKeyRing, type KeyRing } from './keys/key-ring.js';
 import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
 import { createHistoryModule, type HistoryModule } from './history/module.js';
+import { createHistoryApi, EXPORT_PATH, handleHistoryExport, type HistoryApiDeps } from './history/api.js';
 import type { CodingLogImporter } from './coding-logs/importer.js';
 import { wireCodingLogs } from './coding-logs/wire.js';
 import { PRICE_CORRECTIONS } from './pricing/corrections.js';
@@ -257,6 +258,12 @@ export function createCore(opts: CoreOptions): Core {
     if (settings.importCodingLogs) codingLogs.start();
     else codingLogs.stop();
   };
+  const historyApiDeps: HistoryApiDeps = {
+    history: historyModule?.history ?? null,
+    retentionDays: () => settings.historyRetentionDays,
+    dayKey,
+    keyName: (id) => keys.get(id)?.name ?? keys.get(id)?.label ?? null,
+  };
   const routeOf = (id: string) => registry.routes().find((r) => r.provider.id === id);
   // Each domain validates its own methods' input (its schemas.ts); this only joins the parts.
   const api: TollgateApi = {
@@ -275,7 +282,8 @@ export function createCore(opts: CoreOptions): Core {
     ...createSettingsApi(settingsAccess),
     ...budgets.api,
     ...usage.api,
-    ...createExportApi({ ledger, keys, dayKey }),
+    ...createExportApi({ ledger, keys, dayKey, history: historyModule?.history }),
+    ...createHistoryApi(historyApiDeps),
   };
   const proxyDeps: ProxyDeps = {
     keys,
@@ -295,7 +303,10 @@ export function createCore(opts: CoreOptions): Core {
     registry: () => registry,
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
     upgrade: (req, socket, head, m, q) => sockets.handle(req, socket, head, m.route, m.rest, q),
-    admin: createAdminHttp({ api, token: () => adminToken, events, sessions }),
+    admin: createAdminHttp({
+      api, token: () => adminToken, events, sessions,
+      downloads: { [EXPORT_PATH]: (req, res, q) => handleHistoryExport(historyApiDeps, req, res, q) },
+    }),
     dashboard: opts.dashboard
       ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
       : undefined,

@@ -17,6 +17,8 @@ export interface HistoryQuery {
   status?: number;
   minCostUsd?: number;
   sort?: 'time' | 'cost';
+  /** Oldest first (time sort only): how exports read a range. */
+  ascending?: boolean;
   limit?: number;
   /** From the previous page's `next`: continues after its last row. */
   cursor?: string;
@@ -86,14 +88,15 @@ function build(o: OpenDb, q: HistoryQuery, limit: number): { sql: string; params
     params.push(q.minCostUsd);
   }
   const byCost = q.sort === 'cost';
+  const up = !byCost && q.ascending === true;
   if (byCost) where.push('cost IS NOT NULL');
   if (q.cursor) {
     const [a, b] = q.cursor.split(':').map(Number);
     if (!Number.isFinite(a) || !Number.isFinite(b)) throw new Error('cursor is not one this search returned');
-    where.push(byCost ? '(cost, seq) < (?, ?)' : '(ts, seq) < (?, ?)');
+    where.push(byCost ? '(cost, seq) < (?, ?)' : up ? '(ts, seq) > (?, ?)' : '(ts, seq) < (?, ?)');
     params.push(a, b);
   }
-  const order = byCost ? 'cost DESC, seq DESC' : 'ts DESC, seq DESC';
+  const order = byCost ? 'cost DESC, seq DESC' : up ? 'ts, seq' : 'ts DESC, seq DESC';
   const hint = indexHint(o, q, { byCost, dimensions, unusual, rangeWhere, rangeParams });
   // Two steps: the page's seqs are found and sorted from the indexes alone ((ts, cost) and (cost, ts) cover a
   // range with either order), and only that page's rows are read in full; sorting whole rows of a busy month

@@ -85,6 +85,8 @@ const TABLE: Record<Channel, Row> = {
   'usage.reported': { valid: DAYS, wrongType: ['connectionId', 5], nulled: 'connectionId' },
   'export.rollups': { valid: { ...DAYS, groupBy: ['day'] }, wrongType: ['groupBy', 'day'], nulled: 'from', missing: 'to' },
   'export.requests': { valid: DAYS, wrongType: ['from', 1], nulled: 'to', missing: 'from' },
+  'history.search': { valid: { limit: 5, sort: 'cost' }, wrongType: ['limit', '5'], nulled: 'limit' },
+  'history.info': { valid: undefined },
 };
 
 /** A copy of `input` with the field at a dotted path set to `value` (or removed, for undefined). */
