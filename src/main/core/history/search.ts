@@ -121,8 +121,14 @@ function indexHint(
     if (c.dimensions === 0) return ' INDEXED BY requests_cost';
     const w = [...c.rangeWhere];
     const p = [...c.rangeParams];
-    if (q.from !== undefined) (w.push('ts >= ?'), p.push(q.from));
-    if (q.to !== undefined) (w.push('ts < ?'), p.push(q.to));
+    if (q.from !== undefined) {
+      w.push('ts >= ?');
+      p.push(q.from);
+    }
+    if (q.to !== undefined) {
+      w.push('ts < ?');
+      p.push(q.to);
+    }
     const n = (statement(o, `SELECT count(*) AS n FROM (SELECT 1 FROM requests WHERE ${w.join(' AND ')} LIMIT ${MANY})`).get(...p) as { n: number }).n;
     return n >= MANY ? ' INDEXED BY requests_cost' : '';
   }
