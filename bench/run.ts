@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the proxy's overhead next to going direct and next to a bare Node pipe, at concurrency 1 and
- * 16; streaming time-to-first-byte and inter-chunk delay added; and the budget engine's admission cost with 100
- * budgets. A benchmark, not a test: on a shared 2-core machine the absolute numbers are noisy, so the tables
+ * 16; streaming time-to-first-byte and inter-chunk delay added; the budget engine's admission cost with 100
+ * budgets; and the hot path with a year of request history against an empty one. A benchmark, not a test: on a shared 2-core machine the absolute numbers are noisy, so the tables
  * put the figures side by side from one run and as ratios.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -10,6 +10,7 @@ import os from 'node:os';
 import { median, once, percentile, run, stream } from './load.js';
 import { hasWrk, wrk } from './wrk.js';
 import { benchAdmission } from './admission.js';
+import { benchHistory } from './history.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = 5;
@@ -163,6 +164,9 @@ async function main() {
 
   console.log('\nBudget admission (in-process: admit + settle of one request), 20,000 requests\n');
   table(await benchAdmission());
+
+  console.log('\nHistory: an empty data folder vs a year of history (issue 14), c=1, 5 rounds round-robin\n');
+  table(await benchHistory());
 }
 
 main()

@@ -11,6 +11,8 @@ import type {
   BudgetSuggestion,
   AuditEntry,
   CsvExport,
+  HistoryPageDto,
+  HistorySearchInput,
   ExportRange,
   OverrideInput,
   PriceLookupInput,
@@ -461,6 +463,9 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
     exportCsv(kind: 'rollups' | 'requests', range: ExportRange): Promise<CsvExport> {
       return call(() => (kind === 'rollups' ? api['export.rollups'](range) : api['export.requests'](range)));
     },
+
+    /** A page of the request history (every request of the retention period), for the Activity view's search. */
+    searchHistory: (q: HistorySearchInput): Promise<HistoryPageDto> => call(() => api['history.search'](q)),
 
     toast,
     dismissToast,
