@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the proxy's overhead next to going direct and next to a bare Node pipe, at concurrency 1 and
- * 16; streaming time-to-first-byte and inter-chunk delay added; and the budget engine's admission cost with 100
- * budgets. A benchmark, not a test: on a shared 2-core machine the absolute numbers are noisy, so the tables
+ * 16; streaming time-to-first-byte and inter-chunk delay added; the budget engine's admission cost with 100
+ * budgets; and the hot path with a year of request history against an empty one. A benchmark, not a test: on a shared 2-core machine the absolute numbers are noisy, so the tables
  * put the figures side by side from one run and as ratios.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,6 +11,7 @@ import { median, once, percentile, run, stream } from './load.js';
 import { hasWrk, wrk } from './wrk.js';
 import { benchAdmission } from './admission.js';
 import { printTeamBench } from './team.js';
+import { benchHistory } from './history.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = 5;
@@ -166,6 +167,8 @@ async function main() {
   table(await benchAdmission());
 
   await printTeamBench(start, upstream, pipe, SECONDS);
+  console.log('\nHistory: an empty data folder vs a year of history (issue 14), c=1, 5 rounds round-robin\n');
+  table(await benchHistory());
 }
 
 main()

@@ -6,6 +6,7 @@
  */
 import { BUDGET_CHANNELS, BUDGET_EVENTS, type BudgetApiSpec, type BudgetEvents } from './api-budgets.js';
 import { EXPORT_CHANNELS, type ExportApiSpec } from './api-export.js';
+import { HISTORY_CHANNELS, type HistoryApiSpec } from './api-history.js';
 import { KEY_CHANNELS, type KeysApiSpec } from './api-keys.js';
 import { LEDGER_CHANNELS, LEDGER_EVENTS, type LedgerApiSpec, type LedgerEvents } from './api-ledger.js';
 import { POLLING_CHANNELS, POLLING_EVENTS, type PollingApiSpec, type PollingEvents } from './api-polling.js';
@@ -27,6 +28,7 @@ export type * from './api-export.js';
 export type * from './api-routing.js';
 export type * from './api-hierarchy.js';
 export type * from './api-team.js';
+export type * from './api-history.js';
 
 export interface ApiSpec
   extends StatusApiSpec,
@@ -39,7 +41,8 @@ export interface ApiSpec
     ExportApiSpec,
     RoutingApiSpec,
     HierarchyApiSpec,
-    TeamApiSpec {}
+    TeamApiSpec,
+    HistoryApiSpec {}
 
 export type Channel = keyof ApiSpec;
 
@@ -55,6 +58,7 @@ export const CHANNELS = [
   ...ROUTING_CHANNELS,
   ...HIERARCHY_CHANNELS,
   ...TEAM_CHANNELS,
+  ...HISTORY_CHANNELS,
 ] as const satisfies readonly Channel[];
 
 // Compile-time: every channel of ApiSpec is listed, so the preload and the HTTP API cannot miss one.

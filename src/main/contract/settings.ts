@@ -64,4 +64,6 @@ export interface Settings {
   clampFloorOutputTokens: number;
   /** Imports spend that bypassed the proxy from Claude Code's and Codex's local logs (where the app enables it). */
   importCodingLogs: boolean;
+  /** Days every request is kept in the history database (searchable, exportable); older ones are pruned. */
+  historyRetentionDays: number;
 }

@@ -15,6 +15,8 @@ import { createKeysApi } from './keys/api.js';
 import { createKeyRing, type KeyRing } from './keys/key-ring.js';
 import { createLedgerApi } from './ledger/api.js';
 import { createLedger, type Ledger } from './ledger/ledger.js';
+import { createHistoryModule, type HistoryModule } from './history/module.js';
+import { createHistoryApi, EXPORT_PATH, handleHistoryExport, type HistoryApiDeps } from './history/api.js';
 import type { CodingLogImporter } from './coding-logs/importer.js';
 import { wireCodingLogs } from './coding-logs/wire.js';
 import { createRoutingApi } from './routing/api.js';
@@ -89,6 +91,8 @@ export interface CoreOptions {
   redisUrl?: string;
   /** Team mode's key prefix and reservation lease (tests shorten the lease). */
   team?: { prefix?: string; leaseMs?: number };
+  /** Keeps every request in the data folder's history database (default on); off, the ledger works alone. */
+  history?: boolean;
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -155,8 +159,18 @@ export function createCore(opts: CoreOptions): Core {
 
   const keys: KeyRing = fromStored('keys', (initial) => createKeyRing({ secrets: opts.secrets, clock, initial, onChange: persistence.section('keys', () => keys.snapshot()) }));
   const dayKey = createDayKeyer(() => settings.timezone);
+  const historyModule: HistoryModule | null =
+    opts.history === false
+      ? null
+      : createHistoryModule({
+          dataDir: opts.dataDir, clock, log, dayKey, storedLedger: stored.ledger,
+          retentionDays: () => settings.historyRetentionDays,
+          // Later: a problem found while opening is reported before the rest of the core exists.
+          onProblems: () => queueMicrotask(() => events.emit('status.changed', status())),
+        });
   const ledger: Ledger = fromStored('ledger', (initial) =>
     createLedger({
+      history: historyModule?.history,
       dayKey,
       recentLimit: () => settings.recentLimit,
       initial,
@@ -225,7 +239,7 @@ export function createCore(opts: CoreOptions): Core {
     port: bound?.port ?? opts.port ?? DEFAULT_PORT,
     dataDir: opts.dataDir,
     storePath: opts.store.path,
-    problems: [...problems, ...budgets.problems(), ...persistence.problems()],
+    problems: [...problems, ...budgets.problems(), ...persistence.problems(), ...(historyModule?.history.problems() ?? [])],
     priceSource: db.source,
     priceCorrections: PRICE_CORRECTIONS.map((c) => ({ id: c.id, models: [...c.models], note: c.note, url: c.url })),
     startedAt,
@@ -269,6 +283,7 @@ export function createCore(opts: CoreOptions): Core {
     initial, onChange: persistence.section('usage', () => usage.snapshot()), periodStarts: () => budgets.engine.list().map((b) => b.periodStart),
   }));
   budgets.engine.setReportedSource(usage.reportedSpend);
+  historyModule?.attach(ledger, budgets.engine);
   const settingsAccess = { settings: () => settings, updateSettings };
   const subscriptions: Subscriptions = fromStored('subscriptions', (initial) =>
     createSubscriptions({ clock, notifier: opts.notifier ?? null, initial, onChange: persistence.section('subscriptions', () => subscriptions.snapshot()) }));
@@ -283,6 +298,12 @@ export function createCore(opts: CoreOptions): Core {
     if (!codingLogs || !bound) return;
     if (settings.importCodingLogs) codingLogs.start();
     else codingLogs.stop();
+  };
+  const historyApiDeps: HistoryApiDeps = {
+    history: historyModule?.history ?? null,
+    retentionDays: () => settings.historyRetentionDays,
+    dayKey,
+    keyName: (id) => keys.get(id)?.name ?? keys.get(id)?.label ?? null,
   };
   const routeOf = (id: string) => registry.routes().find((r) => r.provider.id === id);
   // Each domain validates its own methods' input (its schemas.ts); this only joins the parts.
@@ -302,7 +323,8 @@ export function createCore(opts: CoreOptions): Core {
     ...createSettingsApi(settingsAccess),
     ...withHierarchyWarnings(budgets.api, hierarchyApi['hierarchy.check']),
     ...usage.api,
-    ...createExportApi({ ledger, keys, dayKey }),
+    ...createExportApi({ ledger, keys, dayKey, history: historyModule?.history }),
+    ...createHistoryApi(historyApiDeps),
     ...createRoutingApi({
       routing: createRouting({ dataDir: opts.dataDir, env, clock, proxyUrl: () => bound?.url ?? null }),
       subscriptions,
@@ -330,7 +352,10 @@ export function createCore(opts: CoreOptions): Core {
     registry: () => registry,
     forward: (req, res, m, q) => forwarder.handle(req, res, m.route, m.rest, q),
     upgrade: (req, socket, head, m, q) => sockets.handle(req, socket, head, m.route, m.rest, q),
-    admin: createAdminHttp({ api, token: () => adminToken, events, sessions }),
+    admin: createAdminHttp({
+      api, token: () => adminToken, events, sessions,
+      downloads: { [EXPORT_PATH]: (req, res, q) => handleHistoryExport(historyApiDeps, req, res, q) },
+    }),
     otlp: telemetry.http,
     dashboard: opts.dashboard
       ? createDashboardHttp({ root: opts.dashboard.root, sessions, token: () => adminToken, tokenFile: adminTokenFile })
@@ -367,6 +392,7 @@ export function createCore(opts: CoreOptions): Core {
           const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           bound = { url: `http://${shown}:${addr.port}`, host: addr.address, port: addr.port };
           persistence.start();
+          historyModule?.start();
           alerts.start();
           budgets.start();
           usage.start();
@@ -383,6 +409,7 @@ export function createCore(opts: CoreOptions): Core {
         codingLogs?.stop();
         budgets.stop();
         persistence.stop();
+        historyModule?.stop();
         server.close(() => resolve());
         server.closeAllConnections();
         sockets.close();

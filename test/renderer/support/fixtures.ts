@@ -43,6 +43,7 @@ export function settings(over: Partial<Settings> = {}): Settings {
     assumedMaxOutputTokens: 32_768,
     clampFloorOutputTokens: 1024,
     importCodingLogs: true,
+    historyRetentionDays: 90,
     ...over,
   };
 }

@@ -34,11 +34,13 @@ export function createAdminHttp(deps: {
   token: () => string;
   events: Emitter<ApiEvents & Record<string, unknown>>;
   sessions?: DashboardSessions;
+  /** Streamed downloads (GET only) under /api/, beside the channels: path → handler, given the query string. */
+  downloads?: Record<string, (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void>;
 }) {
   return function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): void {
     const name = path.slice('/api/'.length);
     if (!tokenMatches(bearerToken(req), deps.token())) {
-      const cookie = deps.sessions ? checkCookieAuth(req, deps.sessions, name === 'events' ? 'read' : 'call') : 'no-session';
+      const cookie = deps.sessions ? checkCookieAuth(req, deps.sessions, name === 'events' || deps.downloads?.[path] ? 'read' : 'call') : 'no-session';
       if (cookie === 'foreign-origin') {
         return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'Browser calls to the admin API must be POSTs from the dashboard\'s own page.' } });
       }
@@ -48,6 +50,8 @@ export function createAdminHttp(deps: {
       }
     }
     if (name === 'events' && req.method === 'GET') return streamEvents(req, res);
+    const download = deps.downloads?.[path];
+    if (download && req.method === 'GET') return download(req, res, new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
     if (!CHANNEL_SET.has(name)) return sendJson(res, 404, { ok: false, error: { code: 'not_found', message: `No API method "${name}". Methods: ${CHANNELS.join(', ')}` } });
     if (req.method !== 'POST' && req.method !== 'GET') return sendJson(res, 405, { ok: false, error: { code: 'method', message: 'Use POST (or GET for methods without input).' } });
     readBody(req, ADMIN_BODY_LIMIT, (err, body) => {

@@ -4,7 +4,12 @@ import type { Ledger } from '../ledger/ledger.js';
 import { groupRollups } from '../ledger/rollups.js';
 import { DIMENSIONS } from '../ledger/schemas.js';
 import { schemaApi } from '../util/schema.js';
+import type { RequestRecord } from '../../contract/usage.js';
+import { rangeRecords } from '../history/export.js';
+import type { HistoryQuery } from '../history/search.js';
 import { toCsv, type Cell } from './csv.js';
+import { REQUEST_COLUMNS, requestCells } from './request-rows.js';
+import { USAGE_COLUMNS, roundUsd } from './usage-columns.js';
 import { exportSchemas } from './schemas.js';
 
 export interface ExportDeps {
@@ -12,10 +17,25 @@ export interface ExportDeps {
   keys: { list(): KeyDto[] };
   /** Day key of an instant in the configured zone. */
   dayKey: (ms: number) => string;
+  /** The history database: with it, the request export has every request of the range, not only recent ones. */
+  history?: { search(q: HistoryQuery): { records: RequestRecord[]; next: string | null } };
 }
 
-/** Every token kind, then the cost: the same columns, in the same order, in both files. */
-const USAGE_COLUMNS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd'];
+/**
+ * The range's records from the history, oldest first. Day keys are in the configured zone, so the search spans
+ * a day more on each side (no zone is more than 14 hours from UTC) and each record is kept by its own day key.
+ */
+function historyInRange(h: NonNullable<ExportDeps['history']>, r: ExportRange, dayKey: (ms: number) => string) {
+  const from = Date.parse(`${r.from}T00:00:00Z`) - 86_400_000;
+  const to = Date.parse(`${r.to}T00:00:00Z`) + 2 * 86_400_000;
+  const out: { rec: RequestRecord; day: string }[] = [];
+  for (const rec of rangeRecords((q) => h.search(q), { from, to })) {
+    const day = dayKey(rec.ts);
+    if (day >= r.from && day <= r.to) out.push({ rec, day });
+  }
+  return out;
+}
+
 
 const name = (kind: string, r: ExportRange) => `tollgate-${kind}-${r.from}${r.from === r.to ? '' : `-to-${r.to}`}.csv`;
 
@@ -59,89 +79,26 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
 
     'export.requests': async (r) => {
       const names = keyNames();
-      const inRange = d.ledger
-        .recent({ limit: Number.POSITIVE_INFINITY })
-        .map((rec) => ({ rec, day: d.dayKey(rec.ts) }))
-        .filter((x) => x.day >= r.from && x.day <= r.to)
-        .reverse();
+      const inRange = d.history
+        ? historyInRange(d.history, r, d.dayKey)
+        : d.ledger
+            .recent({ limit: Number.POSITIVE_INFINITY })
+            .map((rec) => ({ rec, day: d.dayKey(rec.ts) }))
+            .filter((x) => x.day >= r.from && x.day <= r.to)
+            .reverse();
       // Rollups count every request ever made; the ring only the latest ones. The difference is what the file lacks.
       let counted = 0;
       for (const row of d.ledger.rollups(r.from, r.to)) counted += row.requests;
       const missing = Math.max(0, counted - inRange.length);
-      const header = [
-        'id',
-        'time_utc',
-        'day',
-        'provider',
-        'operation',
-        'model',
-        'response_model',
-        'key_id',
-        'key_name',
-        'project',
-        'user',
-        'run',
-        'status',
-        'stream',
-        'duration_ms',
-        'ttfb_ms',
-        ...USAGE_COLUMNS,
-        'priced_model',
-        'price_source',
-        'flags',
-        'note',
-        // Last, so columns read by position stay where they were: where a record came from (proxy or local logs).
-        'source',
-        'tool',
-        'session',
-        'upstream_id',
-      ];
-      const rows = inRange.map(({ rec, day }): Cell[] => [
-        rec.id,
-        new Date(rec.ts).toISOString(),
-        day,
-        rec.provider,
-        rec.operation,
-        rec.model,
-        rec.responseModel,
-        rec.keyId,
-        names.get(rec.keyId) ?? rec.keyLabel,
-        rec.project,
-        rec.user,
-        rec.run,
-        rec.status,
-        rec.stream,
-        rec.durationMs,
-        rec.ttfbMs,
-        rec.usage.inputTokens,
-        rec.usage.cacheReadTokens,
-        rec.usage.cacheWrite5mTokens,
-        rec.usage.cacheWrite1hTokens,
-        rec.usage.outputTokens,
-        rec.usage.reasoningTokens,
-        rec.costUsd === null ? null : roundUsd(rec.costUsd),
-        rec.pricedModel,
-        rec.priceSource,
-        rec.flags.join(';'),
-        rec.note ?? null,
-        rec.source ?? 'proxy',
-        rec.tool ?? null,
-        rec.session ?? null,
-        rec.upstreamId ?? null,
-      ]);
+      const header = REQUEST_COLUMNS;
+      const rows = inRange.map(({ rec, day }): Cell[] => requestCells(rec, day, names.get(rec.keyId) ?? null));
       const note =
         missing === 0
           ? null
-          : `${missing} of the ${counted} requests in this range are not in the file: Tollgate keeps only the most recent requests in full (Settings → recent requests kept). The rollup export has every day's totals.`;
+          : d.history
+            ? `${missing} of the ${counted} requests in this range are not in the file: they are older than the history keeps (Settings → history retention). The rollup export has every day's totals.`
+            : `${missing} of the ${counted} requests in this range are not in the file: Tollgate keeps only the most recent requests in full (Settings → recent requests kept). The rollup export has every day's totals.`;
       return { filename: name('requests', r), csv: toCsv(header, rows), rows: rows.length, missing, note };
     },
   });
-}
-
-/**
- * Float sums carry noise like 0.30000000000000004. Ten decimals strip it and keep what matters: a cheap call costs
- * a few hundred-millionths of a dollar per token, and rows must still add up to the totals.
- */
-function roundUsd(v: number): number {
-  return Math.round(v * 1e10) / 1e10;
 }

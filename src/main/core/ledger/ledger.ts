@@ -6,6 +6,17 @@ export interface LedgerSnapshot {
   version: 1;
   recent: RequestRecord[];
   rollups: RollupRow[];
+  /** With a history database: the seq of the last record these rollups count (see history/reconcile.ts). */
+  historySeq?: number;
+}
+
+/** The ledger's view of the history database (history/history.ts). */
+export interface LedgerHistory {
+  append(r: RequestRecord): number;
+  readonly lastSeq: number;
+  latest(limit: number): RequestRecord[];
+  archiveRollups(rows: readonly RollupRow[]): void;
+  archivedRollups(from?: string, to?: string): RollupRow[];
 }
 
 export interface RecentFilter {
@@ -25,6 +36,12 @@ export interface Ledger {
   rollups(from?: string, to?: string): RollupRow[];
   snapshot(): LedgerSnapshot;
   readonly size: { recent: number; rollups: number };
+  /** The history seq the stored summary counts up to (0 without history). */
+  readonly historySeq: number;
+  /** Counts a record already in the history database (a restart's replay): no second append. */
+  replay(r: RequestRecord, seq: number): void;
+  /** Moves day rollups before `day` to the history database, so the small store keeps only recent days. */
+  archiveBefore(day: string): number;
 }
 
 /**
@@ -39,7 +56,13 @@ export function createLedger(deps: {
   onRecord?: (r: RequestRecord) => void;
   /** Stored entries of the wrong shape were left out at load (a hand-edited or damaged file). */
   onDropped?: (count: number) => void;
+  /**
+   * The history database: every record is appended to it before it is counted here, the recent list is read
+   * back from it at start rather than stored, and old day rollups move to it.
+   */
+  history?: LedgerHistory;
 }): Ledger {
+  const history = deps.history;
   let ring: RequestRecord[] = [];
   let head = 0; // next write position once the ring is full
   const rollups = new Map<string, RollupRow>();
@@ -66,14 +89,25 @@ export function createLedger(deps: {
     }
   }
   if (dropped > 0) deps.onDropped?.(dropped);
+  let historySeq = typeof snap?.historySeq === 'number' && Number.isFinite(snap.historySeq) ? snap.historySeq : 0;
+  if (history) {
+    // A store from before the history database: its recent list goes in first, counted already (seq ≤ mark).
+    // With no stored ledger at all the mark stays 0: whatever the history holds is counted from it.
+    if (snap && snap.historySeq === undefined) {
+      for (const r of ring) history.append(r);
+      historySeq = history.lastSeq;
+    }
+    ring = history.latest(deps.recentLimit());
+    head = 0;
+  }
 
   function ordered(): RequestRecord[] {
     return head === 0 ? ring.slice() : ring.slice(head).concat(ring.slice(0, head));
   }
 
-  return {
-    record(input) {
-      const r = boundRecord(input);
+  /** `listed`: also into the recent list (a replayed record is there already: the list was read from history). */
+  function count(r: RequestRecord, listed: boolean) {
+    if (listed) {
       const limit = Math.max(1, deps.recentLimit());
       if (ring.length > limit) {
         ring = ordered().slice(-limit);
@@ -84,13 +118,39 @@ export function createLedger(deps: {
         ring[head] = r;
         head = (head + 1) % limit;
       }
+    }
       const day = deps.dayKey(r.ts);
       const key = bucketKey(day, r.provider, r.keyId, r.model, r.project, r.user, r.run);
       let row = rollups.get(key);
       if (!row) rollups.set(key, (row = emptyRollup(day, r.provider, r.keyId, r.model, r.project, r.user, r.run)));
       addRecord(row, r);
+  }
+
+  return {
+    record(input) {
+      const r = boundRecord(input);
+      // On disk first: what is counted below is also in the history, whatever happens next.
+      if (history) historySeq = history.append(r);
+      count(r, true);
       deps.onChange();
       deps.onRecord?.(r);
+    },
+    replay(r, seq) {
+      count(boundRecord(r), false);
+      historySeq = Math.max(historySeq, seq);
+      deps.onChange();
+    },
+    get historySeq() {
+      return historySeq;
+    },
+    archiveBefore(day) {
+      if (!history) return 0;
+      const old = [...rollups.entries()].filter(([, row]) => row.day < day);
+      if (old.length === 0) return 0;
+      history.archiveRollups(old.map(([, row]) => row));
+      for (const [k] of old) rollups.delete(k);
+      deps.onChange();
+      return old.length;
     },
     recent(f = {}) {
       const out: RequestRecord[] = [];
@@ -109,7 +169,9 @@ export function createLedger(deps: {
       return out;
     },
     rollups(from, to) {
-      const out: RollupRow[] = [];
+      // Archived days and in-memory days can overlap only for a late record of an old day: both are partial
+      // sums of that day, so readers that sum rows (all of them) count each request once.
+      const out: RollupRow[] = history ? history.archivedRollups(from, to) : [];
       for (const row of rollups.values()) {
         if (from && row.day < from) continue;
         if (to && row.day > to) continue;
@@ -117,7 +179,10 @@ export function createLedger(deps: {
       }
       return out;
     },
-    snapshot: () => ({ version: 1, recent: ordered(), rollups: [...rollups.values()] }),
+    snapshot: () =>
+      history
+        ? { version: 1, recent: [], rollups: [...rollups.values()], historySeq }
+        : { version: 1, recent: ordered(), rollups: [...rollups.values()] },
     get size() {
       return { recent: ring.length, rollups: rollups.size };
     },

@@ -41,6 +41,7 @@ export const settingsPatchSchema = z.strictObject({
   upstreams: z.record(z.string(), text(2000)).optional(),
   customProviders: z.array(customProviderSchema).optional(),
   recentLimit: z.number().int().min(10).max(100_000).optional(),
+  historyRetentionDays: z.number().int().min(1).max(3650).optional(),
   bodyLimitBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
   upstreamIdleTimeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
   timezone: timezoneSchema.optional(),

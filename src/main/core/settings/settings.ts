@@ -36,6 +36,7 @@ export function defaultSettings(): Settings {
     assumedMaxOutputTokens: 32_768,
     clampFloorOutputTokens: 1024,
     importCodingLogs: true,
+    historyRetentionDays: 90,
   };
 }
 
@@ -148,6 +149,9 @@ export function applySettingsPatch(current: Settings, patch: unknown): Settings 
       }
       case 'recentLimit':
         next.recentLimit = requireNumber(v, k, { min: 10, max: 100_000, integer: true });
+        break;
+      case 'historyRetentionDays':
+        next.historyRetentionDays = requireNumber(v, k, { min: 1, max: 3650, integer: true });
         break;
       case 'bodyLimitBytes':
         next.bodyLimitBytes = requireNumber(v, k, { min: 1024, max: 1024 * 1024 * 1024, integer: true });

@@ -11,6 +11,8 @@ import type {
   BudgetSuggestion,
   AuditEntry,
   CsvExport,
+  HistoryPageDto,
+  HistorySearchInput,
   ExportRange,
   OverrideInput,
   PriceLookupInput,
@@ -480,6 +482,8 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
       }
       return made;
     },
+    /** A page of the request history (every request of the retention period), for the Activity view's search. */
+    searchHistory: (q: HistorySearchInput): Promise<HistoryPageDto> => call(() => api['history.search'](q)),
 
     toast,
     dismissToast,

@@ -14,6 +14,7 @@ import { useActions, useDash } from '../store/context';
 import { zoneOf } from '../store/store';
 import { AlertHistory } from './AlertHistory';
 import { AuditLog } from './AuditLog';
+import { HistorySearch } from './HistorySearch';
 
 const FLAGS: RequestFlag[] = ['blocked', 'degraded', 'cut-off', 'partial', 'unpriced', 'error', 'estimated', 'clamped', 'subscription', 'implausible-usage', 'truncated'];
 
@@ -162,6 +163,7 @@ export function Activity() {
       </section>
 
       {open && <RequestDetail r={open} keyName={keyName(keyMap, open.keyId)} tz={tz} onClose={() => setOpenId(null)} />}
+      <HistorySearch />
       <RangeSpend title="Totals and export for a range" />
       <AlertHistory />
       <AuditLog />

@@ -106,6 +106,8 @@ const TABLE: Record<Channel, Row> = {
   'team.status': { valid: undefined },
   'team.rollup': { valid: { day: '2026-11-30' }, wrongType: ['day', 5], nulled: 'day' },
   'team.setFailMode': { valid: { budgetId: 'bud_none', mode: 'open' }, status: 404, wrongType: ['mode', 5], nulled: 'budgetId', missing: 'budgetId' },
+  'history.search': { valid: { limit: 5, sort: 'cost' }, wrongType: ['limit', '5'], nulled: 'limit' },
+  'history.info': { valid: undefined },
 };
 
 /** A copy of `input` with the field at a dotted path set to `value` (or removed, for undefined). */

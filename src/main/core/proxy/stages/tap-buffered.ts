@@ -41,8 +41,10 @@ export function tapBuffered(t: Tap): void {
       else if (out.flags.includes('unpriced')) headers['x-tollgate-unpriced'] = 'true';
       headers['content-length'] = body.length;
       plan.res.writeHead(out.status, headers);
-      plan.res.end(body);
+      // Recorded (and in the history database) before the answer's last byte leaves: a crash after the client
+      // has its answer can no longer lose the record.
       t.recorder.finish(plan, out, m, settled);
+      plan.res.end(body);
     };
     if (out.status >= 400) respond(null, false);
     else if (!decoded) respond(parseUsage(t, body.toString('utf8')), false);

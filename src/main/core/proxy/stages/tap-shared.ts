@@ -43,8 +43,9 @@ export function writeThrough(t: Tap, data: Buffer | string): void {
 export function onUpstreamEnd(t: Tap, result: () => ReturnType<StreamMeter['result']> | null, upstreamError: boolean): void {
   t.upRes.on('end', () => {
     if (t.out.done) return;
-    t.plan.res.end();
+    // Recorded before the end of the answer is sent (see tap-buffered.ts).
     t.recorder.commit(t.plan, t.out, result(), upstreamError);
+    t.plan.res.end();
   });
   onUpstreamBreak(t);
 }

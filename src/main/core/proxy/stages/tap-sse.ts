@@ -20,8 +20,9 @@ export function tapSse(t: Tap): void {
     upRes.on('end', () => {
       if (out.done) return;
       filter.flush();
-      plan.res.end();
+      // Recorded before the end of the answer is sent (see tap-buffered.ts).
       t.recorder.commit(plan, out, meter.result(), upstreamError);
+      plan.res.end();
     });
     onUpstreamBreak(t);
     return;
@@ -35,8 +36,8 @@ export function tapSse(t: Tap): void {
   upRes.on('end', () => {
     if (out.done) return;
     tap.end();
-    plan.res.end();
     t.recorder.commit(plan, out, meter.result(), upstreamError);
+    plan.res.end();
   });
   onUpstreamBreak(t);
 }

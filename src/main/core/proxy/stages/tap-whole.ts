@@ -17,7 +17,7 @@ export function tapWhole(t: Tap): void {
   });
   upRes.on('end', () => {
     if (out.done) return;
-    plan.res.end();
+    // The answer ends once its record is written (see tap-buffered.ts): the copy is read first.
     copy.end((text, overCap) => {
       let m = null;
       if (text !== null) {
@@ -28,10 +28,12 @@ export function tapWhole(t: Tap): void {
           m = null; // neither: recorded with estimated usage
         }
       }
-      if (out.done) return;
-      const settled = t.recorder.settle(plan, out, m, false);
-      if (overCap) markTooLarge(out);
-      t.recorder.finish(plan, out, m, settled);
+      if (!out.done) {
+        const settled = t.recorder.settle(plan, out, m, false);
+        if (overCap) markTooLarge(out);
+        t.recorder.finish(plan, out, m, settled);
+      }
+      plan.res.end();
     });
   });
   onUpstreamBreak(t);

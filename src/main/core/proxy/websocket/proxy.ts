@@ -133,13 +133,13 @@ export function createWebSocketProxy(deps: ProxyDeps) {
     });
     upstream.on('message', (data: RawData, isBinary) => {
       if (client.readyState !== WebSocket.OPEN) return;
+      // Metered first: a response's terminal event is recorded (and in the history) before it reaches the client.
+      const cut = isBinary ? null : calls.fromUpstream(data.toString());
       client.send(data, { binary: isBinary }, () => {
         if (upstream.isPaused && client.bufferedAmount < SLOW_CLIENT_BYTES) upstream.resume();
       });
       // A client slower than the upstream: stop reading the upstream rather than buffer its answer in memory.
       if (client.bufferedAmount >= SLOW_CLIENT_BYTES) upstream.pause();
-      if (isBinary) return;
-      const cut = calls.fromUpstream(data.toString());
       if (cut) {
         // The budget's hard stop came mid-response: the client gets the error event, the upstream stops.
         client.send(cut);

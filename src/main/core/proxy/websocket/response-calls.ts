@@ -99,7 +99,7 @@ export function createResponseCalls(deps: ProxyDeps, recorder: Recorder, ctx: So
   }
 
   /**
-   * An upstream frame, already passed to the client. Returns a message when the response's running cost would
+   * An upstream frame, about to be passed to the client. Returns a message when the response's running cost would
    * carry a budget past its hard stop: the caller ends the response with it.
    */
   function fromUpstream(text: string): string | null {

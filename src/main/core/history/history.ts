@@ -1,0 +1,298 @@
+import fs from 'node:fs';
+import type { RequestRecord, RollupRow } from '../../contract/usage.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { addTotals } from '../ledger/rollups.js';
+import { COLUMNS, decode, encode, type Row } from './codec.js';
+import { isCorrupt, moveAside, openDb, openReadOnly, type OpenDb } from './db.js';
+import { createPruner } from './prune.js';
+import { searchDb, type HistoryPage, type HistoryQuery } from './search.js';
+
+/** Records kept in memory while the disk refuses them: about 50 MB at worst, hours of heavy traffic. */
+export const MAX_QUEUE = 100_000;
+
+export interface History {
+  /**
+   * Writes one record now (one prepared insert, committed to the WAL before this returns) and gives it its
+   * seq. When the disk refuses, the record waits in a bounded queue and is written once it can be.
+   */
+  append(r: RequestRecord): number;
+  /** The seq the last appended record got. */
+  readonly lastSeq: number;
+  /** Records with a seq after `seq`, oldest first: what a summary saved at `seq` has not counted. */
+  since(seq: number): Iterable<{ seq: number; r: RequestRecord }>;
+  search(q: HistoryQuery): HistoryPage;
+  /** The newest `limit` records, for the in-memory recent list after a restart. */
+  latest(limit: number): RequestRecord[];
+  /** Day rollups moved out of the small store, and read back for ranges that reach them. */
+  archiveRollups(rows: readonly RollupRow[]): void;
+  archivedRollups(from?: string, to?: string): RollupRow[];
+  /** Retries queued writes, checks the file is still there, syncs the log: what the timers do, callable from tests. */
+  tick(): void;
+  start(): void;
+  stop(): void;
+  problems(): string[];
+  readonly queued: number;
+  readonly file: string;
+}
+
+export function createHistory(deps: {
+  file: string;
+  clock: Clock;
+  log: Logger;
+  /** Days of requests kept (the historyRetentionDays setting). */
+  retentionDays: () => number;
+  /** The last seq the stored summary counted: numbering continues after it even if the database is lost. */
+  minSeq?: number;
+  onProblems?: () => void;
+  /** Timers' periods; tests shorten them. */
+  tickMs?: number;
+  pruneMs?: number;
+}): History {
+  const { file, log } = deps;
+  let o: OpenDb | null = null;
+  /** Open for reading only (a read-only folder): appends queue until a full open succeeds. */
+  let readOnly = false;
+  let insert: ReturnType<OpenDb['db']['prepare']> | null = null;
+  const queue: { seq: number; r: RequestRecord }[] = [];
+  let droppedFromQueue = 0;
+  let problem: string | null = null;
+  let notice: string | null = null;
+  let seq = deps.minSeq ?? 0;
+  let unsynced = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  const stamp = () => new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
+  const setProblem = (p: string | null) => {
+    if (p === problem) return;
+    if (p) log.error(p);
+    else if (problem) log.info('history database writable again', { file, written: 'queued records written' });
+    problem = p;
+    deps.onProblems?.();
+  };
+  const setNotice = (n: string) => {
+    notice = n;
+    log.warn(n);
+    deps.onProblems?.();
+  };
+
+  function open(): boolean {
+    try {
+      const full = openDb(file);
+      if (o) close();
+      o = full;
+      readOnly = false;
+    } catch (err) {
+      if (!isCorrupt(err)) {
+        setProblem(`the history database ${file} could not be opened for writing (${(err as Error).message}); requests are kept in memory (up to ${MAX_QUEUE}) until it can be`);
+        if (!o) {
+          try {
+            o = openReadOnly(file);
+            readOnly = true;
+            seq = Math.max(seq, (o.db.prepare('SELECT max(seq) AS m FROM requests').get() as { m: number | null }).m ?? 0);
+          } catch {}
+        }
+        return false;
+      }
+      const aside = moveAside(file, stamp());
+      setNotice(`the history database ${file} was damaged (${(err as Error).message}); it was moved aside as ${aside} and a new one started`);
+      try {
+        o = openDb(file);
+      } catch (again) {
+        setProblem(`the history database ${file} could not be created (${(again as Error).message}); requests are kept in memory until it can be`);
+        return false;
+      }
+    }
+    insert = o.db.prepare(`INSERT OR IGNORE INTO requests (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(',')})`);
+    const max = (o.db.prepare('SELECT max(seq) AS m FROM requests').get() as { m: number | null }).m ?? 0;
+    seq = Math.max(seq, max);
+    return true;
+  }
+
+  function close() {
+    try {
+      o?.db.close();
+    } catch {}
+    o = null;
+    insert = null;
+    readOnly = false;
+  }
+
+  /** A write failed: a damaged file is replaced at once; anything else (full, read-only) is retried by tick(). */
+  function failed(err: unknown) {
+    if (isCorrupt(err)) {
+      close();
+      const aside = moveAside(file, stamp());
+      setNotice(`the history database ${file} became unreadable while running (${(err as Error).message}); it was moved aside as ${aside} and a new one started`);
+      open();
+      return;
+    }
+    setProblem(`could not write to the history database ${file}: ${(err as Error).message}; ${queue.length} requests are waiting in memory and will be written once it can be`);
+  }
+
+  function enqueue(s: number, r: RequestRecord) {
+    queue.push({ seq: s, r });
+    if (queue.length > MAX_QUEUE) {
+      queue.shift();
+      droppedFromQueue++;
+    }
+  }
+
+  function drain(): boolean {
+    if (!o || readOnly || queue.length === 0) return queue.length === 0;
+    try {
+      const db = o.db;
+      db.transaction(() => {
+        for (const q of queue) insert!.run(encode(o!.names, q.seq, q.r));
+      })();
+      queue.length = 0;
+      unsynced = true;
+      setProblem(null);
+      return true;
+    } catch (err) {
+      failed(err);
+      return false;
+    }
+  }
+
+  /** The file was deleted (or replaced) under us: the open handle still has every row, so it is written back. */
+  function checkFile() {
+    if (!o || readOnly) return;
+    let ino: number | null = null;
+    try {
+      ino = fs.statSync(file).ino;
+    } catch {}
+    if (ino === o.ino) return;
+    try {
+      if (ino !== null) moveAside(file, `replaced-${stamp()}`);
+      o.db.exec(`VACUUM INTO '${file.replace(/'/g, "''")}'`);
+      close();
+      open();
+      setNotice(`the history database ${file} was ${ino === null ? 'deleted' : 'replaced'} while Tollgate was running; it was rewritten from the open copy`);
+    } catch (err) {
+      setProblem(`the history database ${file} was deleted while running and could not be rewritten (${(err as Error).message}); requests are kept in memory until it can be`);
+      close();
+    }
+  }
+
+  /**
+   * Group sync: the WAL is fsynced at most once a second, on libuv's thread pool, never on the request path.
+   * A killed process loses nothing (each append is in the OS before the answer's last byte); power loss may
+   * lose up to the last second.
+   */
+  function sync() {
+    if (!unsynced || !o) return;
+    unsynced = false;
+    fs.open(`${file}-wal`, 'r', (err, fd) => {
+      if (err) return;
+      fs.fsync(fd, () => fs.close(fd, () => {}));
+    });
+  }
+
+  function tick() {
+    if (!o || readOnly) open();
+    checkFile();
+    drain();
+    sync();
+  }
+
+  const opened = open();
+  // A database that could not be read at start may hold seqs above the summary's: numbers from the clock
+  // (µs) cannot collide with them, so queued records never overwrite or get dropped as duplicates.
+  if (!opened && !o) seq = Math.max(seq, deps.clock.now() * 1000);
+
+  const pruner = createPruner({
+    db: () => (readOnly ? null : (o?.db ?? null)),
+    cutoff: () => deps.clock.now() - deps.retentionDays() * 86_400_000,
+    log,
+    everyMs: deps.pruneMs,
+  });
+
+  return {
+    append(r) {
+      const s = ++seq;
+      if (!o || readOnly || queue.length > 0) {
+        enqueue(s, r);
+        return s;
+      }
+      try {
+        insert!.run(encode(o.names, s, r));
+        unsynced = true;
+      } catch (err) {
+        enqueue(s, r);
+        failed(err);
+      }
+      return s;
+    },
+    get lastSeq() {
+      return seq;
+    },
+    *since(after) {
+      // Read in pages: better-sqlite3 allows no other statement on a connection while an iterator is open.
+      const page = o?.db.prepare(`SELECT ${COLUMNS} FROM requests WHERE seq > ? ORDER BY seq LIMIT 2000`);
+      for (let at = after; page; ) {
+        const rows = page.all(at) as Row[];
+        for (const row of rows) yield { seq: row.seq, r: decode(o!.names, row) };
+        if (rows.length < 2000) break;
+        at = rows[rows.length - 1]!.seq;
+      }
+      // Queued records are counted too: they were recorded, only not yet written.
+      for (const q of queue) if (q.seq > after) yield q;
+    },
+    search: (q) => (o ? searchDb(o, q) : { records: [], next: null }),
+    latest(limit) {
+      if (!o) return [];
+      const rows = o.db.prepare(`SELECT ${COLUMNS} FROM requests ORDER BY seq DESC LIMIT ?`).all(limit) as Row[];
+      return rows.reverse().map((row) => decode(o!.names, row));
+    },
+    archiveRollups(rows) {
+      if (!o || rows.length === 0) return;
+      const get = o.db.prepare('SELECT data FROM rollups WHERE day = ? AND provider = ? AND key_id = ? AND model = ? AND project = ? AND user = ? AND run = ?');
+      const put = o.db.prepare('INSERT OR REPLACE INTO rollups (day, provider, key_id, model, project, user, run, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      o.db.transaction(() => {
+        for (const r of rows) {
+          // Rollups are kept per user and run too (spend.query groups by them): they are part of the row's identity.
+          const key = [r.day, r.provider, r.keyId, r.model, r.project ?? '', r.user ?? '', r.run ?? ''] as const;
+          // A late record of an archived day is a second partial sum of it: the two are added, never replaced.
+          const had = get.get(...key) as { data: string } | undefined;
+          const row = { ...r };
+          if (had) addTotals(row, JSON.parse(had.data) as RollupRow);
+          put.run(...key, JSON.stringify(row));
+        }
+      })();
+    },
+    archivedRollups(from, to) {
+      if (!o) return [];
+      const rows = o.db.prepare('SELECT data FROM rollups WHERE day >= ? AND day <= ?').all(from ?? '', to ?? '\uffff') as { data: string }[];
+      return rows.map((r) => JSON.parse(r.data) as RollupRow);
+    },
+    tick,
+    start() {
+      if (timer) return;
+      timer = setInterval(tick, deps.tickMs ?? 1000);
+      timer.unref();
+      pruner.start();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      pruner.stop();
+      drain();
+      try {
+        // Folds the log back into the file and leaves it in rollback-journal mode: the next start opens one file,
+        // and can read it even from a folder it cannot write (openReadOnly).
+        if (o && !readOnly) o.db.pragma('journal_mode = DELETE');
+      } catch {}
+      close();
+    },
+    problems() {
+      const out = [...(problem ? [problem] : []), ...(notice ? [notice] : [])];
+      if (droppedFromQueue) out.push(`${droppedFromQueue} requests were dropped from the history queue while the database could not be written`);
+      return out;
+    },
+    get queued() {
+      return queue.length;
+    },
+    file,
+  };
+}
