@@ -70,13 +70,14 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     }
     let out = input.call.maxOutputTokens ?? s.assumedMaxOutputTokens;
     if (clampTo !== undefined) out = Math.min(out, clampTo);
-    const usage = (o: number): TokenUsage => worstUsage(inputTokens, o);
+    const longCache = input.call.longCacheWrites?.() ?? true;
+    const usage = (o: number): TokenUsage => worstUsage(inputTokens, o, longCache);
     let q = deps.pricer.quote(target, model, usage(out), { at: input.ts });
     if (input.call.maxOutputTokens === null && q.contextWindow && out > q.contextWindow) {
       out = q.contextWindow;
       q = deps.pricer.quote(target, model, usage(out), { at: input.ts });
     }
-    return { usd: q.costUsd, tokens: inputTokens + out, inputTokens, outputTokens: out, inputUsd: NaN, perOutputUsd: NaN, bound };
+    return { usd: q.costUsd, tokens: inputTokens + out, inputTokens, outputTokens: out, inputUsd: NaN, perOutputUsd: NaN, bound, longCache };
   }
 
   /** The same call with its output cap lowered to `out`. */

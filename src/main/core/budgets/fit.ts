@@ -14,9 +14,14 @@ import { HOW_TO_RAISE, type Words } from './words.js';
  */
 export type Fit = { clampTo: number } | { message: string; spentOut: boolean; alone: boolean } | null;
 
-/** A worst-case usage: all input priced as 1-hour cache writes, the dearest way to pay for an input token (2× on Anthropic). */
-export function worstUsage(inputTokens: number, outputTokens: number): TokenUsage {
-  return { inputTokens, cacheWrite1hTokens: inputTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, outputTokens, reasoningTokens: 0 };
+/**
+ * A worst-case usage: all input priced as cache writes, the dearest way to pay for an input token: 1-hour writes
+ * (2× on Anthropic) where the call may write them, else 5-minute ones (1.25×).
+ */
+export function worstUsage(inputTokens: number, outputTokens: number, longCache = true): TokenUsage {
+  return longCache
+    ? { inputTokens, cacheWrite1hTokens: inputTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, outputTokens, reasoningTokens: 0 }
+    : { inputTokens, cacheWrite1hTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: inputTokens, outputTokens, reasoningTokens: 0 };
 }
 
 /**
@@ -31,7 +36,7 @@ export function splitWorst(pricer: Pricer, w: Worst, target: PricingTarget, mode
     w.perOutputUsd = 0;
     return;
   }
-  w.inputUsd = pricer.quote(target, model, worstUsage(w.inputTokens, 0), { at }).costUsd ?? 0;
+  w.inputUsd = pricer.quote(target, model, worstUsage(w.inputTokens, 0, w.longCache), { at }).costUsd ?? 0;
   w.perOutputUsd = w.outputTokens > 0 ? (w.usd - w.inputUsd) / w.outputTokens : 0;
 }
 

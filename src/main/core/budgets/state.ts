@@ -28,6 +28,8 @@ export interface Worst {
   perOutputUsd: number;
   /** Whether input came from the byte bound (refinable with the tokenizer). */
   bound: boolean;
+  /** Whether input is priced as 1-hour cache writes (the call may write them) rather than 5-minute ones. */
+  longCache: boolean;
 }
 
 /** What one admitted call holds against one budget's counter. */

@@ -27,6 +27,12 @@ export interface CallInfo {
    * clamp cannot go below 1,025 output tokens and lowers the thinking budget with it.
    */
   thinkingBudget?: number;
+  /**
+   * Whether the call may write prompt-cache entries billed at the long (1-hour) rate, which admission's worst case
+   * then assumes for every input token; absent, it may (the dearest case). Anthropic bills 1-hour writes at 2× the
+   * input price and the default 5-minute ones at 1.25×, and writes 1-hour entries only where a request asks for them.
+   */
+  longCacheWrites?(): boolean;
   /** The prompt's text, for token estimates; computed lazily because most calls never need it. */
   promptText(): string;
 }

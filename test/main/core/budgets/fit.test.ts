@@ -32,7 +32,7 @@ function setup(patch: Partial<Settings> = {}) {
     onAlert: (a) => alerts.push(a),
   });
   let n = 0;
-  const call = (o: { max?: number | null; bytes?: number; stream?: boolean; thinking?: number; run?: string; keyId?: string } = {}): AdmissionInput => ({
+  const call = (o: { max?: number | null; bytes?: number; stream?: boolean; thinking?: number; run?: string; keyId?: string; longCache?: boolean } = {}): AdmissionInput => ({
     requestId: `r${++n}`,
     ts: clock.now(),
     provider: 'anthropic',
@@ -43,7 +43,7 @@ function setup(patch: Partial<Settings> = {}) {
     project: null,
     user: null,
     run: o.run ?? null,
-    call: { model: 'claude-opus-4-1', stream: o.stream ?? false, maxOutputTokens: o.max === undefined ? 64_000 : o.max, promptText: () => '', ...(o.thinking ? { thinkingBudget: o.thinking } : {}) },
+    call: { model: 'claude-opus-4-1', stream: o.stream ?? false, maxOutputTokens: o.max === undefined ? 64_000 : o.max, promptText: () => '', ...(o.thinking ? { thinkingBudget: o.thinking } : {}), ...(o.longCache !== undefined ? { longCacheWrites: () => o.longCache! } : {}) },
     bodyBytes: o.bytes ?? 1000,
   });
   const record = (input: AdmissionInput, costUsd: number, outputTokens = 10, flags: string[] = []) =>
@@ -120,6 +120,20 @@ describe('clamp before block', () => {
     expect(st.state).toBe('stopped');
     expect(alerts.filter((a) => a.kind === 'hard-stop')).toHaveLength(1);
     expect(alerts.find((a) => a.kind === 'hard-stop')!.body).toMatch(/^\$0\.64 of \$1\.00 today\. Requests for anthropic that do not fit/);
+  });
+
+  it('prices input as 5-minute cache writes when the request asks for no 1-hour entries', () => {
+    const { engine, call } = setup();
+    engine.create({ name: 'per run', scope: { run: '*' }, period: { kind: 'total' }, limitUsd: 0.15, hardStopPercent: 100 });
+    // 4,000 input tokens: $0.12 as 1-hour writes ($30/M) leaves $0.03, under the 1,024-token floor ($0.0768): blocked.
+    expect(engine.admit(call({ run: 'long', bytes: 4000, longCache: true })).ok).toBe(false);
+    // As 5-minute writes ($18.75/M) they cost $0.075, and ($0.15 − $0.075) / $75/M = 1,000 → still under the floor.
+    expect(engine.admit(call({ run: 'short', bytes: 4000, longCache: false })).ok).toBe(false);
+    // 3,000 tokens: $0.09 as 1-hour writes leaves $0.06 (800 tokens, under the floor: blocked); as 5-minute writes
+    // $0.05625, leaving room for ($0.15 − $0.05625) / $75/M = 1,250 output tokens: clamped, not blocked.
+    expect(engine.admit(call({ run: 'a', bytes: 3000, longCache: true })).ok).toBe(false);
+    const d = engine.admit(call({ run: 'b', bytes: 3000, longCache: false }));
+    expect(d.ok && d.maxOutputTokens).toBe(1250);
   });
 
   it('a budget spent past its stop says so with the spend and the limit', () => {

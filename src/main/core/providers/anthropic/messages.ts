@@ -11,6 +11,21 @@ const THINKING_MIN = 1024;
 /** Delta fields that carry generated text: text, extended thinking and tool input JSON. */
 const deltaTextChars = createTextCounter(['text', 'thinking', 'partial_json']);
 
+const isLong = (b: unknown) => isObject(b) && isObject(b.cache_control) && b.cache_control.ttl === '1h';
+const anyLong = (list: unknown) => Array.isArray(list) && list.some(isLong);
+
+/**
+ * Whether a request asks for 1-hour cache entries anywhere a `cache_control` may sit: on the request (automatic
+ * caching), on system and tool blocks, and on message content blocks. Without one, every write is a 5-minute write.
+ */
+export function asksLongCache(body: Record<string, unknown> | null): boolean {
+  if (!body) return true;
+  if (isLong(body) || anyLong(body.system) || anyLong(body.tools)) return true;
+  if (!Array.isArray(body.messages)) return false;
+  for (const m of body.messages) if (isObject(m) && anyLong(m.content)) return true;
+  return false;
+}
+
 /**
  * POST /v1/messages. In streams, `message_start` carries input and cache usage and `message_delta.usage` is
  * cumulative (output, sometimes input fields too): the last value of each field wins, nothing is summed.
@@ -24,6 +39,8 @@ export function messages(): Operation {
       const info = callInfo(modelOf(body), body?.stream === true, positiveInt(body?.max_tokens), () => [body?.system, body?.messages, body?.tools]);
       const thinking = isObject(body?.thinking) && body.thinking.type === 'enabled' ? positiveInt(body.thinking.budget_tokens) : null;
       if (thinking !== null) info.thinkingBudget = thinking;
+      let long: boolean | null = null;
+      info.longCacheWrites = () => (long ??= asksLongCache(body));
       return info;
     },
     prepare: () => ({ changed: false, injectedUsage: false }),
