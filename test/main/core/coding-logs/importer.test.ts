@@ -194,3 +194,34 @@ describe('Codex rollouts', () => {
     expect(s.recorded[0]!.flags).toContain('unpriced');
   });
 });
+
+describe('files larger than one batch', () => {
+  it('records every call once, each at its largest line, calls split across batch boundaries included', async () => {
+    const s = setup();
+    const calls = 4000;
+    const parts: string[] = [];
+    // Three lines a call, the largest last: wherever a batch ends, some call's lines straddle it.
+    for (let i = 0; i < calls; i++) {
+      const a = { msgId: `msg_${i}`, requestId: `req_${i}`, input: 1000 };
+      parts.push(claudeLine({ ...a, output: 1 }), claudeLine({ ...a, output: 2 }), claudeLine({ ...a, output: 10 + (i % 97) }));
+    }
+    fs.writeFileSync(s.claudeFile, lines(...parts));
+    expect(await s.importer.sync()).toBe(calls);
+    expect(s.recorded).toHaveLength(calls);
+    expect(new Set(s.recorded.map((r) => r.upstreamId)).size).toBe(calls);
+    for (const r of s.recorded) expect(r.usage.outputTokens).toBe(10 + (Number(r.upstreamId!.slice(4)) % 97));
+  });
+
+  it('a long Codex rollout whose token_count lines come before its records counts the records only', async () => {
+    const s = setup();
+    const turns = 3000;
+    const turn = { input: 100, cached: 0, output: 10, reasoning: 0 };
+    const parts = [codexMeta(), codexTurn('gpt-5')];
+    for (let i = 1; i <= turns; i++) {
+      parts.push(codexCount({ input: 100 * i, cached: 0, output: 10 * i, reasoning: 0 }, turn), codexRecord(`resp_${i}`, turn));
+    }
+    fs.writeFileSync(s.codexFile, lines(...parts));
+    expect(await s.importer.sync()).toBe(turns);
+    expect(s.recorded.every((r) => r.upstreamId?.startsWith('resp_'))).toBe(true);
+  });
+});
