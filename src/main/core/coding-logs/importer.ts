@@ -17,9 +17,19 @@ import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
 export const BACKFILL_MS = 30 * 24 * 3600_000;
 /** The longest the importer works without yielding to the proxy. */
 const SLICE_MS = 8;
+/** How long it then rests: time the proxy's calls get even when the import would keep a core busy. */
+const REST_MS = 4;
+
+/**
+ * While a sync reads, the import state (cursors and ~100,000 dedupe keys, a few MB) is handed to the store at most
+ * this often, and once the sync ends: the store writes its whole document, on the event loop, at every save, so
+ * saving the keys every second stalled proxied calls by 100 ms at a time during a month's import. A crash loses
+ * at most this much of the state; the calls read meanwhile may then be read again.
+ */
+const SAVE_MS = 10_000;
 
 /** Merged calls are recorded once this many are collected, so memory stays bounded however large a file is. */
-const BATCH = 1000;
+const BATCH = 100;
 
 type Entry = LogEntry & { fromCount?: boolean };
 
@@ -70,6 +80,17 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
   let stopped = true;
   const grace = d.graceMs ?? 1000;
   let retry: NodeJS.Timeout | null = null;
+  let unsaved = false;
+  let savedAt = d.clock.now();
+  const save = () => {
+    unsaved = false;
+    savedAt = d.clock.now();
+    d.onChange();
+  };
+  const changed = () => {
+    unsaved = true;
+    if (d.clock.now() - savedAt >= SAVE_MS) save();
+  };
   /** One timer for the earliest deferred line. */
   const later = (ms: number) => {
     if (stopped || retry) return;
@@ -111,13 +132,15 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     const now = d.clock.now();
     let n = 0;
     let slice = performance.now();
+    // A month of logs is read while the proxy serves: the import rests every few milliseconds of work.
+    const pace = async () => {
+      if (performance.now() - slice <= SLICE_MS) return;
+      await new Promise((r) => setTimeout(r, REST_MS));
+      slice = performance.now();
+    };
     const takeAll = async (list: Entry[]) => {
       for (const e of list) {
-        // A month of logs is read while the proxy serves: give the event loop a turn every few milliseconds.
-        if (performance.now() - slice > SLICE_MS) {
-          await new Promise((r) => setImmediate(r));
-          slice = performance.now();
-        }
+        await pace();
         if (take(e, cutoff)) n++;
       }
     };
@@ -139,13 +162,14 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     };
     const cursor = await readNewLines(file, prev, onLine, async () => {
       if (calls.size >= BATCH) await takeAll(calls.drain(false));
+      await pace();
     });
     await takeAll(calls.drain(true));
     if (!codex?.hasRecords) await takeAll(counts.drain(true));
     if (!cursor) return n;
     if (!prev || prev.ino !== cursor.ino || prev.offset !== cursor.offset || n > 0) {
       files.set(file, { ...cursor, ...(codex ? { codex } : {}) });
-      d.onChange();
+      changed();
     }
     return n;
   }
@@ -179,6 +203,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
         n += await syncOnce();
       } while (again && !stopped);
       running = null;
+      if (unsaved) save();
       return n;
     })();
     return running;
@@ -206,6 +231,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     },
     stop() {
       stopped = true;
+      if (unsaved) save();
       for (const w of watchers.splice(0)) w.close();
       if (timer) clearInterval(timer);
       if (retry) clearTimeout(retry);

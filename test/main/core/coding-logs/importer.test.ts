@@ -12,7 +12,7 @@ import { claudeApiErrorLine, claudeLine, claudeUserLine, codexCount, codexMeta, 
 
 const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
 
-function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number } = {}) {
+function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void } = {}) {
   const root = tempDir();
   const claude = path.join(root, 'claude', 'projects');
   const codex = path.join(root, 'codex', 'sessions');
@@ -32,7 +32,7 @@ function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number }
       clock: systemClock,
       log: createSilentLogger(),
       initial,
-      onChange: () => {},
+      onChange: opts.onChange ?? (() => {}),
       graceMs: opts.graceMs ?? 0,
     });
   return {
@@ -223,5 +223,22 @@ describe('files larger than one batch', () => {
     fs.writeFileSync(s.codexFile, lines(...parts));
     expect(await s.importer.sync()).toBe(turns);
     expect(s.recorded.every((r) => r.upstreamId?.startsWith('resp_'))).toBe(true);
+  });
+});
+
+describe('saving the import state', () => {
+  it('hands it to the store once a sync of many files ends, not after each file, with every file in it', async () => {
+    let saves = 0;
+    const s = setup({ onChange: () => saves++ });
+    const dir = path.dirname(s.claudeFile);
+    for (let f = 0; f < 5; f++) fs.writeFileSync(path.join(dir, `s${f}.jsonl`), lines(claudeLine({ msgId: `msg_${f}`, requestId: `req_${f}`, input: 100, output: 5 })));
+    expect(await s.importer.sync()).toBe(5);
+    expect(saves).toBe(1);
+    const snap = s.importer.snapshot();
+    expect(Object.keys(snap.files)).toHaveLength(5);
+    expect(snap.seen).toContain('cc:msg_4:req_4');
+    // Nothing new: nothing to save.
+    expect(await s.importer.sync()).toBe(0);
+    expect(saves).toBe(1);
   });
 });
