@@ -8,6 +8,7 @@ import { newCodexState, parseCodexLine } from './codex.js';
 import type { LogEntry } from './entry.js';
 import { loadImportState, rememberSeen, type ImportSnapshot } from './import-state.js';
 import { readNewLines } from './line-reader.js';
+import { createCallMerger } from './call-merger.js';
 import { listLogFiles } from './scan.js';
 import { entryToRecord } from './to-record.js';
 import type { CodexRateLimitsDto } from '../../contract/routing.js';
@@ -16,26 +17,21 @@ import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
 export const BACKFILL_MS = 30 * 24 * 3600_000;
 /** The longest the importer works without yielding to the proxy. */
 const SLICE_MS = 8;
-
-const tokensOf = (e: LogEntry) => e.usage.inputTokens + e.usage.outputTokens;
+/** How long it then rests: time the proxy's calls get even when the import would keep a core busy. */
+const REST_MS = 4;
 
 /**
- * Lines read together that are the same call (a reply written once per content block) are one entry: the one
- * with the most tokens, in the place of the first, as ccusage does.
+ * While a sync reads, the import state (cursors and ~100,000 dedupe keys, a few MB) is handed to the store at most
+ * this often, and once the sync ends: the store writes its whole document, on the event loop, at every save, so
+ * saving the keys every second stalled proxied calls by 100 ms at a time during a month's import. A crash loses
+ * at most this much of the state; the calls read meanwhile may then be read again.
  */
-function largestOfEach<E extends LogEntry>(entries: E[]): E[] {
-  const at = new Map<string, number>();
-  const out: E[] = [];
-  for (const e of entries) {
-    const key = e.dedupeKeys[0];
-    const i = key === undefined ? undefined : at.get(key);
-    if (i === undefined) {
-      if (key !== undefined) at.set(key, out.length);
-      out.push(e);
-    } else if (tokensOf(e) > tokensOf(out[i]!)) out[i] = e;
-  }
-  return out;
-}
+const SAVE_MS = 10_000;
+
+/** Merged calls are recorded once this many are collected, so memory stays bounded however large a file is. */
+const BATCH = 100;
+
+type Entry = LogEntry & { fromCount?: boolean };
 
 export interface CodingLogImporterDeps {
   claudeRoots: readonly string[];
@@ -84,6 +80,17 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
   let stopped = true;
   const grace = d.graceMs ?? 1000;
   let retry: NodeJS.Timeout | null = null;
+  let unsaved = false;
+  let savedAt = d.clock.now();
+  const save = () => {
+    unsaved = false;
+    savedAt = d.clock.now();
+    d.onChange();
+  };
+  const changed = () => {
+    unsaved = true;
+    if (d.clock.now() - savedAt >= SAVE_MS) save();
+  };
   /** One timer for the earliest deferred line. */
   const later = (ms: number) => {
     if (stopped || retry) return;
@@ -116,40 +123,53 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
       else if (st.size === prev.offset && st.mtimeMs === prev.mtimeMs) return 0;
     }
     const codex = kind === 'codex' ? { ...newCodexState(), ...(prev?.codex ?? {}) } : undefined;
-    const entries: (LogEntry & { fromCount?: boolean })[] = [];
+    // The Codex state as it was before the current line, in one reused object (a copy per line is garbage).
+    const before = codex ? { ...codex } : null;
+    const calls = createCallMerger<Entry>();
+    // Codex token_count entries wait for the end of the read: a rollout that writes per-response records counts
+    // those, and its token_count lines, which may come first, repeat the same calls.
+    const counts = createCallMerger<Entry>();
     const now = d.clock.now();
-    const cursor = await readNewLines(file, prev, (line) => {
-      const before = codex ? { ...codex } : null;
-      const e = codex ? parseCodexLine(line, codex) : parseClaudeCodeLine(line);
+    let n = 0;
+    let slice = performance.now();
+    // A month of logs is read while the proxy serves: the import rests every few milliseconds of work.
+    const pace = async () => {
+      if (performance.now() - slice <= SLICE_MS) return;
+      await new Promise((r) => setTimeout(r, REST_MS));
+      slice = performance.now();
+    };
+    const takeAll = async (list: Entry[]) => {
+      for (const e of list) {
+        await pace();
+        if (take(e, cutoff)) n++;
+      }
+    };
+    const onLine = (line: string) => {
+      if (codex && before) Object.assign(before, codex);
+      const e: Entry | null = codex ? parseCodexLine(line, codex) : parseClaudeCodeLine(line);
       if (e && now - e.ts < grace) {
         // Too fresh: read it again once the grace has passed, with the state as it was before it.
         if (codex && before) Object.assign(codex, before);
         later(e.ts + grace - now);
         return false;
       }
-      if (e) entries.push(e);
+      if (e) (e.fromCount ? counts : calls).add(e);
       if (codex && d.onCodexRateLimits) {
         const rl = parseCodexRateLimits(line);
         if (rl) d.onCodexRateLimits(rl);
       }
       return true;
+    };
+    const cursor = await readNewLines(file, prev, onLine, async () => {
+      if (calls.size >= BATCH) await takeAll(calls.drain(false));
+      await pace();
     });
-    if (!cursor) return 0;
-    let n = 0;
-    let slice = performance.now();
-    for (const e of largestOfEach(entries)) {
-      // A month of logs is read while the proxy serves: give the event loop a turn every few milliseconds.
-      if (performance.now() - slice > SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
-        slice = performance.now();
-      }
-      // A rollout that writes per-response records counts those; its token_count lines repeat the same calls.
-      if (e.fromCount && codex?.hasRecords) continue;
-      if (take(e, cutoff)) n++;
-    }
+    await takeAll(calls.drain(true));
+    if (!codex?.hasRecords) await takeAll(counts.drain(true));
+    if (!cursor) return n;
     if (!prev || prev.ino !== cursor.ino || prev.offset !== cursor.offset || n > 0) {
       files.set(file, { ...cursor, ...(codex ? { codex } : {}) });
-      d.onChange();
+      changed();
     }
     return n;
   }
@@ -183,6 +203,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
         n += await syncOnce();
       } while (again && !stopped);
       running = null;
+      if (unsaved) save();
       return n;
     })();
     return running;
@@ -210,6 +231,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     },
     stop() {
       stopped = true;
+      if (unsaved) save();
       for (const w of watchers.splice(0)) w.close();
       if (timer) clearInterval(timer);
       if (retry) clearTimeout(retry);

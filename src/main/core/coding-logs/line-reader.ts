@@ -24,9 +24,16 @@ const CHUNK = 64 * 1024;
  * Reads the complete lines of a file after a cursor, one at a time, so a month of logs never sits in memory.
  * A half-written last line (no newline yet) is left for the next read: the cursor stops before it. A file whose
  * inode changed or that shrank below the cursor was rotated or truncated, and is read again from the start.
- * `onLine` returning false stops the read before that line: the cursor then points at it.
+ * `onLine` returning false stops the read before that line: the cursor then points at it. `afterChunk`, when
+ * given, is awaited after the lines of each chunk read (every 64 KB): the caller's chance to work through what it
+ * has collected so far instead of holding a whole file's worth.
  */
-export async function readNewLines(file: string, cursor: FileCursor | null, onLine: (line: string) => boolean | void): Promise<FileCursor | null> {
+export async function readNewLines(
+  file: string,
+  cursor: FileCursor | null,
+  onLine: (line: string) => boolean | void,
+  afterChunk?: () => Promise<void>,
+): Promise<FileCursor | null> {
   let fh: fs.FileHandle;
   try {
     fh = await fs.open(file, 'r');
@@ -61,6 +68,7 @@ export async function readNewLines(file: string, cursor: FileCursor | null, onLi
         pending.push(Buffer.from(buf.subarray(start, bytesRead)));
         pendingBytes += bytesRead - start;
       }
+      if (afterChunk) await afterChunk();
     }
     return { ino: st.ino, offset, head, mtimeMs: st.mtimeMs };
   } finally {

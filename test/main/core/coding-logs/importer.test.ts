@@ -12,7 +12,7 @@ import { claudeApiErrorLine, claudeLine, claudeUserLine, codexCount, codexMeta, 
 
 const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
 
-function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number } = {}) {
+function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void } = {}) {
   const root = tempDir();
   const claude = path.join(root, 'claude', 'projects');
   const codex = path.join(root, 'codex', 'sessions');
@@ -32,7 +32,7 @@ function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number }
       clock: systemClock,
       log: createSilentLogger(),
       initial,
-      onChange: () => {},
+      onChange: opts.onChange ?? (() => {}),
       graceMs: opts.graceMs ?? 0,
     });
   return {
@@ -192,5 +192,53 @@ describe('Codex rollouts', () => {
     expect(await s.importer.sync()).toBe(1);
     expect(s.recorded[0]!.costUsd).toBeNull();
     expect(s.recorded[0]!.flags).toContain('unpriced');
+  });
+});
+
+describe('files larger than one batch', () => {
+  it('records every call once, each at its largest line, calls split across batch boundaries included', async () => {
+    const s = setup();
+    const calls = 4000;
+    const parts: string[] = [];
+    // Three lines a call, the largest last: wherever a batch ends, some call's lines straddle it.
+    for (let i = 0; i < calls; i++) {
+      const a = { msgId: `msg_${i}`, requestId: `req_${i}`, input: 1000 };
+      parts.push(claudeLine({ ...a, output: 1 }), claudeLine({ ...a, output: 2 }), claudeLine({ ...a, output: 10 + (i % 97) }));
+    }
+    fs.writeFileSync(s.claudeFile, lines(...parts));
+    expect(await s.importer.sync()).toBe(calls);
+    expect(s.recorded).toHaveLength(calls);
+    expect(new Set(s.recorded.map((r) => r.upstreamId)).size).toBe(calls);
+    for (const r of s.recorded) expect(r.usage.outputTokens).toBe(10 + (Number(r.upstreamId!.slice(4)) % 97));
+  });
+
+  it('a long Codex rollout whose token_count lines come before its records counts the records only', async () => {
+    const s = setup();
+    const turns = 3000;
+    const turn = { input: 100, cached: 0, output: 10, reasoning: 0 };
+    const parts = [codexMeta(), codexTurn('gpt-5')];
+    for (let i = 1; i <= turns; i++) {
+      parts.push(codexCount({ input: 100 * i, cached: 0, output: 10 * i, reasoning: 0 }, turn), codexRecord(`resp_${i}`, turn));
+    }
+    fs.writeFileSync(s.codexFile, lines(...parts));
+    expect(await s.importer.sync()).toBe(turns);
+    expect(s.recorded.every((r) => r.upstreamId?.startsWith('resp_'))).toBe(true);
+  });
+});
+
+describe('saving the import state', () => {
+  it('hands it to the store once a sync of many files ends, not after each file, with every file in it', async () => {
+    let saves = 0;
+    const s = setup({ onChange: () => saves++ });
+    const dir = path.dirname(s.claudeFile);
+    for (let f = 0; f < 5; f++) fs.writeFileSync(path.join(dir, `s${f}.jsonl`), lines(claudeLine({ msgId: `msg_${f}`, requestId: `req_${f}`, input: 100, output: 5 })));
+    expect(await s.importer.sync()).toBe(5);
+    expect(saves).toBe(1);
+    const snap = s.importer.snapshot();
+    expect(Object.keys(snap.files)).toHaveLength(5);
+    expect(snap.seen).toContain('cc:msg_4:req_4');
+    // Nothing new: nothing to save.
+    expect(await s.importer.sync()).toBe(0);
+    expect(saves).toBe(1);
   });
 });

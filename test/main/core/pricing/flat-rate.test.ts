@@ -1,6 +1,6 @@
-import { calcPrice } from '@pydantic/genai-prices';
+import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
-import { createPriceDatabase, linearPriceOf } from '../../../../src/main/core/pricing/price-database.js';
+import { bandedPriceOf, createPriceDatabase, linearPriceOf } from '../../../../src/main/core/pricing/price-database.js';
 
 /** The flat-rate fast path must agree with the library on every model it takes, for every kind of token. */
 describe('flat-rate fast path', () => {
@@ -40,5 +40,26 @@ describe('flat-rate fast path', () => {
     expect(linearPriceOf(info('anthropic', 'claude-haiku-4-5'))).not.toBeNull();
     expect(linearPriceOf(info('google', 'gemini-2.5-pro'))).toBeNull();
     expect(linearPriceOf(info('anthropic', 'claude-sonnet-4-5'))).toBeNull();
+  });
+
+  it('tiered models: every model of the main providers agrees with the library on both sides of each tier start', () => {
+    let tiered = 0;
+    for (const providerId of ['anthropic', 'openai', 'google', 'x-ai', 'mistral', 'deepseek']) {
+      for (const m of findProvider({ providerId })?.models ?? []) {
+        const b = bandedPriceOf(m);
+        if (!b || b.starts.length === 0) continue;
+        tiered++;
+        const inputs = [1000, ...b.starts.flatMap((s) => [s - 1, s, s + 1, s + 50_000])];
+        for (const input of inputs) {
+          const u = { input_tokens: input, cache_read_tokens: Math.floor(input / 3), cache_write_tokens: Math.floor(input / 5), cache_write_1h_tokens: Math.floor(input / 10), output_tokens: 1234 };
+          const lib = calcPrice(u, m.id, { providerId, timestamp: at });
+          const fast = db.price(providerId, m.id, u, at);
+          expect(fast?.total, `${providerId}/${m.id} ${JSON.stringify(u)}`).toBeCloseTo(lib!.total_price, 12);
+        }
+      }
+    }
+    // The library has tiered models (Sonnet 4.5, Gemini 2.5 Pro…): the comparison above is not vacuous.
+    expect(tiered).toBeGreaterThan(2);
+    expect(bandedPriceOf(calcPrice({ input_tokens: 1, output_tokens: 1 }, 'claude-sonnet-4-5', { providerId: 'anthropic', timestamp: at })!.model)?.starts).toEqual([200_000]);
   });
 });
