@@ -1,17 +1,21 @@
 /**
  * The issue's scale target for the log import: 1 GB of Claude Code transcripts (about a million lines) imported in
  * under 60 s, with Tollgate's RSS under 200 MB, and proxied calls during the import at a p99 within 2× of idle.
- * Full runs (`npm run test:hardening`) import 1 GB; quick runs 100 MB against the same per-MB targets.
+ * It runs in full hardening runs (`TOLLGATE_HARDENING=full npm run test:hardening`) and reports itself skipped
+ * otherwise: a quick 100 MB import is over in about 2 s, too short for a p99 of proxied calls to mean anything
+ * (one store flush or GC pause is the p99), and the normal suite's 50 MB test
+ * (test/main/core/coding-logs/import-scale.test.ts) already holds the per-MB rate and the RSS bound.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { canMeasureRss, describeScale, runImportScale } from '../main/core/coding-logs/import-scale.js';
 import { fullRun, recordFigures } from './support/figures.js';
 
-const MB = fullRun() ? 1024 : 100;
+const MB = 1024;
 const figures = recordFigures('coding-log-import');
 afterAll(() => figures.save());
 
-describe.skipIf(!canMeasureRss())(`coding-log import of ${MB} MB`, () => {
+const why = !fullRun() ? ' (skipped: full hardening runs only, TOLLGATE_HARDENING=full)' : !canMeasureRss() ? ' (skipped: no /proc to read RSS from)' : '';
+describe.skipIf(why !== '')(`coding-log import of ${MB} MB${why}`, () => {
   it('imports every call once, within the time, memory and latency targets', async () => {
     const r = await runImportScale(MB * 1024 * 1024);
     console.log(describeScale(r));
