@@ -245,12 +245,13 @@ export function trayTooltip(state: TrayState): string {
 
 export function buildTrayModel(state: TrayState): TrayModel {
   const menu: MenuItemModel[] = [{ kind: 'label', label: `${totalsText('Today', state.today)} · ${totalsText(state.monthName, state.month)}` }];
+  // What stops traffic now comes first, with its way back; then what the Overview leads with.
+  if (state.paused) menu.push({ kind: 'label', label: 'All AI traffic is paused', action: { type: 'set-paused', value: false } });
+  if (state.teamLinkDown) menu.push({ kind: 'label', label: 'Team link down: shared budgets use their fail modes' });
   const forecast = forecastLabel(state);
   if (forecast) menu.push({ kind: 'label', label: forecast });
   const closest = closestToStop(state.budgets);
   if (closest) menu.push({ kind: 'label', label: closestLabel(closest, state.timeZone), action: { type: 'open-dashboard', budgetId: closest.budget.id } });
-  if (state.paused) menu.push({ kind: 'label', label: 'All AI traffic is paused', action: { type: 'set-paused', value: false } });
-  if (state.teamLinkDown) menu.push({ kind: 'label', label: 'Team link down: shared budgets use their fail modes' });
   menu.push({ kind: 'separator' }, { kind: 'label', label: 'Budgets' }, ...budgetItems(state));
 
   const keys = keyItems(state);
