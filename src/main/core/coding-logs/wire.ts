@@ -25,6 +25,8 @@ export interface CodingLogWiring {
   initial: unknown;
   onChange: () => void;
   onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
+  /** Runs a batch of records so their history appends commit together (history/history.ts). */
+  batch?: (fn: () => void) => void;
 }
 
 /**
@@ -57,5 +59,6 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     initial: w.initial,
     onChange: w.onChange,
     onCodexRateLimits: w.onCodexRateLimits,
+    batch: w.batch,
   });
 }
