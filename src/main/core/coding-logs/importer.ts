@@ -28,8 +28,6 @@ const REST_MS = 4;
  */
 const SAVE_MS = 10_000;
 
-/** Calls recorded between two checks of the pace, in one history commit. */
-const TAKE_GROUP = 25;
 /** Merged calls are recorded once this many are collected, so memory stays bounded however large a file is. */
 const BATCH = 100;
 
@@ -42,8 +40,6 @@ export interface CodingLogImporterDeps {
   /** How calls to a route are priced (anthropic, openai). */
   target: (providerId: string) => PricingTarget;
   record: (r: RequestRecord) => void;
-  /** Runs a batch of `record` calls together (their history appends commit as one); absent, one by one. */
-  batch?: (fn: () => void) => void;
   /** Whether the proxy already recorded the call with this upstream id. */
   proxied: (upstreamId: string) => boolean;
   nextId: () => string;
@@ -142,15 +138,10 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
       await new Promise((r) => setTimeout(r, REST_MS));
       slice = performance.now();
     };
-    const batch = d.batch ?? ((fn: () => void) => fn());
     const takeAll = async (list: Entry[]) => {
-      // A few dozen at a time between rests: each group's records are written to the history in one commit.
-      for (let i = 0; i < list.length; ) {
+      for (const e of list) {
         await pace();
-        const end = Math.min(list.length, i + TAKE_GROUP);
-        batch(() => {
-          for (; i < end; i++) if (take(list[i]!, cutoff)) n++;
-        });
+        if (take(e, cutoff)) n++;
       }
     };
     const onLine = (line: string) => {

@@ -25,8 +25,6 @@ export interface CodingLogWiring {
   initial: unknown;
   onChange: () => void;
   onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
-  /** Runs a batch of records so their history appends commit together (history/history.ts). */
-  batch?: (fn: () => void) => void;
 }
 
 /**
@@ -59,6 +57,5 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     initial: w.initial,
     onChange: w.onChange,
     onCodexRateLimits: w.onCodexRateLimits,
-    batch: w.batch,
   });
 }

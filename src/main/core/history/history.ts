@@ -17,11 +17,6 @@ export interface History {
    * seq. When the disk refuses, the record waits in a bounded queue and is written once it can be.
    */
   append(r: RequestRecord): number;
-  /**
-   * Runs `fn`, whose appends then commit together: one WAL commit for a batch of imported records instead of one
-   * each. Only for records no client is waiting on (the log import); a proxied call's append commits on its own.
-   */
-  batch(fn: () => void): void;
   /** The seq the last appended record got. */
   readonly lastSeq: number;
   /** Records with a seq after `seq`, oldest first: what a summary saved at `seq` has not counted. */
@@ -135,10 +130,6 @@ export function createHistory(deps: {
     setProblem(`could not write to the history database ${file}: ${(err as Error).message}; ${queue.length} requests are waiting in memory and will be written once it can be`);
   }
 
-  /** Inside batch(): the records appended so far, to queue again if the batch's commit is lost. */
-  let batchAppends: { seq: number; r: RequestRecord }[] | null = null;
-  let batchFailed = false;
-
   function enqueue(s: number, r: RequestRecord) {
     queue.push({ seq: s, r });
     if (queue.length > MAX_QUEUE) {
@@ -227,36 +218,11 @@ export function createHistory(deps: {
       try {
         insert!.run(encode(o.names, s, r));
         unsynced = true;
-        batchAppends?.push({ seq: s, r });
       } catch (err) {
         enqueue(s, r);
-        if (batchAppends) batchFailed = true;
         failed(err);
       }
       return s;
-    },
-    batch(fn) {
-      if (!o || readOnly || queue.length > 0) return fn();
-      const db = o.db;
-      batchAppends = [];
-      const appended = batchAppends;
-      let ok = false;
-      try {
-        db.transaction(fn)();
-        ok = batchFailed === false;
-      } catch (err) {
-        failed(err);
-      } finally {
-        batchAppends = null;
-        // A write that failed inside the batch may have rolled the whole transaction back: every record of it
-        // waits in the queue (rows that did commit are ignored when it is written: INSERT OR IGNORE by seq).
-        if (!ok) {
-          const queued = new Set(queue.map((q) => q.seq));
-          for (const a of appended) if (!queued.has(a.seq)) enqueue(a.seq, a.r);
-          queue.sort((x, y) => x.seq - y.seq);
-        }
-        batchFailed = false;
-      }
     },
     get lastSeq() {
       return seq;

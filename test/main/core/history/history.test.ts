@@ -119,18 +119,6 @@ describe('history database', () => {
     expect(by(null)).toMatchObject({ requests: 1, costUsd: 4 });
   });
 
-  it('commits a batch of appends together, every record kept in order', () => {
-    const { h } = make(tempDir('tg-hist-'));
-    const seqs: number[] = [];
-    h.batch(() => {
-      for (let i = 0; i < 50; i++) seqs.push(h.append(rec(i, { source: 'logs' })));
-    });
-    h.append(rec(50));
-    const back = [...h.since(0)];
-    expect(back.map((x) => x.seq)).toEqual([...seqs, 51]);
-    expect(back.slice(0, 50).every((x) => x.r.source === 'logs')).toBe(true);
-  });
-
   it('continues numbering after the summary even when the database was lost', () => {
     const dir = tempDir('tg-hist-');
     const { h } = make(dir, { minSeq: 5000 });
