@@ -342,6 +342,7 @@ export function createCore(opts: CoreOptions): Core {
     clock,
     nextId: createIdGenerator('req'),
     record: (r) => ledger.record(r),
+    afterWrite: historyModule ? (cb) => historyModule.history.afterWrite(cb) : undefined,
     log,
     requireTollgateKey: () => bound !== null && !isLoopback(bound.host),
     bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs,

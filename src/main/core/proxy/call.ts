@@ -17,6 +17,8 @@ export interface ProxyDeps {
   clock: Clock;
   nextId: () => string;
   record: (r: RequestRecord) => void;
+  /** Calls back once the records made so far are on disk (history/history.ts); absent, at once. */
+  afterWrite?: (cb: () => void) => void;
   log: Logger;
   /** Bound beyond loopback: only wrapped Tollgate keys may use the proxy. */
   requireTollgateKey: () => boolean;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
 import { createHistory, type History } from '../../../../src/main/core/history/history.js';
@@ -117,6 +118,28 @@ describe('history database', () => {
     expect(by('ana')).toMatchObject({ run: 'run-1', requests: 2, costUsd: 2 });
     expect(by('bo')).toMatchObject({ run: 'run-1', requests: 1, costUsd: 2.25 });
     expect(by(null)).toMatchObject({ requests: 1, costUsd: 4 });
+  });
+
+  it('writes the records of one tick together, and calls back once they are written', async () => {
+    const { h } = make(tempDir('tg-hist-'));
+    let early = false;
+    h.afterWrite(() => (early = true));
+    // Nothing waits to be written: at once.
+    expect(early).toBe(true);
+    for (let i = 0; i < 20; i++) h.append(rec(i));
+    const file = path.join(path.dirname(h.file), 'history.sqlite');
+    const count = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    // Not yet in the file: the group commits at the end of the tick, and the callback waits for it.
+    expect(count()).toBe(0);
+    const written = await new Promise<number>((resolve) => h.afterWrite(() => resolve(count())));
+    expect(written).toBe(20);
   });
 
   it('continues numbering after the summary even when the database was lost', () => {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestRecord } from '../../../contract/usage.js';
 import type { MeteredUsage } from '../../providers/types.js';
 import type { CallOutcome, CallPlan, ProxyDeps } from '../call.js';
@@ -10,10 +11,16 @@ export type Recorder = {
   settle(plan: CallPlan, out: CallOutcome, m: MeteredUsage | null, upstreamError: boolean): Settled;
   /** Records a call already settled (the buffered tap prices before it writes the cost header). */
   finish(plan: CallPlan, out: CallOutcome, m: MeteredUsage | null, settled: Settled): void;
+  /**
+   * Ends the client's answer once its record is on disk: the last byte never leaves before the record does, so a
+   * crash after the client has its answer cannot lose it. Records of one tick are written together.
+   */
+  end(res: ServerResponse, last?: Buffer | string): void;
 };
 
 /** Stage 5: the ledger record, and the budget reservation turned into actual spend (or given back). */
-export function createRecorder(deps: Pick<ProxyDeps, 'pricer' | 'record' | 'log'>): Recorder {
+export function createRecorder(deps: Pick<ProxyDeps, 'pricer' | 'record' | 'log' | 'afterWrite'>): Recorder {
+  const afterWrite = deps.afterWrite ?? ((cb: () => void) => cb());
   function finish(plan: CallPlan, out: CallOutcome, m: MeteredUsage | null, settled: Settled) {
     if (out.done) return;
     out.done = true;
@@ -53,6 +60,12 @@ export function createRecorder(deps: Pick<ProxyDeps, 'pricer' | 'record' | 'log'
   }
   return {
     finish,
+    end(res, last) {
+      afterWrite(() => {
+        if (last === undefined) res.end();
+        else res.end(last);
+      });
+    },
     settle: (plan, out, m, upstreamError) => settle(deps.pricer, plan, out, m, upstreamError),
     commit(plan, out, m, upstreamError) {
       if (out.done) return;

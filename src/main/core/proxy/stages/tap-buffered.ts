@@ -44,7 +44,7 @@ export function tapBuffered(t: Tap): void {
       // Recorded (and in the history database) before the answer's last byte leaves: a crash after the client
       // has its answer can no longer lose the record.
       t.recorder.finish(plan, out, m, settled);
-      plan.res.end(body);
+      t.recorder.end(plan.res, body);
     };
     if (out.status >= 400) respond(null, false);
     else if (!decoded) respond(parseUsage(t, body.toString('utf8')), false);

@@ -45,7 +45,7 @@ export function onUpstreamEnd(t: Tap, result: () => ReturnType<StreamMeter['resu
     if (t.out.done) return;
     // Recorded before the end of the answer is sent (see tap-buffered.ts).
     t.recorder.commit(t.plan, t.out, result(), upstreamError);
-    t.plan.res.end();
+    t.recorder.end(t.plan.res);
   });
   onUpstreamBreak(t);
 }
@@ -78,6 +78,5 @@ function cutOff(t: Tap, res: ServerResponse, upReq: ClientRequest, message: stri
   const frame = t.plan.op.streamErrorFrame(message);
   t.recorder.commit(t.plan, t.out, t.out.meter?.result() ?? null, false);
   upReq.destroy();
-  if (frame) res.end(frame);
-  else res.end();
+  t.recorder.end(res, frame ?? undefined);
 }

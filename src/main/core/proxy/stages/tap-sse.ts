@@ -22,7 +22,7 @@ export function tapSse(t: Tap): void {
       filter.flush();
       // Recorded before the end of the answer is sent (see tap-buffered.ts).
       t.recorder.commit(plan, out, meter.result(), upstreamError);
-      plan.res.end();
+      t.recorder.end(plan.res);
     });
     onUpstreamBreak(t);
     return;
@@ -37,7 +37,7 @@ export function tapSse(t: Tap): void {
     if (out.done) return;
     tap.end();
     t.recorder.commit(plan, out, meter.result(), upstreamError);
-    plan.res.end();
+    t.recorder.end(plan.res);
   });
   onUpstreamBreak(t);
 }

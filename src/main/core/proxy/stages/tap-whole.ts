@@ -33,7 +33,7 @@ export function tapWhole(t: Tap): void {
         if (overCap) markTooLarge(out);
         t.recorder.finish(plan, out, m, settled);
       }
-      plan.res.end();
+      t.recorder.end(plan.res);
     });
   });
   onUpstreamBreak(t);
