@@ -97,6 +97,8 @@ export async function benchTeamAdmission(redisUrl: string, n = 5000): Promise<Ro
 }
 
 /** Requests per second at concurrency 16: the bare pipe, Tollgate with one local budget, and with one shared. */
+const roundSeconds = (total: number) => Math.max(1, Math.round(total / 3));
+
 export async function benchTeamThroughput(start: (kind: string, ...args: string[]) => Promise<string>, upstream: string, pipe: string, redisUrl: string, seconds: number): Promise<Row[]> {
   const [local, team] = await Promise.all([start('tollgate', upstream, '1'), start('tollgate', upstream, '1', redisUrl)]);
   const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }] });
@@ -107,14 +109,16 @@ export async function benchTeamThroughput(start: (kind: string, ...args: string[
     ['Tollgate, team mode, one shared budget', `${team}/openai/v1/chat/completions`],
   ];
   const cells: Record<string, { requests: number; seconds: number; p99: number[]; errors: number }> = {};
+  // wrk takes whole seconds: a duration like "3.33s" makes it print nothing and exit.
+  const each = roundSeconds(seconds);
   for (const [, url] of targets) await run(url, body, headers, 4, 1);
   for (let round = 0; round < 3; round++) {
     for (const [name, url] of targets) {
       const c = (cells[name] ??= { requests: 0, seconds: 0, p99: [], errors: 0 });
-      const r = hasWrk() ? wrk(url, body, headers, 16, seconds / 3) : null;
-      const n = r ? null : await run(url, body, headers, 16, seconds / 3);
+      const r = hasWrk() ? wrk(url, body, headers, 16, each) : null;
+      const n = r ? null : await run(url, body, headers, 16, each);
       c.requests += r ? r.requests : n!.requests;
-      c.seconds += r ? seconds / 3 : n!.seconds;
+      c.seconds += r ? each : n!.seconds;
       c.p99.push(r ? r.p99Ms : percentile(n!.latenciesMs, 99));
       c.errors += r ? r.errors : n!.errors;
     }
@@ -145,7 +149,7 @@ export async function printTeamBench(start: (kind: string, ...args: string[]) =>
   try {
     console.log('\nTeam mode: admission, in-process, admit + settle of one request, 5,000 requests\n');
     table(await benchTeamAdmission(redis.url));
-    console.log(`\nTeam mode: non-streamed chat completion throughput, ${hasWrk() ? 'wrk' : 'a Node client'}, 3 rounds of ${(seconds / 3).toFixed(1)} s, round-robin\n`);
+    console.log(`\nTeam mode: non-streamed chat completion throughput, ${hasWrk() ? 'wrk' : 'a Node client'}, 3 rounds of ${roundSeconds(seconds)} s, round-robin\n`);
     table(await benchTeamThroughput(start, upstream, pipe, redis.url, seconds));
   } finally {
     redis.child.kill();
