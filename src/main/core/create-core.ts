@@ -293,7 +293,7 @@ export function createCore(opts: CoreOptions): Core {
         wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()), onCodexRateLimits: (rl) => subscriptions.observeCodex(rl) }))
     : null;
   const telemetry: TelemetryWired = fromStored('telemetry', (initial) =>
-    wireTelemetry({ ledger, budgets: budgets.engine, events, keys, pricer, clock, initial, onChange: persistence.section('telemetry', () => telemetry.intake.snapshot()), bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs }));
+    wireTelemetry({ ledger, latest: historyModule ? (n) => historyModule.history.latest(n) : undefined, budgets: budgets.engine, events, keys, pricer, clock, initial, onChange: persistence.section('telemetry', () => telemetry.intake.snapshot()), bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs }));
   const syncCodingLogs = () => {
     if (!codingLogs || !bound) return;
     if (settings.importCodingLogs) codingLogs.start();

@@ -20,6 +20,8 @@ export interface TelemetryIntakeDeps {
   clock: Clock;
   initial: unknown;
   onChange: () => void;
+  /** The latest records of every source, oldest first: what an event may be about when indexing starts. */
+  latest: (limit: number) => RequestRecord[];
 }
 
 /** Who sent the batch: the Tollgate key's owner stands in for a user the export does not name. */
@@ -31,6 +33,7 @@ export interface TelemetrySnapshot {
   seen: string[];
   series: unknown;
   reconcile: unknown;
+  lastEventAt?: number | null;
 }
 
 export interface TelemetryIntake {
@@ -39,6 +42,8 @@ export interface TelemetryIntake {
   events(events: LogEvent[], from: Sender): number;
   /** Every record of another source, so an event about a call it recorded is not counted twice. */
   noteRecorded(r: RequestRecord): void;
+  /** How many recorded calls the cross-source index holds (0 until a tool exports telemetry). */
+  indexed(): number;
   snapshot(): TelemetrySnapshot;
 }
 
@@ -60,7 +65,7 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
   const seen = createSeenKeys(snap.seen);
   const series = createSeriesTracker(snap.series);
   const reconcile = createReconciler(snap.reconcile);
-  const elsewhere = createCrossSourceIndex();
+  const elsewhere = createCrossSourceIndex({ now: () => d.clock.now(), latest: d.latest, ...(typeof snap.lastEventAt === 'number' ? { lastEventAt: snap.lastEventAt } : {}) });
 
   function toRecord(base: { tool: TelemetryTool; provider: string; operation: string; ts: number; model: string | null; user: string | null; session: string | null }, f: Figures, reported: boolean, extra: Partial<RequestRecord>, flags: RequestFlag[]): RequestRecord {
     const usage = { inputTokens: f[1] + f[3] + f[4], cacheReadTokens: f[3], cacheWrite5mTokens: f[4], cacheWrite1hTokens: 0, outputTokens: f[2], reasoningTokens: 0, ...extra.usage };
@@ -161,6 +166,7 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
       return written;
     },
     noteRecorded: (r) => elsewhere.note(r),
-    snapshot: () => ({ seen: seen.snapshot(), series: series.snapshot(), reconcile: reconcile.snapshot() }),
+    indexed: () => elsewhere.size(),
+    snapshot: () => ({ seen: seen.snapshot(), series: series.snapshot(), reconcile: reconcile.snapshot(), lastEventAt: elsewhere.lastEventAt() }),
   };
 }

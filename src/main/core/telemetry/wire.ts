@@ -9,11 +9,10 @@ import { createTelemetryIntake, type TelemetryIntake } from './intake.js';
 import { createOtlpHttp } from './otlp-http.js';
 import { createOtlpTypes } from './proto.js';
 
-/** Recent records another source wrote, read at start so an event about one of them is not counted again. */
-const RECENT_NOTED = 20_000;
-
 export interface TelemetryWiring {
   ledger: { record(r: RequestRecord): void; recent(f: { limit: number }): RequestRecord[] };
+  /** The history's latest records, oldest first (the ledger keeps only a short list in memory). */
+  latest?: (limit: number) => RequestRecord[];
   /** Budgets count telemetry too (it never passed admission); each budget decides by its `sources`. */
   budgets: { addExternal(r: RequestRecord): void };
   events: Emitter<{ 'request.recorded': RequestRecord }>;
@@ -44,8 +43,8 @@ export function wireTelemetry(w: TelemetryWiring): TelemetryWired {
     clock: w.clock,
     initial: w.initial,
     onChange: w.onChange,
+    latest: w.latest ?? ((limit) => w.ledger.recent({ limit }).reverse()),
   });
-  for (const r of w.ledger.recent({ limit: RECENT_NOTED }).reverse()) intake.noteRecorded(r);
   w.events.on('request.recorded', (r) => intake.noteRecorded(r));
   const http = createOtlpHttp({ intake, types: createOtlpTypes(), keys: w.keys, now: () => w.clock.now(), bodyIdleTimeoutMs: w.bodyIdleTimeoutMs });
   return { intake, http };
