@@ -68,7 +68,7 @@ export function createTeam(d: TeamDeps): Team {
   const prefix = d.prefix ?? DEFAULT_PREFIX;
   const instanceId = randomUUID();
   const link = connectTeam(d.url, { log: d.log, now: () => d.clock.now() });
-  const counters = createSharedCounters(link.redis, { prefix, leaseMs: d.leaseMs ?? DEFAULT_LEASE_MS });
+  const counters = createSharedCounters(link.redis, { prefix, leaseMs: d.leaseMs ?? DEFAULT_LEASE_MS, clock: d.clock });
   let modes: Record<string, FailMode> = {};
   const failMode = (b: Budget) => modes[b.id] ?? defaultFailMode(b);
   let lastError = 0;
@@ -81,7 +81,7 @@ export function createTeam(d: TeamDeps): Team {
     for (const s of spent) d.engine.applyShared(s.key, s.periodKey, s.usd, s.tokens);
   };
   const replay = createReplay({ counters, state: () => link.state, onSpent: applySpent, onError, ...(d.dataDir ? { file: path.join(d.dataDir, 'team-replay.json') } : {}) });
-  const admission = createSharedAdmission({ engine: d.engine, counters, link, replay, failMode, enforced: () => d.settings().hardStopEnforcement, onError });
+  const admission = createSharedAdmission({ engine: d.engine, counters, link, replay, failMode, enforced: () => d.settings().hardStopEnforcement, onError, now: () => d.clock.now() });
   const claims = createAlertClaims(link, prefix);
 
   const read = (): TeamDefinitions => {
