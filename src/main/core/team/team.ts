@@ -23,8 +23,10 @@ export const DEFAULT_PREFIX = 'tollgate:';
  * without the link no instance knows what the others spend, so such a budget blocks (closed); a budget with
  * only alert tiers has nothing to enforce and goes on against local counters (open).
  */
+export const DEFAULT_FAIL_MODES = { hardStop: 'closed', noHardStop: 'open' } as const satisfies TeamStatusDto['defaultFailModes'];
+
 export function defaultFailMode(b: Budget): FailMode {
-  return b.hardStopPercent !== null ? 'closed' : 'open';
+  return b.hardStopPercent !== null ? DEFAULT_FAIL_MODES.hardStop : DEFAULT_FAIL_MODES.noHardStop;
 }
 
 export interface Team {
@@ -126,6 +128,7 @@ export function createTeam(d: TeamDeps): Team {
       pendingReplay: replay.pending,
       instanceId,
       failModes: { ...modes },
+      defaultFailModes: { ...DEFAULT_FAIL_MODES },
     }),
     rollup: (day) => rollups.read(day),
     async start() {
