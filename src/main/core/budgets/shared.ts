@@ -41,6 +41,16 @@ export interface SharedSeam {
   applyDefinitions(budgets: Budget[], overrides: BudgetOverride[]): void;
 }
 
+function takeOldest(hourly: [number, number, number][], field: 1 | 2, amount: number): void {
+  let left = amount;
+  for (const h of hourly) {
+    const t = Math.min(h[field], left);
+    h[field] -= t;
+    left -= t;
+    if (left <= 0) return;
+  }
+}
+
 export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend: Spend; alerts: BudgetAlerts; onChange: () => void }): SharedSeam {
   const { spend } = deps;
   return {
@@ -77,12 +87,19 @@ export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend
         // The window's sum is the sum of its hourly buckets (counters.ts rollWindow): what the team spent beyond
         // what this instance knows goes into the current hour, so the local sum equals the team's. It is counted
         // as recent, so it leaves the local window no earlier than it leaves the team's; the next answer from
-        // the team store corrects it either way (by a negative amount too, when the team's older hours slid out).
+        // the team store corrects it either way.
         spend.counterFor(b, c.run, now);
         const du = usd - c.spentUsd;
         const dt = tokens - c.spentTokens;
         if (du === 0 && dt === 0) return;
-        addSpend(c, b, du, dt, now);
+        // Less than known here (older hours slid out of the team's window first, or Redis lost its data): taken
+        // from the oldest buckets, the next to slide out, so that no bucket goes below zero and the window's sum
+        // cannot turn negative when they leave.
+        if (du < 0) takeOldest(c.hourly, 1, -du);
+        if (dt < 0) takeOldest(c.hourly, 2, -dt);
+        addSpend(c, b, Math.max(du, 0), Math.max(dt, 0), now);
+        // The buckets changed under the cached prefix sum: recomputed at the next roll.
+        c.prefixCount = -2;
         c.spentUsd = usd;
         c.spentTokens = tokens;
       } else {
