@@ -12,10 +12,11 @@
  *
  * Rolling windows (a counter whose window is given, > 0) keep one bucket per hour in the same hash: fields
  * U<hour> and T<hour> (hour = its start, epoch ms), with usd/tok their sum over the window and `first` the oldest
- * hour kept. Admission reads the sum, so it costs the same as for a calendar period whatever the window; the sum
- * is recomputed from the buckets only when the oldest one slides out (at most once an hour per budget, at most
- * days × 24 buckets: 8,784 for the longest window of 366 days). Hourly, not coarser, because the local counters
- * (budgets/counters.ts) slide hour by hour too: both then agree on what is in the window. For these counters `d`
+ * hour kept. Admission reads the sum, so it costs the same as for a calendar period whatever the window: when the
+ * oldest hour slides out its bucket is subtracted (found through `d`, below, without scanning the others), and only
+ * after an idle spell of two days or more is the sum recomputed from every bucket left (at most days × 24: 8,784
+ * for the longest window of 366 days), which also clears any float drift. Hourly, not coarser, because the local
+ * counters (budgets/counters.ts) slide hour by hour too: both then agree on what is in the window. For these `d`
  * is a sorted set scored by the call's hour, trimmed as hours slide out: a replay of a call whose hour has left
  * the window is not counted at all, so a trimmed id cannot be counted twice. The hash and that set expire two
  * hours after the window, so a budget nobody uses leaves nothing behind.
@@ -50,30 +51,55 @@ end
 local HOUR = 3600000
 local function hourOf(ms) return math.floor(ms / HOUR) * HOUR end
 -- A rolling counter at instant at: buckets whose hour has wholly left the window go (the rule counters.ts uses).
-local function slide(c, d, win, at)
-  local cutoff = at - win
-  redis.call('ZREMRANGEBYSCORE', d, '-inf', cutoff - HOUR)
-  local first = tonumber(redis.call('HGET', c, 'first') or '')
-  if not first or first + HOUR > cutoff then return end
+-- Usually that is the oldest hour or two, subtracted from the sum; after a long idle spell (more than WALK hours
+-- to step through) the sum is recomputed from the buckets left instead, which also wipes any float drift.
+local WALK = 48
+local function recompute(c, cutoff)
   local all = redis.call('HGETALL', c)
-  local su, st, oldest = 0, 0, nil
+  local su, st = 0, 0
   for j = 1, #all, 2 do
     local f, p = all[j], string.sub(all[j], 1, 1)
     if p == 'U' or p == 'T' then
-      local h = tonumber(string.sub(f, 2))
-      if h + HOUR <= cutoff then
+      if tonumber(string.sub(f, 2)) + HOUR <= cutoff then
         redis.call('HDEL', c, f)
-      else
-        if p == 'U' then su = su + tonumber(all[j+1]) else st = st + tonumber(all[j+1]) end
-        if not oldest or h < oldest then oldest = h end
-      end
+      elseif p == 'U' then su = su + tonumber(all[j+1])
+      else st = st + tonumber(all[j+1]) end
     end
   end
-  if oldest then
-    redis.call('HSET', c, 'usd', string.format('%.17g', su), 'tok', string.format('%.17g', st), 'first', string.format('%d', oldest))
-  else
-    redis.call('HSET', c, 'usd', '0', 'tok', '0')
-    redis.call('HDEL', c, 'first')
+  redis.call('HSET', c, 'usd', string.format('%.17g', su), 'tok', string.format('%.17g', st))
+end
+local function slide(c, d, win, at)
+  local cutoff = at - win
+  local first = tonumber(redis.call('HGET', c, 'first') or '')
+  local last = hourOf(cutoff - HOUR)
+  if first and first <= last then
+    if (last - first) / HOUR >= WALK then
+      recompute(c, cutoff)
+    else
+      local su, st = 0, 0
+      for h = first, last, HOUR do
+        local hs = string.format('%d', h)
+        local v = redis.call('HMGET', c, 'U' .. hs, 'T' .. hs)
+        if v[1] or v[2] then
+          su = su + num(v[1])
+          st = st + num(v[2])
+          redis.call('HDEL', c, 'U' .. hs, 'T' .. hs)
+        end
+      end
+      redis.call('HINCRBYFLOAT', c, 'usd', -su)
+      redis.call('HINCRBYFLOAT', c, 'tok', -st)
+    end
+  end
+  redis.call('ZREMRANGEBYSCORE', d, '-inf', cutoff - HOUR)
+  if first and first <= last then
+    -- Every bucket was made with a request id in d scored by its hour: d's lowest score is the oldest bucket left.
+    local nxt = redis.call('ZRANGE', d, 0, 0, 'WITHSCORES')
+    if nxt[2] then
+      redis.call('HSET', c, 'first', string.format('%d', tonumber(nxt[2])))
+    else
+      redis.call('HSET', c, 'usd', '0', 'tok', '0')
+      redis.call('HDEL', c, 'first')
+    end
   end
 end
 local function keep(c, d, win)

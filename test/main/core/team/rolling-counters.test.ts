@@ -62,6 +62,25 @@ describe.skipIf(missing !== null)('shared rolling counters on Redis', () => {
     expect(ttl).toBeLessThanOrEqual(2 * DAY + 2 * HOUR);
   });
 
+  it('after a long idle spell recomputes the window from the buckets left', async () => {
+    const week = (usd: number, at: number) => ({ key: 'bud_w', periodKey: 'rolling', usd, tokens: 1, windowMs: 7 * DAY, at });
+    const t0 = clock.now();
+    await counters.settle('w1', [week(0.1, t0)]);
+    await counters.settle('w2', [week(0.2, t0 + 3 * DAY)]);
+    await counters.settle('w3', [week(0.4, t0 + 5 * DAY)]);
+    // 60 hours past the first call's window: more hours to step through than the script walks (48), so it
+    // recomputes; the first call has left, the other two have not.
+    clock.set(t0 + 7 * DAY + 60 * HOUR);
+    const res = await counters.settle('w4', [week(0.8, clock.now())]);
+    expect(res[0]!.usd).toBeCloseTo(1.4, 12);
+    expect(Number(await client.hget('t:bud_w:rolling:c', 'first'))).toBe(Math.floor((t0 + 3 * DAY) / HOUR) * HOUR);
+    // Then the next hours slide out one by one, by subtraction, down to exactly nothing.
+    clock.set(t0 + 12 * DAY + 2 * HOUR);
+    expect((await counters.settle('w5', [week(0, clock.now())]))[0]!.usd).toBeCloseTo(0.8, 12);
+    clock.set(t0 + 20 * DAY);
+    expect((await counters.settle('w6', [week(0, clock.now())]))[0]!.usd).toBe(0);
+  });
+
   it('keeps a calendar counter and a rolling one apart in one reservation', async () => {
     const cal = { key: 'bud_m', periodKey: 'm:2026-11-01', usd: 0.6, tokens: 1, stopUsd: 1, stopTokens: null };
     expect((await counters.reserve('x', [cal, part(0.6)])).ok).toBe(true);
