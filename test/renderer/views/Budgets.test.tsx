@@ -65,9 +65,14 @@ describe('the Budgets view in team mode', () => {
       'settings.get': () => settings(),
       'keys.list': () => [key('key_a')],
       'providers.list': () => PROVIDERS,
-      'budgets.list': () => list,
+      'budgets.list': () => [...list],
       'budgets.suggestions': () => [],
       'budgets.update': ({ id }) => ({ ...list.find((s) => s.budget.id === id)!.budget }),
+      'budgets.create': (input) => {
+        const s = budgetStatus({}, { ...input, id: 'b_new', hardStopPercent: input.hardStopPercent ?? null });
+        list.push(s);
+        return s.budget;
+      },
       'team.setFailMode': ({ budgetId, mode }) => {
         if (mode === 'default') delete failModes[budgetId];
         else failModes[budgetId] = mode;
@@ -115,6 +120,24 @@ describe('the Budgets view in team mode', () => {
     await settle();
     expect(t.calls.filter((c) => c.channel === 'team.setFailMode').at(-1)!.input).toEqual({ budgetId: 'b_stop', mode: 'default' });
     expect(within(screen.getByRole('article', { name: 'Team month' })).getByText(/While the team link is down/).textContent).toContain('the team default');
+  });
+
+  it('sets the fail mode of a budget it creates, once the budget exists', async () => {
+    const t = await renderTeam([]);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'New budget' }));
+    await user.type(screen.getByLabelText('Name'), 'Soft team');
+    await user.type(screen.getByLabelText('Limit, $'), '40');
+    await user.click(screen.getByLabelText(/Hard stop/));
+    const select = screen.getByLabelText<HTMLSelectElement>('While the team link is down');
+    expect(select.options[0]!.textContent).toBe("Team default: goes on against this machine's counters (open)");
+    await user.selectOptions(select, 'closed');
+    await user.click(screen.getByRole('button', { name: 'Create budget' }));
+    await settle();
+    const sent = t.calls.filter((c) => c.channel === 'budgets.create' || c.channel === 'team.setFailMode').map((c) => c.channel);
+    expect(sent).toEqual(['budgets.create', 'team.setFailMode']);
+    expect(t.calls.find((c) => c.channel === 'team.setFailMode')!.input).toEqual({ budgetId: 'b_new', mode: 'closed' });
+    expect(within(await screen.findByRole('article', { name: 'Soft team' })).getByText(/While the team link is down/).textContent).toBe('While the team link is down: blocks calls (closed).');
   });
 
   it('has no fail mode outside team mode', async () => {
