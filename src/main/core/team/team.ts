@@ -93,7 +93,10 @@ export function createTeam(d: TeamDeps): Team {
   };
   const apply = (t: TeamDefinitions) => {
     d.engine.applyDefinitions(t.budgets, t.overrides);
+    const changed = JSON.stringify(modes) !== JSON.stringify(t.failModes ?? {});
     modes = { ...t.failModes };
+    // Fail modes are part of the status: a dashboard open on this machine shows one set on another.
+    if (changed) d.onStatus();
     const s = d.settings();
     if (s.paused !== t.paused || s.hardStopEnforcement !== t.hardStopEnforcement) d.updateSettings({ ...s, paused: t.paused, hardStopEnforcement: t.hardStopEnforcement });
   };
@@ -119,6 +122,7 @@ export function createTeam(d: TeamDeps): Team {
       else next[budgetId] = mode;
       modes = next;
       void sync.push();
+      d.onStatus();
       return { ...modes };
     },
     status: () => ({
