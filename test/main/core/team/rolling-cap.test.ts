@@ -61,28 +61,30 @@ describe.skipIf(missing !== null)('team mode: a shared rolling window across thr
     };
 
     const first = await round();
-    expect(first.spent).toBeLessThanOrEqual(cap + 1e-12);
-    expect(first.spent).toBeGreaterThanOrEqual(cap * 0.9);
+    expect(first.spent, `first round: ${first.ok} admitted`).toBeLessThanOrEqual(cap + 1e-12);
+    expect(first.spent, `first round: ${first.ok} admitted`).toBeGreaterThanOrEqual(cap * 0.9);
     await drained();
     // Within the window, a further call is refused on every instance: the room is the team's, used up. An
     // instance learns the team's spend when it talks to Redis (a refusal included), so each then shows it.
     const refusedEverywhere = async (spent: number) => {
       for (const t of tgs) {
-        expect((await chat(t.url, MODEL, OUT)).status).toBe(402);
-        expect((await statusOf(t, id)).spentUsd).toBeCloseTo(spent, 9);
+        const r = await chat(t.url, MODEL, OUT);
+        expect(r.status, r.message).toBe(402);
+        expect((await statusOf(t, id)).spentUsd, `${t.url} after: ${r.message}`).toBeCloseTo(spent, 9);
       }
     };
     await refusedEverywhere(first.spent);
 
     // Two hours later the spend is still in the window.
     offset += 2 * HOUR;
-    expect((await chat(b.url, MODEL, OUT)).status).toBe(402);
+    const later = await chat(b.url, MODEL, OUT);
+    expect(later.status, later.message).toBe(402);
 
     // A day and an hour after the load, its hour has left the window: the room is back for the whole team.
     offset += DAY;
     const second = await round();
-    expect(second.spent).toBeLessThanOrEqual(cap + 1e-12);
-    expect(second.spent).toBeGreaterThanOrEqual(cap * 0.9);
+    expect(second.spent, `second round: ${second.ok} admitted`).toBeLessThanOrEqual(cap + 1e-12);
+    expect(second.spent, `second round: ${second.ok} admitted`).toBeGreaterThanOrEqual(cap * 0.9);
     await drained();
     await refusedEverywhere(second.spent);
     console.log(`rolling team cap: ${first.ok} then, a day later, ${second.ok} of ${3 * PER_INSTANCE} admitted; spent ${((first.spent / cap) * 100).toFixed(1)}% and ${((second.spent / cap) * 100).toFixed(1)}% of the cap`);

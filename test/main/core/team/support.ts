@@ -42,6 +42,9 @@ export async function startMeteredUpstream(o: { delayMs?: number } = {}) {
       }, wait);
     });
   });
+  // Node closes idle keep-alive sockets after 5 s; a proxy reusing one at that moment gets ECONNRESET (a 502 the
+  // test would read as Tollgate's). Tests pause longer than that between bursts on a loaded machine.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
