@@ -12,7 +12,7 @@ afterEach(() => {
   cleanup();
 });
 
-const TEAM = { redis: 'redis://team.example:6379/', downSince: T0, pendingReplay: 3, instanceId: 'i1', failModes: {} };
+const TEAM = { redis: 'redis://team.example:6379/', downSince: T0, pendingReplay: 3, instanceId: 'i1', failModes: {}, defaultFailModes: { hardStop: 'closed' as const, noHardStop: 'open' as const } };
 
 function core(s: StatusDto) {
   return createFakeTransport({

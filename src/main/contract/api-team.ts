@@ -9,8 +9,10 @@ export interface TeamStatusDto {
   /** Settled calls whose spend waits for the link to reach the team's counters. */
   pendingReplay: number;
   instanceId: string;
-  /** Budgets whose fail mode was set; the others have the default (closed with a hard stop, open without). */
+  /** Budgets whose fail mode was set; the others have the team default (`defaultFailModes`). */
   failModes: Record<string, TeamFailMode>;
+  /** The team default: the fail mode of a budget nobody set one for, by whether it has a hard stop. */
+  defaultFailModes: { hardStop: TeamFailMode; noHardStop: TeamFailMode };
 }
 
 /** One instance's traffic on one day, as it last wrote it (every 10 s while it runs). */

@@ -1,6 +1,7 @@
 import type { Budget, BudgetOverride } from '../../contract/budgets.js';
 import type { Clock } from '../util/clock.js';
 import type { BudgetAlerts } from './alerts.js';
+import { addSpend } from './counters.js';
 import type { Spend } from './spend.js';
 import { reindex, type BudgetState } from './state.js';
 
@@ -16,7 +17,17 @@ export interface SharedHold {
   tokens: number;
   stopUsd: number | null;
   stopTokens: number | null;
+  /** Rolling windows: the window's length (ms). Their periodKey is ROLLING_PERIOD: the window never resets. */
+  windowMs?: number;
 }
+
+/**
+ * The period key of a rolling budget's shared counter. The local counter's key changes daily (its alerts re-arm
+ * every day), but the window's spend carries over from day to day, so the shared counter has one key for good.
+ */
+export const ROLLING_PERIOD = 'rolling';
+
+const DAY_MS = 86_400_000;
 
 /**
  * The seam team mode (core/team) uses: read what a call holds, and write the team's spend into the local
@@ -28,6 +39,16 @@ export interface SharedSeam {
   applyShared(key: string, periodKey: string, usd: number, tokens: number): void;
   /** Replaces the budgets made in the app, and the overrides, with the team's (nothing changes when equal). */
   applyDefinitions(budgets: Budget[], overrides: BudgetOverride[]): void;
+}
+
+function takeOldest(hourly: [number, number, number][], field: 1 | 2, amount: number): void {
+  let left = amount;
+  for (const h of hourly) {
+    const t = Math.min(h[field], left);
+    h[field] -= t;
+    left -= t;
+    if (left <= 0) return;
+  }
 }
 
 export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend: Spend; alerts: BudgetAlerts; onChange: () => void }): SharedSeam {
@@ -43,10 +64,12 @@ export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend
         const stop = enforced && b.hardStopPercent !== null ? b.hardStopPercent / 100 : null;
         const lu = stop === null ? null : spend.limitUsd(b, now);
         const lt = stop === null ? null : spend.limitTokens(b, now);
+        const rolling = b.period.kind === 'rolling' ? { windowMs: b.period.days * DAY_MS } : null;
         return {
           key: r.key,
           budget: b,
-          periodKey: c?.periodKey ?? '',
+          periodKey: rolling ? ROLLING_PERIOD : (c?.periodKey ?? ''),
+          ...rolling,
           usd: r.usd,
           tokens: r.tokens,
           stopUsd: lu === null || stop === null ? null : lu * stop,
@@ -57,12 +80,35 @@ export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend
     applyShared(key, periodKey, usd, tokens) {
       const c = state.counters.get(key);
       const b = c ? state.budgets.get(c.budgetId) : undefined;
-      // Rolling windows keep hourly buckets the team store does not: they stay local.
-      if (!c || !b || b.period.kind === 'rolling' || c.periodKey !== periodKey) return;
-      if (c.spentUsd === usd && c.spentTokens === tokens) return;
-      c.spentUsd = usd;
-      c.spentTokens = tokens;
-      deps.alerts.check(b, c, deps.clock.now());
+      if (!c || !b) return;
+      const now = deps.clock.now();
+      if (b.period.kind === 'rolling') {
+        if (periodKey !== ROLLING_PERIOD) return;
+        // The window's sum is the sum of its hourly buckets (counters.ts rollWindow): what the team spent beyond
+        // what this instance knows goes into the current hour, so the local sum equals the team's. It is counted
+        // as recent, so it leaves the local window no earlier than it leaves the team's; the next answer from
+        // the team store corrects it either way.
+        spend.counterFor(b, c.run, now);
+        const du = usd - c.spentUsd;
+        const dt = tokens - c.spentTokens;
+        if (du === 0 && dt === 0) return;
+        // Less than known here (older hours slid out of the team's window first, or Redis lost its data): taken
+        // from the oldest buckets, the next to slide out, so that no bucket goes below zero and the window's sum
+        // cannot turn negative when they leave.
+        if (du < 0) takeOldest(c.hourly, 1, -du);
+        if (dt < 0) takeOldest(c.hourly, 2, -dt);
+        addSpend(c, b, Math.max(du, 0), Math.max(dt, 0), now);
+        // The buckets changed under the cached prefix sum: recomputed at the next roll.
+        c.prefixCount = -2;
+        c.spentUsd = usd;
+        c.spentTokens = tokens;
+      } else {
+        if (c.periodKey !== periodKey) return;
+        if (c.spentUsd === usd && c.spentTokens === tokens) return;
+        c.spentUsd = usd;
+        c.spentTokens = tokens;
+      }
+      deps.alerts.check(b, c, now);
       deps.onChange();
     },
     applyDefinitions(budgets, overrides) {

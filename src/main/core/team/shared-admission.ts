@@ -24,7 +24,7 @@ export interface SharedAdmission extends ProxyAdmission {
 const BLOCK_HEADERS = { 'x-should-retry': 'false', 'x-tollgate-blocked': 'budget_exceeded' };
 
 /** The same counters with no spend: settling this only gives a reservation back. */
-const nothing = (parts: CounterPart[]): CounterPart[] => parts.map((p) => ({ key: p.key, periodKey: p.periodKey, usd: 0, tokens: 0 }));
+const nothing = (parts: CounterPart[]): CounterPart[] => parts.map((p) => ({ key: p.key, periodKey: p.periodKey, usd: 0, tokens: 0, ...(p.windowMs ? { windowMs: p.windowMs } : {}) }));
 
 /**
  * Admission in team mode. The local engine decides first, as it always does (its counters carry the team's
@@ -40,6 +40,7 @@ export function createSharedAdmission(d: {
   failMode: (b: Budget) => FailMode;
   enforced: () => boolean;
   onError: (e: Error) => void;
+  now: () => number;
 }): SharedAdmission {
   const live = new Map<string, CounterPart[]>();
   const apply = (spent: SharedSpent[]) => {
@@ -61,7 +62,9 @@ export function createSharedAdmission(d: {
         t.settle(record);
         live.delete(id);
         const used = record.usage.inputTokens + record.usage.outputTokens;
-        d.replay.settle(id, parts.map((p) => ({ ...p, usd: record.costUsd ?? 0, tokens: used })));
+        // Stamped now, so a rolling window counts the spend in the hour it happened even if it is replayed later.
+        const at = d.now();
+        d.replay.settle(id, parts.map((p) => ({ ...p, usd: record.costUsd ?? 0, tokens: used, ...(p.windowMs ? { at } : {}) })));
       },
       release() {
         t.release();
@@ -92,9 +95,9 @@ export function createSharedAdmission(d: {
     admit(input: AdmissionInput) {
       const decision = d.engine.admit(input);
       if (!decision.ok || decision.ticket === NOOP_TICKET) return decision;
-      const holds = d.engine.held(input.requestId, d.enforced()).filter((h) => h.budget.period.kind !== 'rolling' && d.failMode(h.budget) !== 'local');
+      const holds = d.engine.held(input.requestId, d.enforced()).filter((h) => d.failMode(h.budget) !== 'local');
       if (holds.length === 0) return decision;
-      const parts = holds.map((h) => ({ key: h.key, periodKey: h.periodKey, usd: h.usd, tokens: h.tokens, stopUsd: h.stopUsd, stopTokens: h.stopTokens }));
+      const parts = holds.map((h) => ({ key: h.key, periodKey: h.periodKey, usd: h.usd, tokens: h.tokens, stopUsd: h.stopUsd, stopTokens: h.stopTokens, ...(h.windowMs ? { windowMs: h.windowMs } : {}) }));
       const id = input.requestId;
       if (d.link.state !== 'up') return whileDown(decision, id, holds, parts, false);
       return d.counters.reserve(id, parts).then(

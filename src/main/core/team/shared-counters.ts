@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../util/clock.js';
 import { RELEASE, RENEW, RESERVE, SETTLE } from './scripts.js';
 
 /** One counter's part of a call: which counter and period, and the amount. */
@@ -7,6 +8,10 @@ export interface CounterPart {
   periodKey: string;
   usd: number;
   tokens: number;
+  /** A rolling window's length (ms); absent for calendar periods. Such a counter's periodKey names no period. */
+  windowMs?: number;
+  /** Rolling windows: when the call settled here (ms), the hour its spend belongs to, kept through a replay. */
+  at?: number;
 }
 
 export interface ReservePart extends CounterPart {
@@ -44,7 +49,9 @@ type Scripted = Redis & {
 /** Budget ids and run names are free text: encoded so none can run into another key's name. */
 const part = (s: string) => encodeURIComponent(s);
 
-export function createSharedCounters(redis: Redis, o: { prefix: string; leaseMs: number }): SharedCounters {
+/** `clock`: the instance's, for rolling windows (see scripts.ts); leases are on Redis's own clock. */
+export function createSharedCounters(redis: Redis, o: { prefix: string; leaseMs: number; clock?: Clock }): SharedCounters {
+  const clock = o.clock ?? systemClock;
   const r = redis as Scripted;
   // defineCommand sends EVALSHA and falls back to EVAL once per script, so a restarted Redis needs nothing.
   r.defineCommand('tgReserve', { lua: RESERVE });
@@ -62,8 +69,8 @@ export function createSharedCounters(redis: Redis, o: { prefix: string; leaseMs:
     leaseMs: o.leaseMs,
     async reserve(requestId, parts) {
       const keys = parts.flatMap(keysOf);
-      const args = parts.flatMap((p) => [String(p.usd), String(p.tokens), String(p.stopUsd ?? -1), String(p.stopTokens ?? -1)]);
-      const res = await r.tgReserve(keys.length, ...keys, requestId, o.leaseMs, ...args);
+      const args = parts.flatMap((p) => [String(p.usd), String(p.tokens), String(p.stopUsd ?? -1), String(p.stopTokens ?? -1), p.windowMs ?? 0]);
+      const res = await r.tgReserve(keys.length, ...keys, requestId, o.leaseMs, clock.now(), ...args);
       if (Number(res[0]) === 0) {
         const i = Number(res[1]) - 1;
         return { ok: false, index: i, spent: spentOf(parts[i]!, String(res[2]), String(res[3])) };
@@ -72,7 +79,9 @@ export function createSharedCounters(redis: Redis, o: { prefix: string; leaseMs:
     },
     async settle(requestId, parts) {
       const keys = parts.flatMap(keysOf);
-      const res = await r.tgSettle(keys.length, ...keys, requestId, ...parts.flatMap((p) => [String(p.usd), String(p.tokens)]));
+      const now = clock.now();
+      const args = parts.flatMap((p) => [String(p.usd), String(p.tokens), p.windowMs ?? 0, p.at ?? now]);
+      const res = await r.tgSettle(keys.length, ...keys, requestId, now, ...args);
       return parts.map((p, i) => spentOf(p, res[2 * i]!, res[2 * i + 1]!));
     },
     async release(requestId, parts) {

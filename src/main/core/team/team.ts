@@ -23,8 +23,10 @@ export const DEFAULT_PREFIX = 'tollgate:';
  * without the link no instance knows what the others spend, so such a budget blocks (closed); a budget with
  * only alert tiers has nothing to enforce and goes on against local counters (open).
  */
+export const DEFAULT_FAIL_MODES = { hardStop: 'closed', noHardStop: 'open' } as const satisfies TeamStatusDto['defaultFailModes'];
+
 export function defaultFailMode(b: Budget): FailMode {
-  return b.hardStopPercent !== null ? 'closed' : 'open';
+  return b.hardStopPercent !== null ? DEFAULT_FAIL_MODES.hardStop : DEFAULT_FAIL_MODES.noHardStop;
 }
 
 export interface Team {
@@ -68,7 +70,7 @@ export function createTeam(d: TeamDeps): Team {
   const prefix = d.prefix ?? DEFAULT_PREFIX;
   const instanceId = randomUUID();
   const link = connectTeam(d.url, { log: d.log, now: () => d.clock.now() });
-  const counters = createSharedCounters(link.redis, { prefix, leaseMs: d.leaseMs ?? DEFAULT_LEASE_MS });
+  const counters = createSharedCounters(link.redis, { prefix, leaseMs: d.leaseMs ?? DEFAULT_LEASE_MS, clock: d.clock });
   let modes: Record<string, FailMode> = {};
   const failMode = (b: Budget) => modes[b.id] ?? defaultFailMode(b);
   let lastError = 0;
@@ -81,7 +83,7 @@ export function createTeam(d: TeamDeps): Team {
     for (const s of spent) d.engine.applyShared(s.key, s.periodKey, s.usd, s.tokens);
   };
   const replay = createReplay({ counters, state: () => link.state, onSpent: applySpent, onError, ...(d.dataDir ? { file: path.join(d.dataDir, 'team-replay.json') } : {}) });
-  const admission = createSharedAdmission({ engine: d.engine, counters, link, replay, failMode, enforced: () => d.settings().hardStopEnforcement, onError });
+  const admission = createSharedAdmission({ engine: d.engine, counters, link, replay, failMode, enforced: () => d.settings().hardStopEnforcement, onError, now: () => d.clock.now() });
   const claims = createAlertClaims(link, prefix);
 
   const read = (): TeamDefinitions => {
@@ -91,7 +93,10 @@ export function createTeam(d: TeamDeps): Team {
   };
   const apply = (t: TeamDefinitions) => {
     d.engine.applyDefinitions(t.budgets, t.overrides);
+    const changed = JSON.stringify(modes) !== JSON.stringify(t.failModes ?? {});
     modes = { ...t.failModes };
+    // Fail modes are part of the status: a dashboard open on this machine shows one set on another.
+    if (changed) d.onStatus();
     const s = d.settings();
     if (s.paused !== t.paused || s.hardStopEnforcement !== t.hardStopEnforcement) d.updateSettings({ ...s, paused: t.paused, hardStopEnforcement: t.hardStopEnforcement });
   };
@@ -117,6 +122,7 @@ export function createTeam(d: TeamDeps): Team {
       else next[budgetId] = mode;
       modes = next;
       void sync.push();
+      d.onStatus();
       return { ...modes };
     },
     status: () => ({
@@ -126,6 +132,7 @@ export function createTeam(d: TeamDeps): Team {
       pendingReplay: replay.pending,
       instanceId,
       failModes: { ...modes },
+      defaultFailModes: { ...DEFAULT_FAIL_MODES },
     }),
     rollup: (day) => rollups.read(day),
     async start() {

@@ -23,6 +23,7 @@ import type {
   SpendQuery,
   SaveConnectionInput,
   StatusDto,
+  TeamFailMode,
   TestConnectionInput,
   UsageConnectionDto,
   UsageSourceDto,
@@ -425,6 +426,12 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
       const b = await call(() => (id ? api['budgets.update']({ ...input, id }) : api['budgets.create'](input)));
       await actions.refreshBudgets();
       return b;
+    },
+    /** Team mode: what a shared budget does while the link to Redis is down ('default': the team default). */
+    async setFailMode(budgetId: string, mode: TeamFailMode | 'default') {
+      const modes = await call(() => api['team.setFailMode']({ budgetId, mode }));
+      await load('status', () => api['status.get']());
+      return modes;
     },
     async deleteBudget(id: string) {
       const r = await call(() => api['budgets.delete']({ id }));

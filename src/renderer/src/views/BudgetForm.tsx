@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { ProviderDto } from '../../../main/contract/api';
+import type { ProviderDto, TeamStatusDto } from '../../../main/contract/api';
 import type { BudgetInput, PeriodKind } from '../../../main/contract/budgets';
 import type { KeyDto } from '../../../main/contract/keys';
 import { messageForField, toApiError } from '../api/errors';
@@ -17,19 +17,26 @@ const PERIOD_LABELS: Record<PeriodKind, string> = {
   total: 'Total (never resets)',
 };
 import { formFieldFor, validateBudgetForm, type BudgetField, type BudgetFormValues, type FormErrors } from '../lib/budget-form';
+import { FAIL_MODE_WORDS, teamDefault, type FailModeChoice } from '../lib/fail-mode';
 
 interface Props {
   initial: BudgetFormValues;
   editing: boolean;
   keys: readonly KeyDto[];
   providers: readonly ProviderDto[];
-  onSave: (input: BudgetInput) => Promise<unknown>;
+  /**
+   * Team mode only: the team's status (for its defaults) and the budget's fail mode now. The mode is not part of
+   * the budget (the team keeps it beside the definitions), so it is handed to onSave on its own.
+   */
+  team?: { status: TeamStatusDto; failMode: FailModeChoice } | null;
+  onSave: (input: BudgetInput, failMode?: FailModeChoice) => Promise<unknown>;
   onCancel: () => void;
 }
 
 /** Create or edit a budget. Mistakes are named on their field: first by the same rules as the engine, then by the engine itself. */
-export function BudgetForm({ initial, editing, keys, providers, onSave, onCancel }: Props) {
+export function BudgetForm({ initial, editing, keys, providers, team, onSave, onCancel }: Props) {
   const [v, setV] = useState<BudgetFormValues>(initial);
+  const [failMode, setFailMode] = useState<FailModeChoice>(team?.failMode ?? 'default');
   const [errors, setErrors] = useState<FormErrors>({});
   const [saving, setSaving] = useState(false);
   const [attempt, setAttempt] = useState(0);
@@ -61,7 +68,7 @@ export function BudgetForm({ initial, editing, keys, providers, onSave, onCancel
     setSaving(true);
     setErrors({});
     try {
-      await onSave(r.input);
+      await (team ? onSave(r.input, failMode) : onSave(r.input));
     } catch (err) {
       const apiErr = toApiError(err);
       const field = formFieldFor(apiErr.field);
@@ -198,6 +205,20 @@ export function BudgetForm({ initial, editing, keys, providers, onSave, onCancel
                 <select value={v.admission === 'strict' ? 'strict' : 'expected'} onChange={(e) => set('admission', e.target.value as 'strict' | 'expected')}>
                   <option value="expected">What such calls usually produce; ended at the stop if they run past it</option>
                   <option value="strict">Their worst case, their whole output limit (strict)</option>
+                </select>
+              </Field>
+            )}
+            {team && (
+              <Field
+                label="While the team link is down"
+                hint={`The team default follows the hard stop: with one, this budget ${FAIL_MODE_WORDS[team.status.defaultFailModes.hardStop]}; without, it ${FAIL_MODE_WORDS[team.status.defaultFailModes.noHardStop]}.`}
+                wide
+              >
+                <select value={failMode} onChange={(e) => setFailMode(e.target.value as FailModeChoice)}>
+                  <option value="default">Team default: {FAIL_MODE_WORDS[teamDefault(team.status, v.hardStop)]}</option>
+                  <option value="closed">Block calls (closed)</option>
+                  <option value="open">Go on against this machine's counters (open)</option>
+                  <option value="local">Do not share this budget: each machine counts it alone (local)</option>
                 </select>
               </Field>
             )}

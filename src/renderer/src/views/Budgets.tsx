@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import type { TeamStatusDto } from '../../../main/contract/api';
 import type { BudgetStatus } from '../../../main/contract/budgets';
 import { errorText } from '../api/errors';
 import { ConfirmButton } from '../components/ConfirmButton';
@@ -6,6 +7,7 @@ import { Meter } from '../components/Meter';
 import { Money } from '../components/Num';
 import { Empty, ErrorNote, Loading, Note } from '../components/States';
 import { budgetToForm, emptyBudgetForm, suggestionToForm, type BudgetFormValues } from '../lib/budget-form';
+import { FAIL_MODE_WORDS, failModeOf, type FailModeChoice } from '../lib/fail-mode';
 import { formatDateTime, formatPercent, formatRelative } from '../lib/format';
 import { href, useRoute } from '../lib/route';
 import { useActions, useDash } from '../store/context';
@@ -30,13 +32,25 @@ function RunList({ runs, now, tz }: { runs: BudgetStatus[]; now: number; tz: str
   );
 }
 
-function BudgetCard({ s, runs, now, tz, focused, onEdit }: { s: BudgetStatus; runs: BudgetStatus[]; now: number; tz: string; focused: boolean; onEdit: () => void }) {
+/** Team mode: what the budget does while the link to the team's Redis is down. */
+function FailModeLine({ team, s }: { team: TeamStatusDto; s: BudgetStatus }) {
+  const { mode, isDefault } = failModeOf(team, s.budget.id, s.budget.hardStopPercent !== null);
+  return (
+    <p className="hint fail-mode">
+      While the team link is down: {FAIL_MODE_WORDS[mode]}
+      {isDefault ? ', the team default' : ''}.
+    </p>
+  );
+}
+
+function BudgetCard({ s, runs, now, tz, team, focused, onEdit }: { s: BudgetStatus; runs: BudgetStatus[]; now: number; tz: string; team: TeamStatusDto | null; focused: boolean; onEdit: () => void }) {
   const actions = useActions();
   const [raising, setRaising] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
     <article className={`card budget${focused ? ' focused' : ''}`} id={`budget-${s.budget.id}`} tabIndex={focused ? -1 : undefined} aria-label={s.budget.name}>
       {runs.length > 0 ? <RunList runs={runs} now={now} tz={tz} /> : <Meter s={s} now={now} tz={tz} link={false} />}
+      {team && <FailModeLine team={team} s={s} />}
       {error && <ErrorNote>{error}</ErrorNote>}
       {s.overrides.length > 0 && (
         <ul className="overrides">
@@ -79,6 +93,7 @@ export function Budgets() {
   const defaultHardStop = useDash((s) => s.settings.data?.defaultHardStopPercent);
   const now = useDash((s) => s.now);
   const tz = useDash(zoneOf);
+  const team = useDash((s) => s.status.data?.team ?? null);
   const actions = useActions();
   const route = useRoute();
   const [editing, setEditing] = useState<Editing>(null);
@@ -135,9 +150,17 @@ export function Budgets() {
           editing={editing.mode === 'edit'}
           keys={keys ?? []}
           providers={providers ?? []}
+          team={team ? { status: team, failMode: (editing.mode === 'edit' ? team.failModes[editing.id] : undefined) ?? 'default' } : null}
           onCancel={close}
-          onSave={async (input) => {
-            await actions.saveBudget(input, editing.mode === 'edit' ? editing.id : undefined);
+          onSave={async (input, failMode?: FailModeChoice) => {
+            const saved = await actions.saveBudget(input, editing.mode === 'edit' ? editing.id : undefined);
+            // Only a change is sent: every fail mode set is shared with the whole team.
+            const was = (editing.mode === 'edit' ? team?.failModes[editing.id] : undefined) ?? 'default';
+            // The budget is saved by now: a failure here is told, not left in the form (a second "Create" would
+            // make the budget twice).
+            if (team && failMode !== undefined && failMode !== was) {
+              await actions.setFailMode(saved.id, failMode).catch((e: unknown) => actions.toast({ kind: 'error', title: `Saved “${input.name}”, but not its fail mode.`, body: errorText(e) }));
+            }
             actions.toast({ kind: 'info', title: editing.mode === 'edit' ? `Saved “${input.name}”.` : `Created “${input.name}”.` });
             close();
           }}
@@ -162,6 +185,7 @@ export function Budgets() {
             runs={runs}
             now={now}
             tz={tz}
+            team={team}
             focused={route.param === s.budget.id}
             onEdit={() => {
               setEditing({ mode: 'edit', id: s.budget.id, values: budgetToForm(s.budget) });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BudgetAlert } from '../../../../src/main/contract/budgets.js';
+import type { Clock } from '../../../../src/main/core/util/clock.js';
 import { startTollgate, type Tollgate } from '../../../support/harness.js';
 
 export interface Served {
@@ -41,6 +42,9 @@ export async function startMeteredUpstream(o: { delayMs?: number } = {}) {
       }, wait);
     });
   });
+  // Node closes idle keep-alive sockets after 5 s; a proxy reusing one at that moment gets ECONNRESET (a 502 the
+  // test would read as Tollgate's). Tests pause longer than that between bursts on a loaded machine.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -57,8 +61,8 @@ export async function startMeteredUpstream(o: { delayMs?: number } = {}) {
 export type MeteredUpstream = Awaited<ReturnType<typeof startMeteredUpstream>>;
 
 /** A Tollgate in team mode, with every budget alert it delivers collected. */
-export async function startTeamTollgate(upstream: string, redisUrl: string, o: { leaseMs?: number; dataDir?: string } = {}): Promise<Tollgate & { delivered: BudgetAlert[] }> {
-  const tg = await startTollgate({ upstream, ...(o.dataDir ? { dataDir: o.dataDir } : {}), core: { redisUrl, ...(o.leaseMs ? { team: { leaseMs: o.leaseMs } } : {}) } });
+export async function startTeamTollgate(upstream: string, redisUrl: string, o: { leaseMs?: number; dataDir?: string; clock?: Clock } = {}): Promise<Tollgate & { delivered: BudgetAlert[] }> {
+  const tg = await startTollgate({ upstream, ...(o.dataDir ? { dataDir: o.dataDir } : {}), core: { redisUrl, ...(o.leaseMs ? { team: { leaseMs: o.leaseMs } } : {}), ...(o.clock ? { clock: o.clock } : {}) } });
   const delivered: BudgetAlert[] = [];
   tg.core.events.on('budget.alert', (a) => void delivered.push(a as BudgetAlert));
   return Object.assign(tg, { delivered });

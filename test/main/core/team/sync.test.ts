@@ -43,6 +43,12 @@ describe.skipIf(missing !== null)('team mode: shared definitions and switches', 
     await until(async () => !(await a.core.api['status.get'](undefined)).paused, 10_000, 'resume to sync');
     expect((await chat(a.url, 'gpt-4o-mini', 10)).status).toBe(200);
 
+    // A fail mode set on one instance reaches the other, whose dashboard is told (status.changed) at once.
+    const pushed: unknown[] = [];
+    b.core.events.on('status.changed', (st) => void pushed.push((st as { team?: { failModes: Record<string, string> } }).team?.failModes[id]));
+    expect((await a.admin('team.setFailMode', { budgetId: id, mode: 'open' })).status).toBe(200);
+    await until(() => pushed.includes('open'), 10_000, 'the fail mode to reach the other dashboard');
+
     expect((await b.admin('budgets.delete', { id })).status).toBe(200);
     await until(async () => !(await listOf(a)).some((x) => x.budget.id === id), 10_000, 'delete to sync');
   }, 60_000);
