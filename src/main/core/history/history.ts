@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { RequestRecord, RollupRow } from '../../contract/usage.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import { createCheckpointer } from './checkpointer.js';
 import { addTotals } from '../ledger/rollups.js';
 import { COLUMNS, decode, encode, type Row } from './codec.js';
 import { isCorrupt, moveAside, openDb, openReadOnly, type OpenDb } from './db.js';
@@ -66,6 +67,20 @@ export function createHistory(deps: {
   let seq = deps.minSeq ?? 0;
   let unsynced = false;
   let timer: NodeJS.Timeout | null = null;
+  const checkpointer = createCheckpointer({
+    file,
+    log,
+    onFailed: () => {
+      try {
+        o?.db.pragma('wal_autocheckpoint = 1000');
+      } catch {}
+    },
+    catchUp: () => {
+      try {
+        if (o && !readOnly) o.db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {}
+    },
+  });
 
   const stamp = () => new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
   const setProblem = (p: string | null) => {
@@ -108,6 +123,11 @@ export function createHistory(deps: {
         return false;
       }
     }
+    // The writing connection never checkpoints: checkpointer.ts does, off the event loop.
+    // A log that grew during a long burst (the background checkpoint cannot finish while commits keep coming) is
+    // started again, and cut back to this size, by the first commit after a checkpoint that caught up.
+    if (checkpointer.working) o.db.pragma('wal_autocheckpoint = 0');
+    o.db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
     insert = o.db.prepare(`INSERT OR IGNORE INTO requests (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(',')})`);
     const max = (o.db.prepare('SELECT max(seq) AS m FROM requests').get() as { m: number | null }).m ?? 0;
     seq = Math.max(seq, max);
@@ -115,6 +135,7 @@ export function createHistory(deps: {
   }
 
   function close() {
+    checkpointer.stop();
     try {
       o?.db.close();
     } catch {}
@@ -159,6 +180,7 @@ export function createHistory(deps: {
             for (const q of g) insert!.run(encode(names, q.seq, q.r));
           })();
           unsynced = true;
+          checkpointer.wrote(g.length);
         } catch (err) {
           // Nothing of a failed transaction is kept: the whole group waits in memory (and is counted) until it can be written.
           for (const q of g) enqueue(q.seq, q.r);
@@ -184,6 +206,7 @@ export function createHistory(deps: {
       db.transaction(() => {
         for (const q of queue) insert!.run(encode(o!.names, q.seq, q.r));
       })();
+      checkpointer.wrote(queue.length);
       queue.length = 0;
       unsynced = true;
       setProblem(null);
@@ -233,6 +256,7 @@ export function createHistory(deps: {
     checkFile();
     drain();
     sync();
+    checkpointer.tick();
   }
 
   const opened = open();
@@ -308,6 +332,7 @@ export function createHistory(deps: {
           put.run(...key, JSON.stringify(row));
         }
       })();
+      checkpointer.wrote(rows.length);
     },
     archivedRollups(from, to) {
       if (!o) return [];
@@ -327,6 +352,7 @@ export function createHistory(deps: {
       pruner.stop();
       if (groupScheduled) commitGroup();
       drain();
+      checkpointer.stop();
       try {
         // Folds the log back into the file and leaves it in rollback-journal mode: the next start opens one file,
         // and can read it even from a folder it cannot write (openReadOnly).
