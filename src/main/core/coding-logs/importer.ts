@@ -6,7 +6,7 @@ import type { Logger } from '../util/log.js';
 import { parseClaudeCodeLine } from './claude-code.js';
 import { newCodexState, parseCodexLine } from './codex.js';
 import type { LogEntry } from './entry.js';
-import { loadImportState, rememberSeen, type ImportSnapshot } from './import-state.js';
+import { loadImportState, type ImportSnapshot } from './import-state.js';
 import { readNewLines } from './line-reader.js';
 import { createCallMerger } from './call-merger.js';
 import { listLogFiles } from './scan.js';
@@ -105,10 +105,10 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     if (e.ts < cutoff) return false;
     if (e.dedupeKeys.some((k) => seen.has(k))) return false;
     if (e.upstreamId && d.proxied(e.upstreamId)) {
-      for (const k of e.marks) rememberSeen(seen, k);
+      for (const k of e.marks) seen.add(k);
       return false;
     }
-    for (const k of e.marks) rememberSeen(seen, k);
+    for (const k of e.marks) seen.add(k);
     d.record(entryToRecord(e, d.nextId(), d.pricer, d.target(e.provider)));
     return true;
   }
@@ -239,6 +239,6 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
       retry = null;
     },
     sync,
-    snapshot: () => ({ version: 1, files: Object.fromEntries(files), seen: [...seen] }),
+    snapshot: () => ({ version: 2, files: Object.fromEntries(files), keys: seen.encode() }),
   };
 }
