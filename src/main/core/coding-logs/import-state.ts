@@ -13,7 +13,8 @@ export interface FileState extends FileCursor {
 export interface ImportSnapshot {
   version: 2;
   files: Record<string, FileState>;
-  keys: string;
+  /** Absent when the keys are kept in a file of their own (keys-file.ts). */
+  keys?: string;
 }
 
 /** The newest this many keys of calls taken are always kept (at most twice as many): 8 bytes each. */
