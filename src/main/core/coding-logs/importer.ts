@@ -35,6 +35,9 @@ const SAVE_MS = 10_000;
 /** Merged calls are recorded once this many are collected, so memory stays bounded however large a file is. */
 const BATCH = 100;
 
+/** What every Claude Code line that counts contains (parseClaudeCodeLine checks it too): others are not decoded. */
+const USAGE = Buffer.from('"usage"');
+
 type Entry = LogEntry & { fromCount?: boolean };
 
 export interface CodingLogImporterDeps {
@@ -186,10 +189,16 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
       }
       return true;
     };
-    const cursor = await readNewLines(file, prev, onLine, async () => {
-      if (calls.size >= BATCH) await takeAll(calls.drain(false));
-      await pace();
-    });
+    const cursor = await readNewLines(
+      file,
+      prev,
+      onLine,
+      async () => {
+        if (calls.size >= BATCH) await takeAll(calls.drain(false));
+        await pace();
+      },
+      codex ? undefined : USAGE,
+    );
     await takeAll(calls.drain(true));
     if (!codex?.hasRecords) await takeAll(counts.drain(true));
     if (!cursor) return n;
