@@ -28,15 +28,21 @@ export function readKeysFile(file: string): Buffer | null {
  */
 export async function writeKeysFile(file: string, keys: Buffer, stale: () => boolean = () => false): Promise<void> {
   const tmp = tmpOf(file);
-  const fh = await fs.promises.open(tmp, 'w', MODE);
   try {
-    await fh.writeFile(Buffer.concat([MAGIC, keys]));
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.promises.open(tmp, 'w', MODE);
+    try {
+      await fh.writeFile(Buffer.concat([MAGIC, keys]));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (stale()) await fs.promises.unlink(tmp);
+    else await fs.promises.rename(tmp, file);
+  } catch (err) {
+    // A half-written temporary file would hold on to space a full disk needs.
+    await fs.promises.rm(tmp, { force: true }).catch(() => {});
+    throw err;
   }
-  if (stale()) await fs.promises.unlink(tmp);
-  else await fs.promises.rename(tmp, file);
 }
 
 /** On exit, when there is no later turn to finish an asynchronous write in. */
