@@ -290,7 +290,7 @@ export function createCore(opts: CoreOptions): Core {
   events.on('request.recorded', (r) => subscriptions.observe(r as RequestRecord));
   const codingLogs: CodingLogImporter | null = opts.codingLogs
     ? fromStored('codingLogs', (initial) =>
-        wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()), onCodexRateLimits: (rl) => subscriptions.observeCodex(rl) }))
+        wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, keysFile: path.join(opts.dataDir, 'coding-logs-keys.bin'), onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()), onCodexRateLimits: (rl) => subscriptions.observeCodex(rl) }))
     : null;
   const telemetry: TelemetryWired = fromStored('telemetry', (initial) =>
     wireTelemetry({ ledger, latest: historyModule ? (n) => historyModule.history.latest(n) : undefined, budgets: budgets.engine, events, keys, pricer, clock, initial, onChange: persistence.section('telemetry', () => telemetry.intake.snapshot()), bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs }));

@@ -1,31 +1,37 @@
 import type { CodexFileState } from './codex.js';
 import type { FileCursor } from './line-reader.js';
+import { createSeenKeys, type SeenKeys } from './seen-keys.js';
 
 export interface FileState extends FileCursor {
   codex?: CodexFileState;
 }
 
-/** What the importer keeps across restarts: where each file was read to, and the keys of calls already taken. */
+/**
+ * What the importer keeps across restarts: where each file was read to, and the keys of calls already taken
+ * (hashed, base64: see seen-keys.ts). Version 1 kept the keys as strings (`seen`); it still loads.
+ */
 export interface ImportSnapshot {
-  version: 1;
+  version: 2;
   files: Record<string, FileState>;
-  seen: string[];
+  /** Absent when the keys are kept in a file of their own (keys-file.ts). */
+  keys?: string;
 }
 
-/** Keys of calls taken are kept up to this many (oldest forgotten first): weeks of heavy use, a few MB in the store. */
+/** The newest this many keys of calls taken are always kept (at most twice as many): 8 bytes each. */
 export const MAX_SEEN = 100_000;
 
-export function loadImportState(initial: unknown): { files: Map<string, FileState>; seen: Set<string> } {
+export function loadImportState(initial: unknown, max = MAX_SEEN): { files: Map<string, FileState>; seen: SeenKeys } {
   const files = new Map<string, FileState>();
-  const seen = new Set<string>();
+  const seen = createSeenKeys(max);
   if (typeof initial !== 'object' || initial === null) return { files, seen };
-  const s = initial as Partial<ImportSnapshot>;
+  const s = initial as Partial<ImportSnapshot> & { seen?: unknown };
   if (s.files && typeof s.files === 'object') {
     for (const [f, v] of Object.entries(s.files)) {
       if (v && Number.isFinite(v.ino) && Number.isFinite(v.offset) && v.offset >= 0) files.set(f, v);
     }
   }
   if (Array.isArray(s.seen)) for (const k of s.seen) if (typeof k === 'string') seen.add(k);
+  if (typeof s.keys === 'string') seen.decode(s.keys);
   return { files, seen };
 }
 
@@ -33,7 +39,7 @@ export function loadImportState(initial: unknown): { files: Map<string, FileStat
 const EVICT_BATCH = 10_000;
 
 /**
- * Adds a key; past the bound, the oldest keys go in a batch. Deleting the first key one at a time is quadratic in
+ * For a Set of strings (the proxied upstream ids, which are not churned by an import): adds a key; past the bound, the oldest keys go in a batch. Deleting the first key one at a time is quadratic in
  * V8: a Set's iterator walks over the holes earlier deletes left until the table is rehashed (about 70 µs a key
  * at 100,000 keys, which made a 1 GB import take minutes). One iterator pass over a batch walks them once.
  */

@@ -6,7 +6,8 @@ import type { Logger } from '../util/log.js';
 import { parseClaudeCodeLine } from './claude-code.js';
 import { newCodexState, parseCodexLine } from './codex.js';
 import type { LogEntry } from './entry.js';
-import { loadImportState, rememberSeen, type ImportSnapshot } from './import-state.js';
+import { loadImportState, type ImportSnapshot } from './import-state.js';
+import { readKeysFile, writeKeysFile, writeKeysFileSync } from './keys-file.js';
 import { readNewLines } from './line-reader.js';
 import { createCallMerger } from './call-merger.js';
 import { listLogFiles } from './scan.js';
@@ -15,10 +16,13 @@ import type { CodexRateLimitsDto } from '../../contract/routing.js';
 import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
 
 export const BACKFILL_MS = 30 * 24 * 3600_000;
-/** The longest the importer works without yielding to the proxy. */
-const SLICE_MS = 8;
+/**
+ * The longest the importer works without yielding to the proxy (a proxied call arriving meanwhile waits this, and
+ * the commit of the calls recorded in it: a slice's records are one history transaction).
+ */
+const SLICE_MS = 5;
 /** How long it then rests: time the proxy's calls get even when the import would keep a core busy. */
-const REST_MS = 4;
+const REST_MS = 3;
 
 /**
  * While a sync reads, the import state (cursors and ~100,000 dedupe keys, a few MB) is handed to the store at most
@@ -30,6 +34,9 @@ const SAVE_MS = 10_000;
 
 /** Merged calls are recorded once this many are collected, so memory stays bounded however large a file is. */
 const BATCH = 100;
+
+/** What every Claude Code line that counts contains (parseClaudeCodeLine checks it too): others are not decoded. */
+const USAGE = Buffer.from('"usage"');
 
 type Entry = LogEntry & { fromCount?: boolean };
 
@@ -46,6 +53,11 @@ export interface CodingLogImporterDeps {
   clock: Clock;
   log: Logger;
   initial?: unknown;
+  /**
+   * Where the dedupe keys are kept (see keys-file.ts). Without it they are part of the snapshot, which suits a
+   * store that is not a file.
+   */
+  keysFile?: string;
   onChange: () => void;
   /** The poll that backs up fs.watch (which misses events on some file systems). */
   pollMs?: number;
@@ -72,6 +84,10 @@ export interface CodingLogImporter {
  */
 export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImporter {
   const { files, seen } = loadImportState(d.initial);
+  if (d.keysFile) {
+    const kept = readKeysFile(d.keysFile);
+    if (kept) seen.decodeBytes(kept);
+  }
   const watchers: fs.FSWatcher[] = [];
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
@@ -82,10 +98,23 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
   let retry: NodeJS.Timeout | null = null;
   let unsaved = false;
   let savedAt = d.clock.now();
+  /** The keys file's write in flight: writes never overlap, and the cursors are saved only after the keys. */
+  let writing: Promise<void> = Promise.resolve();
+  /** Synchronous writes made by stop(): an asynchronous one begun before such a write must not replace it. */
+  let syncWrites = 0;
   const save = () => {
     unsaved = false;
     savedAt = d.clock.now();
-    d.onChange();
+    const file = d.keysFile;
+    if (!file) return d.onChange();
+    // Keys first: cursors saved ahead of their keys could, after a crash, let a re-read count a call again;
+    // keys ahead of their cursors only mean lines read again are recognised.
+    const keys = seen.encodeBytes();
+    const asOf = syncWrites;
+    writing = writing
+      .then(() => writeKeysFile(file, keys, () => syncWrites !== asOf))
+      .catch((err: unknown) => d.log.warn('could not save the coding tool log keys', { error: (err as Error).message }))
+      .then(() => d.onChange());
   };
   const changed = () => {
     unsaved = true;
@@ -105,10 +134,10 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     if (e.ts < cutoff) return false;
     if (e.dedupeKeys.some((k) => seen.has(k))) return false;
     if (e.upstreamId && d.proxied(e.upstreamId)) {
-      for (const k of e.marks) rememberSeen(seen, k);
+      for (const k of e.marks) seen.add(k);
       return false;
     }
-    for (const k of e.marks) rememberSeen(seen, k);
+    for (const k of e.marks) seen.add(k);
     d.record(entryToRecord(e, d.nextId(), d.pricer, d.target(e.provider)));
     return true;
   }
@@ -160,10 +189,16 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
       }
       return true;
     };
-    const cursor = await readNewLines(file, prev, onLine, async () => {
-      if (calls.size >= BATCH) await takeAll(calls.drain(false));
-      await pace();
-    });
+    const cursor = await readNewLines(
+      file,
+      prev,
+      onLine,
+      async () => {
+        if (calls.size >= BATCH) await takeAll(calls.drain(false));
+        await pace();
+      },
+      codex ? undefined : USAGE,
+    );
     await takeAll(calls.drain(true));
     if (!codex?.hasRecords) await takeAll(counts.drain(true));
     if (!cursor) return n;
@@ -231,7 +266,19 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     },
     stop() {
       stopped = true;
-      if (unsaved) save();
+      if (unsaved) {
+        // The process may be exiting: no later turn to finish an asynchronous write in.
+        unsaved = false;
+        if (d.keysFile) {
+          try {
+            writeKeysFileSync(d.keysFile, seen.encodeBytes());
+            syncWrites++;
+          } catch (err) {
+            d.log.warn('could not save the coding tool log keys', { error: (err as Error).message });
+          }
+        }
+        d.onChange();
+      }
       for (const w of watchers.splice(0)) w.close();
       if (timer) clearInterval(timer);
       if (retry) clearTimeout(retry);
@@ -239,6 +286,6 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
       retry = null;
     },
     sync,
-    snapshot: () => ({ version: 1, files: Object.fromEntries(files), seen: [...seen] }),
+    snapshot: () => ({ version: 2, files: Object.fromEntries(files), ...(d.keysFile ? {} : { keys: seen.encode() }) }),
   };
 }

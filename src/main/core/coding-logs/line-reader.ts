@@ -26,13 +26,15 @@ const CHUNK = 64 * 1024;
  * inode changed or that shrank below the cursor was rotated or truncated, and is read again from the start.
  * `onLine` returning false stops the read before that line: the cursor then points at it. `afterChunk`, when
  * given, is awaited after the lines of each chunk read (every 64 KB): the caller's chance to work through what it
- * has collected so far instead of holding a whole file's worth.
+ * has collected so far instead of holding a whole file's worth. Lines without `only` (bytes), when given, are
+ * passed over undecoded: most of a transcript is lines that carry no usage, some of them hundreds of KB.
  */
 export async function readNewLines(
   file: string,
   cursor: FileCursor | null,
   onLine: (line: string) => boolean | void,
   afterChunk?: () => Promise<void>,
+  only?: Buffer,
 ): Promise<FileCursor | null> {
   let fh: fs.FileHandle;
   try {
@@ -56,6 +58,11 @@ export async function readNewLines(
       let start = 0;
       for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < bytesRead; nl = buf.indexOf(10, start)) {
         const part = buf.subarray(start, nl);
+        if (only && !pendingBytes && part.indexOf(only) === -1) {
+          offset += part.length + 1;
+          start = nl + 1;
+          continue;
+        }
         const line = pendingBytes ? Buffer.concat([...pending, part]).toString('utf8') : part.toString('utf8');
         if (line.trim() && onLine(line) === false) return { ino: st.ino, offset, head, mtimeMs: st.mtimeMs };
         offset += pendingBytes + part.length + 1;

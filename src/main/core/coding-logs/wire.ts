@@ -23,6 +23,8 @@ export interface CodingLogWiring {
   clock: Clock;
   log: Logger;
   initial: unknown;
+  /** See keys-file.ts. */
+  keysFile?: string;
   onChange: () => void;
   onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
 }
@@ -55,6 +57,7 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     clock: w.clock,
     log: w.log,
     initial: w.initial,
+    keysFile: w.keysFile,
     onChange: w.onChange,
     onCodexRateLimits: w.onCodexRateLimits,
   });

@@ -3,6 +3,7 @@
  * Claude Code transcripts appear in the watched folder at once (a rename), and while they are imported the proxy
  * keeps serving timed calls. Shared by the normal suite (tens of MB) and the hardening suite (1 GB).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateClaudeLogs, type GeneratedLogs } from '../../../support/coding-log-gen.js';
@@ -64,6 +65,9 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
   fs.mkdirSync(home);
   const t0 = Date.now();
   const logs = generateClaudeLogs(staging, { bytes, now: Date.now() });
+  // On disk before anything is timed: a month of logs was written over a month, not in the seconds before the
+  // import, and a gigabyte still being written back would slow every write Tollgate makes (its store, its history).
+  execFileSync('sync');
   const generateMs = Date.now() - t0;
   const tg = await startHeadless({
     dataDir: path.join(root, 'data'),

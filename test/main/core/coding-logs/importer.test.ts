@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
 import { createCodingLogImporter } from '../../../../src/main/core/coding-logs/importer.js';
+import { loadImportState } from '../../../../src/main/core/coding-logs/import-state.js';
 import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
 import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
 import { systemClock } from '../../../../src/main/core/util/clock.js';
@@ -12,7 +13,7 @@ import { claudeApiErrorLine, claudeLine, claudeUserLine, codexCount, codexMeta, 
 
 const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
 
-function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void } = {}) {
+function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void; keysFile?: string } = {}) {
   const root = tempDir();
   const claude = path.join(root, 'claude', 'projects');
   const codex = path.join(root, 'codex', 'sessions');
@@ -34,6 +35,7 @@ function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; 
       initial,
       onChange: opts.onChange ?? (() => {}),
       graceMs: opts.graceMs ?? 0,
+      keysFile: opts.keysFile,
     });
   return {
     importer: make(opts.initial),
@@ -236,9 +238,38 @@ describe('saving the import state', () => {
     expect(saves).toBe(1);
     const snap = s.importer.snapshot();
     expect(Object.keys(snap.files)).toHaveLength(5);
-    expect(snap.seen).toContain('cc:msg_4:req_4');
+    expect(loadImportState(snap).seen.has('cc:msg_4:req_4')).toBe(true);
     // Nothing new: nothing to save.
     expect(await s.importer.sync()).toBe(0);
     expect(saves).toBe(1);
+  });
+
+  it('with a keys file, keeps the keys there (written before the cursors are handed over), not in the snapshot', async () => {
+    const keysFile = path.join(tempDir(), 'coding-logs-keys.bin');
+    let saves = 0;
+    let keysAtSave = -1;
+    const s = setup({ keysFile, onChange: () => {
+      saves++;
+      keysAtSave = fs.statSync(keysFile).size;
+    } });
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_1', requestId: 'req_1', input: 1000 })));
+    expect(await s.importer.sync()).toBe(1);
+    await vi.waitFor(() => expect(saves).toBe(1));
+    // Magic and two keys (message id with and without the request id), 8 bytes each.
+    expect(keysAtSave).toBe(4 + 2 * 8);
+    const snap = JSON.parse(JSON.stringify(s.importer.snapshot())) as Record<string, unknown>;
+    expect(Object.keys(snap).sort()).toEqual(['files', 'version']);
+    // After a restart, a rewritten file (new inode) with the old call and a new one counts the new one only.
+    const restarted = s.make(snap);
+    fs.rmSync(s.claudeFile);
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_1', requestId: 'req_1', input: 1000 }), claudeLine({ msgId: 'msg_2', input: 1000 })));
+    expect(await restarted.sync()).toBe(1);
+    expect(s.recorded.map((r) => r.upstreamId)).toEqual(['msg_1', 'msg_2']);
+    // The keys came from the file: without it, the same restart counts msg_1 again.
+    fs.rmSync(keysFile);
+    fs.writeFileSync(s.claudeFile + '.tmp', fs.readFileSync(s.claudeFile));
+    fs.rmSync(s.claudeFile);
+    fs.renameSync(s.claudeFile + '.tmp', s.claudeFile);
+    expect(await s.make(snap).sync()).toBe(2);
   });
 });

@@ -58,4 +58,15 @@ describe('readNewLines', () => {
   it('a missing file is no cursor', async () => {
     expect(await readNewLines(path.join(tempDir(), 'none.jsonl'), null, () => {})).toBeNull();
   });
+
+  it('passes over lines without the wanted bytes, still counting them in the cursor, and stops where asked', async () => {
+    const file = path.join(tempDir(), 'only.jsonl');
+    const long = `{"x":"${'é'.repeat(70_000)}","usage":1}`;
+    fs.writeFileSync(file, `{"a":1}\n{"usage":2}\n${long}\n{"b":3}\n{"usage":4}\n{"usage":5}\n{"c":`);
+    const seen: string[] = [];
+    const c = await readNewLines(file, null, (l) => (l.includes('5') ? false : void seen.push(l)), undefined, Buffer.from('"usage"'));
+    // The long line crosses a 64 KB chunk: it is decoded and checked whole.
+    expect(seen).toEqual(['{"usage":2}', long, '{"usage":4}']);
+    expect(c!.offset).toBe(Buffer.byteLength(`{"a":1}\n{"usage":2}\n${long}\n{"b":3}\n{"usage":4}\n`));
+  });
 });
