@@ -48,9 +48,9 @@ function launch(args: string[], env: NodeJS.ProcessEnv, urlFrom: RegExp, profile
 
 const TSX = ['--import', 'tsx'];
 
-async function startTollgate(upstream: string, budgets: number, out: string): Promise<Proc> {
+async function startTollgate(upstream: string, budgets: number, out: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Proc> {
   const dir = tempDir('tollgate-profile-');
-  const env = { TOLLGATE_OPENAI_BASE_URL: upstream, TOLLGATE_NOTIFY: '0' };
+  const env = { TOLLGATE_OPENAI_BASE_URL: upstream, TOLLGATE_NOTIFY: '0', ...extraEnv };
   const p = await launch([...TSX, 'src/main/core/headless.ts', '--port', '0', '--data-dir', dir], env, /listening on (\S+)/, out);
   await createBenchBudgets(p.url, fs.readFileSync(path.join(dir, 'admin-token'), 'utf8').trim(), budgets);
   return p;
@@ -154,6 +154,9 @@ async function main() {
   const pipe = await launch([...TSX, 'bench/servers.ts', 'pipe', upstream.url], {}, /^(http\S+)/, path.join(out, 'pipe'));
   const tg = await startTollgate(upstream.url, 0, path.join(out, 'tollgate'));
   const tg100 = await startTollgate(upstream.url, 100, path.join(out, 'tollgate100'));
+  // Without the history database: the difference from "Tollgate" is what writing each record before its answer's
+  // last byte costs.
+  const tgNoHistory = await startTollgate(upstream.url, 0, path.join(out, 'tollgate-no-history'), { TOLLGATE_HISTORY: '0' });
   const headers = { authorization: 'Bearer sk-bench-000000000000' };
   const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }] });
   const sbody = JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
@@ -162,13 +165,13 @@ async function main() {
   type Col = { title: string; name: string; proc: Proc; rps: number; window: Window };
   const cols: Col[] = [];
   for (const [title, b, h, targets] of [
-    ['Non-streamed chat completion', body, headers, [['bare pipe', pipe, '/v1/chat/completions'], ['Tollgate', tg, '/openai/v1/chat/completions'], ['Tollgate, 100 budgets', tg100, '/openai/v1/chat/completions']]],
+    ['Non-streamed chat completion', body, headers, [['bare pipe', pipe, '/v1/chat/completions'], ['Tollgate', tg, '/openai/v1/chat/completions'], ['Tollgate, 100 budgets', tg100, '/openai/v1/chat/completions'], ['Tollgate, no history', tgNoHistory, '/openai/v1/chat/completions']]],
     ['Streamed chat completion, 20 chunks', sbody, sheaders, [['bare pipe', pipe, '/v1/chat/completions'], ['Tollgate', tg, '/openai/v1/chat/completions']]],
   ] as const) {
     for (const [name, proc, route] of targets) cols.push({ title, name, proc, ...measure(proc.url + route, b, h) });
   }
   const files = new Map<Proc, string>();
-  for (const p of [pipe, tg, tg100]) files.set(p, await stopAndCollect(p));
+  for (const p of [pipe, tg, tg100, tgNoHistory]) files.set(p, await stopAndCollect(p));
 
   console.log(`\nCPU per request by where it is spent, µs (V8 sampling profiler at 1 ms; wrk c=16 for ${SECONDS} s per column; ${os.cpus().length} cores${PIN ? ', the measured server alone on core 1, upstream and wrk on core 0' : ''})\n`);
   for (const title of [...new Set(cols.map((c) => c.title))]) {

@@ -26,9 +26,13 @@ const PIN = os.cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).s
 if (PIN) spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)]);
 
 function start(kind: string, ...args: string[]): Promise<string> {
+  return startWith({}, kind, ...args);
+}
+
+function startWith(env: NodeJS.ProcessEnv, kind: string, ...args: string[]): Promise<string> {
   const cmd = PIN ? 'taskset' : process.execPath;
   const argv = [...(PIN ? ['-c', '1', process.execPath] : []), '--import', 'tsx', 'bench/servers.ts', kind, ...args];
-  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   children.push(child);
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -46,7 +50,14 @@ const table = (rows: (string | number)[][]) => {
 
 async function main() {
   const upstream = await start('upstream');
-  const [pipe, tollgate, tollgate100] = await Promise.all([start('pipe', upstream), start('tollgate', upstream, '0'), start('tollgate', upstream, '100')]);
+  // "no history": the same server without the history database, so the table shows what durability costs (each
+  // answer's last byte waits for its record's commit).
+  const [pipe, tollgate, tollgate100, tollgateNoHistory] = await Promise.all([
+    start('pipe', upstream),
+    start('tollgate', upstream, '0'),
+    start('tollgate', upstream, '100'),
+    startWith({ TOLLGATE_HISTORY: '0' }, 'tollgate', upstream, '0'),
+  ]);
   const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }] });
   const headers = { authorization: 'Bearer sk-bench-000000000000' };
   const targets: [string, string][] = [
@@ -54,6 +65,7 @@ async function main() {
     ['bare Node pipe', `${pipe}/v1/chat/completions`],
     ['Tollgate', `${tollgate}/openai/v1/chat/completions`],
     ['Tollgate, 100 budgets', `${tollgate100}/openai/v1/chat/completions`],
+    ['Tollgate, no history', `${tollgateNoHistory}/openai/v1/chat/completions`],
   ];
   // Warm up every path (JIT, keep-alive sockets, price cache).
   for (const [, url] of targets) for (let i = 0; i < 300; i++) await once(url, body, headers);

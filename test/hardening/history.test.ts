@@ -89,6 +89,24 @@ describe('history in a real process', () => {
     }
   });
 
+  it('TOLLGATE_HISTORY=0 (the bench\'s "no history" row) runs without the database; the ledger still counts', async () => {
+    const fake = await startFakeUpstream();
+    const dir = tempDir('tollgate-history-off-');
+    const h = await startHeadless({ dataDir: dir, upstream: fake.url, env: { TOLLGATE_HISTORY: '0' } });
+    try {
+      const agent = new http.Agent({ keepAlive: true });
+      const o = await send(agent, h.url, build({ provider: 'openai', stream: false, usage: { input: 10, output: 2 }, project: 'off' }));
+      agent.destroy();
+      expect(o.status).toBe(200);
+      const totals = (await h.admin<SpendResult>('spend.query', { project: 'off' })).body.data!.totals;
+      expect({ requests: totals.requests, input: totals.inputTokens, output: totals.outputTokens }).toEqual({ requests: 1, input: 10, output: 2 });
+      expect(fs.existsSync(path.join(dir, HISTORY_FILE))).toBe(false);
+    } finally {
+      await h.kill('SIGKILL');
+      await fake.close();
+    }
+  });
+
   it('a database deleted while running is written back from the open copy, every record kept', async () => {
     const fake = await startFakeUpstream();
     const dir = tempDir('tollgate-history-deleted-');

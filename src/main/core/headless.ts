@@ -49,6 +49,9 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
     ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
     // How long a reservation outlives an instance that died holding it (default 30 s); tests shorten it.
     ...(env.TOLLGATE_TEAM_LEASE_MS ? { team: { leaseMs: Number(env.TOLLGATE_TEAM_LEASE_MS) } } : {}),
+    // TOLLGATE_HISTORY=0 runs without the history database (the ledger works alone): for the bench, to show what
+    // writing every request to disk before its last byte costs. Not a setting: answered requests are then not durable.
+    ...(env.TOLLGATE_HISTORY === '0' ? { history: false } : {}),
     log,
     env,
     notifier,

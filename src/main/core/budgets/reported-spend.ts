@@ -27,5 +27,10 @@ export interface ReportedSpendSource {
   rows(fromMs: number, toMs: number): ReportedSpendRow[];
   /** Called after a poll changed the figures, or a connection was removed. Returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
+  /**
+   * True when `rows` would return nothing for any range (no usage connection at all): budgets then skip the
+   * per-budget look-up on the request path. Absent, the rows are always consulted.
+   */
+  isEmpty?(): boolean;
 }
 

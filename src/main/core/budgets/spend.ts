@@ -101,9 +101,18 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
    * (a budget then counts what the proxy saw). Cached per budget until the period, the reports or (for rolling
    * windows) the hour change: this runs for every applicable budget on every request.
    */
+  /**
+   * Whether any provider-reported spend can exist. Most installs have no usage connection: then this is the only
+   * check each budget pays on the request path (no cache look-up, twice per budget, for a figure that is null).
+   */
+  function reports(): boolean {
+    const src = state.reported.source;
+    return src !== null && !(src.isEmpty?.() ?? false);
+  }
+
   function reportedFor(b: Budget, c: Counter, now: number): ReportedValue | null {
     const r = state.reported;
-    if (!r.source || b.counts === 'observed' || b.scope.user || b.scope.run) return null;
+    if (!r.source || b.counts === 'observed' || b.scope.user || b.scope.run || r.source.isEmpty?.()) return null;
     const hour = b.period.kind === 'rolling' ? Math.floor(now / 3_600_000) : 0;
     const cached = r.cache.get(b.id);
     if (cached && cached.periodKey === c.periodKey && cached.version === r.version && cached.hour === hour) return cached.value;
@@ -129,14 +138,14 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
 
   /** What a budget counts: the proxy's records, the provider's reports, or the larger (default). */
   function spentUsd(b: Budget, c: Counter, now: number): number {
-    if (!state.reported.source) return c.spentUsd;
+    if (!reports()) return c.spentUsd;
     const r = reportedFor(b, c, now);
     if (!r) return c.spentUsd;
     return b.counts === 'reported' ? r.usd : Math.max(c.spentUsd, r.usd);
   }
 
   function spentTokens(b: Budget, c: Counter, now: number): number {
-    if (!state.reported.source) return c.spentTokens;
+    if (!reports()) return c.spentTokens;
     const r = reportedFor(b, c, now);
     if (!r) return c.spentTokens;
     return b.counts === 'reported' ? r.tokens : Math.max(c.spentTokens, r.tokens);

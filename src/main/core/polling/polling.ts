@@ -150,6 +150,8 @@ export function createUsagePolling(deps: UsagePollingDeps): UsagePolling {
     api,
     reportedSpend: {
       rows: (fromMs, toMs) => view.reportedRows(fromMs, toMs),
+      // Rows count only for a connection that still exists (usage-view.ts): with none, there is nothing to read.
+      isEmpty: () => connections.length === 0,
       onChange(listener) {
         listeners.add(listener);
         return () => listeners.delete(listener);

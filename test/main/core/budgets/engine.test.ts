@@ -268,6 +268,24 @@ describe('provider-reported spend', () => {
     spend(4);
     expect(engine.list().map((s) => s.spentUsd)).toEqual([6, 6]);
   });
+
+  it('a source with nothing to report (no usage connection) is not read per budget, and is once it has rows', () => {
+    const { engine, spend } = setup('UTC', Date.UTC(2026, 0, 10, 12));
+    engine.create({ name: 'max', scope: { keyId: 'k1' }, period: { kind: 'month' }, limitUsd: 100 });
+    engine.create({ name: 'all', period: { kind: 'rolling', days: 7 }, limitUsd: 100 });
+    let connected = false;
+    let reads = 0;
+    const listeners: (() => void)[] = [];
+    const row: ReportedSpendRow = { provider: 'openai', keyId: 'k1', providerKeyId: null, model: null, project: null, start: Date.UTC(2026, 0, 10), end: Date.UTC(2026, 0, 10, 1), costUsd: 5, inputTokens: 0, outputTokens: 0, asOf: 0 };
+    engine.setReportedSource({ rows: () => (reads++, connected ? [row] : []), onChange: (l) => (listeners.push(l), () => {}), isEmpty: () => !connected });
+    spend(2);
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([2, 2]);
+    expect(reads).toBe(0);
+    connected = true;
+    for (const l of listeners) l();
+    expect(engine.list().map((s) => s.spentUsd)).toEqual([5, 5]);
+    expect(reads).toBeGreaterThan(0);
+  });
 });
 
 describe('worst-case estimates near a limit', () => {
