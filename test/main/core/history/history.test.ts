@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
 import { createHistory, type History } from '../../../../src/main/core/history/history.js';
+import { JOURNAL_SUFFIX, readJournal } from '../../../../src/main/core/history/journal.js';
 import { emptyRollup } from '../../../../src/main/core/ledger/rollups.js';
 import { createManualClock } from '../../../../src/main/core/util/clock.js';
 import { createSilentLogger } from '../../../../src/main/core/util/log.js';
@@ -136,10 +137,32 @@ describe('history database', () => {
         db.close();
       }
     };
-    // Not yet in the file: the group commits at the end of the tick, and the callback waits for it.
-    expect(count()).toBe(0);
-    const written = await new Promise<number>((resolve) => h.afterWrite(() => resolve(count())));
-    expect(written).toBe(20);
+    const journal = () => readJournal(`${file}${JOURNAL_SUFFIX}`);
+    // Not yet on disk: the group is written at the end of the tick, and the callback waits for it.
+    expect(journal()).toHaveLength(0);
+    const written = await new Promise<{ db: number; journal: number[] }>((resolve) => h.afterWrite(() => resolve({ db: count(), journal: journal().map((q) => q.seq) })));
+    // On disk when the callback runs, in the journal (one write); the database takes them a moment later.
+    expect(written).toEqual({ db: 0, journal: Array.from({ length: 20 }, (_, i) => i + 1) });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(count()).toBe(20);
+    expect(journal()).toHaveLength(0);
+  });
+
+  it('a process killed before the commit loses nothing it answered: the next start writes the journal to the database', async () => {
+    const dir = tempDir('tg-hist-');
+    const { h } = make(dir);
+    for (let i = 0; i < 30; i++) h.append(rec(i));
+    await new Promise<void>((r) => h.afterWrite(r));
+    // The disk as a kill at this moment leaves it: the database and the journal, copied before the commit.
+    const killed = tempDir('tg-hist-killed-');
+    for (const name of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, name), path.join(killed, name));
+    // A write cut short by the kill: its answer never ended, and it is skipped.
+    fs.appendFileSync(path.join(killed, `history.sqlite${JOURNAL_SUFFIX}`), '[31,{"id":"req_torn"');
+    const again = make(killed).h;
+    const page = again.search({ limit: 100 });
+    expect(page.records.map((r) => r.id).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `req_t${i}`).sort());
+    // Numbering continues after them.
+    expect(again.append(rec(99))).toBe(31);
   });
 
   it('continues numbering after the summary even when the database was lost', () => {
