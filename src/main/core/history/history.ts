@@ -3,18 +3,16 @@ import type { RequestRecord, RollupRow } from '../../contract/usage.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { createCheckpointer } from './checkpointer.js';
-import { JOURNAL_SUFFIX, openJournal, readJournal, type Journal } from './journal.js';
+import { JOURNAL_SUFFIX } from './journal.js';
+import { createHistoryWriter, MAX_QUEUE } from './writer.js';
 import { addTotals } from '../ledger/rollups.js';
-import { COLUMNS, decode, encode, type Row } from './codec.js';
+import { COLUMNS, decode, type Row } from './codec.js';
 import { isCorrupt, moveAside, openDb, openReadOnly, type OpenDb } from './db.js';
 import { createPruner } from './prune.js';
 import { searchDb, type HistoryPage, type HistoryQuery } from './search.js';
 
 /** Records kept in memory while the disk refuses them: about 50 MB at worst, hours of heavy traffic. */
-export const MAX_QUEUE = 100_000;
-/** How long answered records wait in the journal for their commit, and how many make a commit at once. */
-const FLUSH_MS = 50;
-const FLUSH_ROWS = 256;
+export { MAX_QUEUE };
 
 export interface History {
   /**
@@ -64,15 +62,12 @@ export function createHistory(deps: {
   /** Open for reading only (a read-only folder): appends queue until a full open succeeds. */
   let readOnly = false;
   let insert: ReturnType<OpenDb['db']['prepare']> | null = null;
-  const queue: { seq: number; r: RequestRecord }[] = [];
-  let droppedFromQueue = 0;
   let problem: string | null = null;
   let notice: string | null = null;
   let seq = deps.minSeq ?? 0;
   let unsynced = false;
   let timer: NodeJS.Timeout | null = null;
   const journalFile = file + JOURNAL_SUFFIX;
-  let journal: Journal | null = null;
   const checkpointer = createCheckpointer({
     file,
     log,
@@ -162,99 +157,20 @@ export function createHistory(deps: {
     setProblem(`could not write to the history database ${file}: ${(err as Error).message}; ${queue.length} requests are waiting in memory and will be written once it can be`);
   }
 
-  /**
-   * Group commit: the records appended in one tick are written to the journal in one write at the end of it, and
-   * the answers waiting on them end after it (journal.ts). The database takes them in commits of up to a few
-   * hundred, at most FLUSH_MS later (a commit writes every index page it touched to the WAL: about 50 µs of CPU
-   * for one record, 12 µs each for 16). Without a journal (a folder it cannot create it in) each group is
-   * committed at once, as before.
-   */
-  let group: { seq: number; r: RequestRecord }[] = [];
-  let waiters: (() => void)[] = [];
-  let groupScheduled = false;
-  /** Journaled, not yet in the database. */
-  let journaled: { seq: number; r: RequestRecord }[] = [];
-  let flushTimer: NodeJS.Timeout | null = null;
-
-  function commitGroup() {
-    groupScheduled = false;
-    const g = group;
-    const w = waiters;
-    group = [];
-    waiters = [];
-    if (g.length) {
-      if (journal && o && !readOnly && queue.length === 0 && journal.write(g)) {
-        for (const q of g) journaled.push(q);
-        if (journaled.length >= FLUSH_ROWS) flush();
-        else if (!flushTimer) {
-          flushTimer = setTimeout(flush, FLUSH_MS);
-          flushTimer.unref();
-        }
-      } else commitNow(g);
-    }
-    for (const cb of w) cb();
-  }
-
-  /** The journaled records into the database, in one transaction; then the journal starts again. */
-  function flush() {
-    if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = null;
-    const j = journaled;
-    journaled = [];
-    if (j.length) commitNow(j);
-    if (journaled.length === 0 && queue.length === 0) journal?.clear();
-  }
-
-  /** Every record appended so far in the database (or, if it cannot be written, in the queue): before reads. */
-  function settle() {
-    if (groupScheduled) commitGroup();
-    if (journaled.length) flush();
-  }
-
-  function commitNow(g: { seq: number; r: RequestRecord }[]) {
-    if (!o || readOnly || queue.length > 0) {
-      for (const q of g) enqueue(q.seq, q.r);
-      return;
-    }
-    try {
-      const names = o.names;
-      o.db.transaction(() => {
-        for (const q of g) insert!.run(encode(names, q.seq, q.r));
-      })();
+  const writer = createHistoryWriter({
+    journalFile,
+    target: () => (o && !readOnly && insert ? { db: o.db, names: o.names, insert } : null),
+    failed: (err) => failed(err),
+    wrote: (rows) => {
       unsynced = true;
-      checkpointer.wrote(g.length);
-    } catch (err) {
-      // Nothing of a failed transaction is kept: the whole group waits in memory (and is counted) until it can be written.
-      for (const q of g) enqueue(q.seq, q.r);
-      failed(err);
-    }
-  }
+      checkpointer.wrote(rows);
+    },
+  });
+  const queue = writer.queue;
 
-  function enqueue(s: number, r: RequestRecord) {
-    queue.push({ seq: s, r });
-    if (queue.length > MAX_QUEUE) {
-      queue.shift();
-      droppedFromQueue++;
-    }
-  }
-
-  function drain(): boolean {
-    if (!o || readOnly || queue.length === 0) return queue.length === 0;
-    try {
-      const db = o.db;
-      db.transaction(() => {
-        for (const q of queue) insert!.run(encode(o!.names, q.seq, q.r));
-      })();
-      checkpointer.wrote(queue.length);
-      queue.length = 0;
-      if (journaled.length === 0) journal?.clear();
-      unsynced = true;
-      setProblem(null);
-      return true;
-    } catch (err) {
-      failed(err);
-      return false;
-    }
+  function drain() {
+    const had = queue.length;
+    if (writer.drain() && had) setProblem(null);
   }
 
   /** The file was deleted (or replaced) under us: the open handle still has every row, so it is written back. */
@@ -283,7 +199,7 @@ export function createHistory(deps: {
    * lose up to the last second.
    */
   function sync() {
-    journal?.sync();
+    writer.syncJournal();
     if (!unsynced || !o) return;
     unsynced = false;
     fs.open(`${file}-wal`, 'r', (err, fd) => {
@@ -301,18 +217,17 @@ export function createHistory(deps: {
   }
 
   // Records the last process answered but had not yet committed: into the database before anything reads it.
-  const left = readJournal(journalFile);
+  const left = writer.recover();
   const opened = open();
   // A database that could not be read at start may hold seqs above the summary's: numbers from the clock
   // (µs) cannot collide with them, so queued records never overwrite or get dropped as duplicates.
   if (!opened && !o) seq = Math.max(seq, deps.clock.now() * 1000);
   if (left.length) {
     for (const q of left) seq = Math.max(seq, q.seq);
-    commitNow(left);
+    writer.commitNow(left);
     log.info('wrote the requests the last run answered but had not yet committed to the history database', { requests: left.length });
   }
-  journal = openJournal(journalFile);
-  if (journal && queue.length === 0) journal.clear();
+  writer.openJournal();
 
   const pruner = createPruner({
     db: () => (readOnly ? null : (o?.db ?? null)),
@@ -324,26 +239,15 @@ export function createHistory(deps: {
   return {
     append(r) {
       const s = ++seq;
-      if (!o || readOnly || queue.length > 0) {
-        enqueue(s, r);
-        return s;
-      }
-      group.push({ seq: s, r });
-      if (!groupScheduled) {
-        groupScheduled = true;
-        setImmediate(commitGroup);
-      }
+      writer.add({ seq: s, r });
       return s;
     },
-    afterWrite(cb) {
-      if (groupScheduled) waiters.push(cb);
-      else cb();
-    },
+    afterWrite: (cb) => writer.afterWrite(cb),
     get lastSeq() {
       return seq;
     },
     *since(after) {
-      settle();
+      writer.settle();
       // Read in pages: better-sqlite3 allows no other statement on a connection while an iterator is open.
       const page = o?.db.prepare(`SELECT ${COLUMNS} FROM requests WHERE seq > ? ORDER BY seq LIMIT 2000`);
       for (let at = after; page; ) {
@@ -354,15 +258,14 @@ export function createHistory(deps: {
       }
       // Queued records are counted too: they were recorded, only not yet written.
       for (const q of queue) if (q.seq > after) yield q;
-      for (const q of group) if (q.seq > after) yield q;
     },
     search(q) {
       // A read sees every record appended before it: this tick's group and the journaled ones are written first.
-      settle();
+      writer.settle();
       return o ? searchDb(o, q) : { records: [], next: null };
     },
     latest(limit) {
-      settle();
+      writer.settle();
       if (!o) return [];
       const rows = o.db.prepare(`SELECT ${COLUMNS} FROM requests ORDER BY seq DESC LIMIT ?`).all(limit) as Row[];
       return rows.reverse().map((row) => decode(o!.names, row));
@@ -400,7 +303,7 @@ export function createHistory(deps: {
       if (timer) clearInterval(timer);
       timer = null;
       pruner.stop();
-      settle();
+      writer.settle();
       drain();
       checkpointer.stop();
       try {
@@ -409,14 +312,13 @@ export function createHistory(deps: {
         if (o && !readOnly) o.db.pragma('journal_mode = DELETE');
       } catch {}
       close();
-      journal?.close();
-      journal = null;
+      writer.closeJournal();
       // Empty once everything is in the database; kept (with what it holds) when the database could not be written.
       if (queue.length === 0) fs.rmSync(journalFile, { force: true });
     },
     problems() {
       const out = [...(problem ? [problem] : []), ...(notice ? [notice] : [])];
-      if (droppedFromQueue) out.push(`${droppedFromQueue} requests were dropped from the history queue while the database could not be written`);
+      if (writer.dropped) out.push(`${writer.dropped} requests were dropped from the history queue while the database could not be written`);
       return out;
     },
     get queued() {
