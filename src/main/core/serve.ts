@@ -1,6 +1,7 @@
 /**
  * `npm run serve`: the same core as the app, in plain Node, for machines without a desktop and for tests.
- * A stray import of electron anywhere under this entry fails at once here, which is the point.
+ * A stray import of electron anywhere under this entry fails at once here, which is the point. Started by
+ * headless.ts, the entry, once the young generation is capped.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,8 +92,3 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
-
-runHeadless(process.argv.slice(2), process.env).catch((err) => {
-  process.stderr.write(`${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
