@@ -25,7 +25,7 @@ const WARM = Number(process.env.BENCH_MEMORY_REQUESTS ?? 5300);
  * With the trace, a resolve hook (on Node's loader thread) sends every package URL it resolves back here.
  */
 const PROBE = `
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 import v8 from 'node:v8';
 const loaded = new Set();
@@ -41,8 +41,9 @@ process.on('SIGUSR2', () => {
   const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, [s.space_used_size, s.physical_space_size]]));
   const pkgs = new Set();
   for (const u of loaded) { const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(u); if (m) pkgs.add(m[1]); }
-  const req = typeof require === 'function' ? Object.keys(require.cache) : [];
-  process.stdout.write('MEMORY ' + JSON.stringify({ usage: process.memoryUsage(), spaces, packages: [...pkgs].sort(), req: req.length }) + '\\n');
+  // Packages loaded through require() (CommonJS, and what util/lazy-require.ts loads) are in its cache, not seen by the hook.
+  for (const f of Object.keys(createRequire(process.cwd() + '/probe.js').cache)) { const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(f); if (m) pkgs.add(m[1]); }
+  process.stdout.write('MEMORY ' + JSON.stringify({ usage: process.memoryUsage(), spaces, packages: [...pkgs].sort() }) + '\\n');
 });
 `;
 
