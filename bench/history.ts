@@ -26,7 +26,7 @@ function entry(): string[] {
   return fs.existsSync(built) ? [built] : ['--import', 'tsx', 'src/main/core/headless.ts'];
 }
 
-function yearOfRollups(end: number) {
+export function yearOfRollups(end: number) {
   const rows = [];
   for (let d = 0; d < DAYS; d++) {
     const day = new Date(end - d * 86_400_000).toISOString().slice(0, 10);

@@ -12,8 +12,10 @@ import { createCore, type Core } from './core/create-core.js';
 import { defaultLogRoots } from './core/coding-logs/roots.js';
 import { createTrayFeed } from './core/tray/tray-feed.js';
 import { createConsoleLogger } from './core/util/log.js';
+import { capYoungGeneration } from './core/util/young-generation.js';
 import { registerIpc } from './electron/ipc.js';
 import { createLoginItem } from './electron/login-item.js';
+import { createExportFileChooser } from './electron/save-dialog.js';
 import { createElectronNotifier, electronNotificationsSupported } from './electron/notify.js';
 import { dataDir } from './electron/paths.js';
 import { createSafeStorageSecrets } from './electron/secrets.js';
@@ -27,6 +29,8 @@ import { createWindowManager, type WindowManager } from './electron/window.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function main() {
+  // As early as this entry allows (its imports are loaded by now): see util/young-generation.ts.
+  capYoungGeneration();
   // One Tollgate per user: a second launch hands over to the first (which opens its dashboard) and leaves.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -76,6 +80,8 @@ async function main() {
     ...(process.env.TOLLGATE_REDIS_URL ? { redisUrl: process.env.TOLLGATE_REDIS_URL } : {}),
     version: app.getVersion(),
     log,
+    // history.saveExport: the window's "Save CSV…" asks here, then the core streams the range into the file.
+    chooseExportFile: createExportFileChooser(() => win.current),
     // Claude Code's and Codex's own log folders: spend that bypassed the proxy (the importCodingLogs setting turns it off).
     codingLogs: (() => {
       const roots = defaultLogRoots(process.env);

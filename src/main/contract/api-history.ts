@@ -40,9 +40,28 @@ export interface HistoryInfoDto {
   exportPath: string;
 }
 
+export interface HistoryExportInput {
+  /** Start times, epoch ms: from inclusive, to exclusive; left out, the whole history. */
+  from?: number;
+  to?: number;
+  format: 'csv' | 'jsonl';
+}
+
+export interface HistorySavedExportDto {
+  /** The file written; null when the user cancelled the save dialog. */
+  file: string | null;
+  rows: number;
+  bytes: number;
+}
+
 export interface HistoryApiSpec {
   'history.search': { input: HistorySearchInput; output: HistoryPageDto };
   'history.info': { input: void; output: HistoryInfoDto };
+  /**
+   * The desktop app's export: asks where to save (a dialog in Tollgate's window), then streams the range into
+   * that file as GET exportPath streams it to a browser. Refused where there is no desktop to ask (headless).
+   */
+  'history.saveExport': { input: HistoryExportInput; output: HistorySavedExportDto };
 }
 
-export const HISTORY_CHANNELS = ['history.search', 'history.info'] as const satisfies readonly (keyof HistoryApiSpec)[];
+export const HISTORY_CHANNELS = ['history.search', 'history.info', 'history.saveExport'] as const satisfies readonly (keyof HistoryApiSpec)[];

@@ -93,6 +93,11 @@ export interface CoreOptions {
   team?: { prefix?: string; leaseMs?: number };
   /** Keeps every request in the data folder's history database (default on); off, the ledger works alone. */
   history?: boolean;
+  /**
+   * The desktop app's save dialog, for history.saveExport: where to write an export (null: cancelled). Left
+   * out (headless), the channel is refused and the browser downloads from /api/history/export instead.
+   */
+  chooseExportFile?: (suggestedName: string) => Promise<string | null>;
 }
 
 export type CoreEvents = ApiEvents & Record<string, unknown>;
@@ -304,6 +309,7 @@ export function createCore(opts: CoreOptions): Core {
     retentionDays: () => settings.historyRetentionDays,
     dayKey,
     keyName: (id) => keys.get(id)?.name ?? keys.get(id)?.label ?? null,
+    ...(opts.chooseExportFile ? { chooseExportFile: opts.chooseExportFile } : {}),
   };
   const routeOf = (id: string) => registry.routes().find((r) => r.provider.id === id);
   // Each domain validates its own methods' input (its schemas.ts); this only joins the parts.

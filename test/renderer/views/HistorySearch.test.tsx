@@ -1,7 +1,7 @@
 import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistorySearchInput } from '../../../src/main/contract/api';
+import type { HistoryExportInput, HistorySearchInput } from '../../../src/main/contract/api';
 import { HistorySearch } from '../../../src/renderer/src/views/HistorySearch';
 import { createFakeTransport } from '../support/fake-transport';
 import { key, PROVIDERS, record, settings, status, T0 } from '../support/fixtures';
@@ -48,5 +48,33 @@ describe('history search', () => {
     expect(rows).toHaveLength(5);
     expect(screen.queryByRole('button', { name: 'More' })).toBeNull();
     expect(screen.getByRole('link', { name: 'CSV' }).getAttribute('href')).toBe('/api/history/export?format=csv');
+  });
+
+  it('in the app, saves the range to a file through history.saveExport instead of a download link', async () => {
+    const asked: HistoryExportInput[] = [];
+    const transport = createFakeTransport(
+      {
+        'status.get': () => status(),
+        'settings.get': () => settings(),
+        'keys.list': () => [key('key_a', { name: 'Agent' })],
+        'providers.list': () => PROVIDERS,
+        'history.saveExport': (input: HistoryExportInput) => {
+          asked.push(input);
+          return asked.length === 1 ? { file: '/home/ana/Downloads/range.csv', rows: 1234, bytes: 98765 } : { file: null, rows: 0, bytes: 0 };
+        },
+      },
+      { kind: 'ipc' },
+    );
+    done = (await renderWithStore(<HistorySearch />, transport, T0)).unmount;
+    const user = userEvent.setup();
+    expect(screen.queryByRole('link', { name: 'CSV' })).toBeNull();
+    await user.type(screen.getByLabelText('From'), '2026-01-02');
+    await user.click(screen.getByRole('button', { name: 'CSV…' }));
+    expect(asked[0]).toEqual({ format: 'csv', from: new Date('2026-01-02T00:00:00').getTime() });
+    expect((await screen.findByRole('status')).textContent).toContain('Saved 1,234 requests to /home/ana/Downloads/range.csv.');
+    // Cancelled in the dialog: nothing to say.
+    await user.click(screen.getByRole('button', { name: 'JSON Lines…' }));
+    expect(asked[1]).toEqual({ format: 'jsonl', from: new Date('2026-01-02T00:00:00').getTime() });
+    expect(screen.queryByText(/Saved/)).toBeNull();
   });
 });

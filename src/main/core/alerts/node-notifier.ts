@@ -1,6 +1,10 @@
-import nodeNotifier from 'node-notifier';
+import type NodeNotifier from 'node-notifier';
+import { lazyRequire } from '../util/lazy-require.js';
 import type { AlertNotification } from './format.js';
 import type { Notifier } from './notifier.js';
+
+/** Loaded with the first notification: a quiet server never shows one. */
+const nodeNotifier = lazyRequire<typeof NodeNotifier>('node-notifier');
 
 type NotifyFn = (options: Record<string, unknown>, cb: (err: Error | null, response: string, metadata?: { activationType?: string }) => void) => unknown;
 
@@ -23,7 +27,7 @@ const notifySendBody = (s: string) => s.replace(/\\/g, '\\\\').replace(/&/g, '&a
 export function createNodeNotifier(
   opts: { appName?: string; icon?: string | null; onClick?: (n: AlertNotification) => void; platform?: NodeJS.Platform; notify?: NotifyFn } = {},
 ): Notifier {
-  const notify: NotifyFn = opts.notify ?? ((o, cb) => nodeNotifier.notify(o, cb));
+  const notify: NotifyFn = opts.notify ?? ((o, cb) => nodeNotifier().notify(o, cb));
   const platform = opts.platform ?? process.platform;
   const wantsClick = Boolean(opts.onClick) && platform !== 'linux';
   return {

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiPart } from '../../contract/api.js';
 import type { HistoryApiSpec } from '../../contract/api-history.js';
 import { schemaApi } from '../util/schema.js';
-import { rangeRecords, streamExport } from './export.js';
+import { NotFoundError, ValidationError } from '../util/validation.js';
+import { rangeRecords, saveExport, streamExport } from './export.js';
 import type { History } from './history.js';
 import { exportQuerySchema, historySchemas } from './schemas.js';
 
@@ -15,7 +16,15 @@ export interface HistoryApiDeps {
   retentionDays: () => number;
   dayKey: (ms: number) => string;
   keyName: (id: string) => string | null;
+  /**
+   * Asks the user where to save an export (the desktop app's save dialog); resolves null when they cancel.
+   * Absent in headless mode, where the browser downloads from EXPORT_PATH instead.
+   */
+  chooseExportFile?: (suggestedName: string) => Promise<string | null>;
 }
+
+const stampOf = (ms: number | undefined, or: string) => (ms === undefined ? or : new Date(ms).toISOString().slice(0, 10));
+const exportName = (from: number | undefined, to: number | undefined, format: string) => `tollgate-history-${stampOf(from, 'start')}-to-${stampOf(to, 'now')}.${format}`;
 
 function size(file: string): number {
   let n = 0;
@@ -43,6 +52,18 @@ export function createHistoryApi(d: HistoryApiDeps): ApiPart<HistoryApiSpec> {
       queued: d.history?.queued ?? 0,
       exportPath: EXPORT_PATH,
     }),
+    'history.saveExport': async ({ from, to, format }) => {
+      if (!d.chooseExportFile) {
+        const why = `Saving to a file needs the desktop app; download GET ${EXPORT_PATH}?format=${format} instead.`;
+        throw new ValidationError('input', why, why);
+      }
+      if (!d.history) throw new NotFoundError('History is off.');
+      const file = await d.chooseExportFile(exportName(from, to, format));
+      if (!file) return { file: null, rows: 0, bytes: 0 };
+      const h = d.history;
+      const { rows, bytes } = await saveExport(file, rangeRecords((q) => h.search(q), { from, to }), { format, dayKey: d.dayKey, keyName: d.keyName });
+      return { file, rows, bytes };
+    },
   });
 }
 
@@ -58,8 +79,7 @@ export function handleHistoryExport(d: HistoryApiDeps, req: IncomingMessage, res
     return;
   }
   const { from, to, format } = parsed.data;
-  const stamp = (ms: number | undefined, or: string) => (ms === undefined ? or : new Date(ms).toISOString().slice(0, 10));
-  const filename = `tollgate-history-${stamp(from, 'start')}-to-${stamp(to, 'now')}.${format}`;
+  const filename = exportName(from, to, format);
   const h = d.history;
   void streamExport(res, rangeRecords((q) => h.search(q), { from, to }), { format, filename, dayKey: d.dayKey, keyName: d.keyName }).catch(() => res.destroy());
 }

@@ -26,7 +26,11 @@ export const historySearchSchema = query(
     .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { path: ['from'], message: 'must not be after "to"' }),
 );
 
-export const historySchemas = { 'history.search': historySearchSchema, 'history.info': noInput };
+export const historySaveExportSchema = z
+  .strictObject({ from: ms, to: ms, format: z.enum(['csv', 'jsonl']) })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { path: ['from'], message: 'must not be after "to"' });
+
+export const historySchemas = { 'history.search': historySearchSchema, 'history.info': noInput, 'history.saveExport': historySaveExportSchema };
 
 /** The streamed export's query string: a time range (ms or ISO dates) and a format. */
 export const exportQuerySchema = z.strictObject({

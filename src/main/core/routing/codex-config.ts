@@ -1,5 +1,8 @@
-import { parse } from 'smol-toml';
+import { lazyRequire } from '../util/lazy-require.js';
 import type { EditResult } from './claude-settings.js';
+
+/** Read only when routing is looked at or changed, not on every start. */
+const toml = lazyRequire<typeof import('smol-toml')>('smol-toml');
 
 export const CODEX_PROVIDER_ID = 'tollgate';
 
@@ -8,7 +11,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 function parsed(text: string): { doc: Obj | null; problem: string | null } {
   try {
-    return { doc: parse(text) as Obj, problem: null };
+    return { doc: toml().parse(text) as Obj, problem: null };
   } catch (err) {
     const first = (err as Error).message.split('\n')[0] ?? '';
     return { doc: null, problem: `it is not valid TOML (${first})` };

@@ -1,5 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { lazyRequire } from '../util/lazy-require.js';
 import type { Logger } from '../util/log.js';
+
+/** Only team mode (--redis) needs a Redis client; loaded at the first connect. */
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 
 export type LinkState = 'up' | 'down';
 
@@ -41,6 +45,7 @@ export function connectTeam(url: string, d: { log: Logger; now: () => number; re
     retryStrategy: (times: number) => Math.min(times * 100, d.retryMs ?? 1_000),
     lazyConnect: false,
   };
+  const { Redis } = ioredis();
   const redis = new Redis(url, opts);
   // Subscriptions wait for the link and are renewed by the client after each reconnect.
   const sub = new Redis(url, { ...opts, commandTimeout: undefined, enableOfflineQueue: true });

@@ -1,4 +1,8 @@
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { lazyRequire } from '../util/lazy-require.js';
+
+/** Loaded with the types, at the first OTLP request: most installs never receive one. */
+const protobufjs = lazyRequire<typeof protobuf>('protobufjs');
 
 /**
  * The OTLP messages Tollgate reads, as protobufjs parses them. Field numbers and types are those of the public
@@ -94,7 +98,7 @@ export function createOtlpTypes(): () => OtlpTypes {
   let types: OtlpTypes | null = null;
   return () => {
     if (!types) {
-      const root = protobuf.parse(OTLP_PROTO, { keepCase: false }).root;
+      const root = protobufjs().parse(OTLP_PROTO, { keepCase: false }).root;
       types = {
         metricsRequest: root.lookupType('otlp.ExportMetricsServiceRequest'),
         metricsResponse: root.lookupType('otlp.ExportMetricsServiceResponse'),

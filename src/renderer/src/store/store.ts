@@ -13,6 +13,8 @@ import type {
   CsvExport,
   HistoryPageDto,
   HistorySearchInput,
+  HistoryExportInput,
+  HistorySavedExportDto,
   ExportRange,
   OverrideInput,
   PriceLookupInput,
@@ -491,6 +493,8 @@ function createActions(store: DashStore, transport: Transport, opts: StoreOption
     },
     /** A page of the request history (every request of the retention period), for the Activity view's search. */
     searchHistory: (q: HistorySearchInput): Promise<HistoryPageDto> => call(() => api['history.search'](q)),
+    /** The desktop app's export of a range: the main process asks where, then streams it into that file. */
+    saveHistoryExport: (input: HistoryExportInput): Promise<HistorySavedExportDto> => call(() => api['history.saveExport'](input)),
 
     toast,
     dismissToast,

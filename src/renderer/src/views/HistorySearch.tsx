@@ -39,7 +39,8 @@ function toQuery(f: Form): HistorySearchInput {
 
 /**
  * Every request of the retention period, searched in the history database: "which run burned $40 overnight",
- * "the ten dearest calls this month". Results come a page at a time; the browser dashboard can download the range.
+ * "the ten dearest calls this month". Results come a page at a time. The range can be exported: the browser
+ * dashboard downloads it from the streamed HTTP export, the app saves it to a file it asks for (history.saveExport).
  */
 export function HistorySearch() {
   const actions = useActions();
@@ -52,6 +53,7 @@ export function HistorySearch() {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
 
   const search = async (more: boolean) => {
     setBusy(true);
@@ -79,6 +81,17 @@ export function HistorySearch() {
     ],
     [keyMap, tz],
   );
+
+  const save = async (format: 'csv' | 'jsonl') => {
+    setSaved(null);
+    try {
+      const { from, to } = toQuery(form);
+      const r = await actions.saveHistoryExport({ format, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+      if (r.file) setSaved(`Saved ${r.rows.toLocaleString('en-US')} requests to ${r.file}.`);
+    } catch (err) {
+      setSaved(`Could not save: ${(err as Error).message}`);
+    }
+  };
 
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
   const q = toQuery(form);
@@ -116,6 +129,14 @@ export function HistorySearch() {
           <DataTable caption="Requests in the history" rows={rows} columns={columns} rowKey={(r) => r.id} pageSize={rows.length || 100} empty="No request in the history matches." />
           {next && <button type="button" disabled={busy} onClick={() => void search(true)}>More</button>}
         </>
+      )}
+      {transport !== 'http' && (
+        <p className="hint">
+          Save this range, streamed from the database:{' '}
+          <button type="button" className="link" onClick={() => void save('csv')}>CSV…</button> ·{' '}
+          <button type="button" className="link" onClick={() => void save('jsonl')}>JSON Lines…</button>
+          {saved && <span role="status"> {saved}</span>}
+        </p>
       )}
       {transport === 'http' && (
         <p className="hint">

@@ -108,6 +108,8 @@ const TABLE: Record<Channel, Row> = {
   'team.setFailMode': { valid: { budgetId: 'bud_none', mode: 'open' }, status: 404, wrongType: ['mode', 5], nulled: 'budgetId', missing: 'budgetId' },
   'history.search': { valid: { limit: 5, sort: 'cost' }, wrongType: ['limit', '5'], nulled: 'limit' },
   'history.info': { valid: undefined },
+  // Valid, and then refused: headless mode has no desktop to ask where to save (the browser downloads instead).
+  'history.saveExport': { valid: { format: 'csv' }, status: 400, wrongType: ['from', 'x'], nulled: 'format', missing: 'format' },
 };
 
 /** A copy of `input` with the field at a dotted path set to `value` (or removed, for undefined). */
