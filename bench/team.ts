@@ -71,7 +71,7 @@ export async function benchTeamAdmission(redisUrl: string, n = 5000): Promise<Ro
   const replay = createReplay({ counters, state: () => link.state, onSpent: () => {}, onError: () => {} });
   const local = mk();
   const teamEngine = mk();
-  const team = createSharedAdmission({ engine: teamEngine, counters, link, replay, failMode: () => 'closed', enforced: () => true, onError: () => {} });
+  const team = createSharedAdmission({ engine: teamEngine, counters, link, replay, failMode: () => 'closed', enforced: () => true, onError: () => {}, now: () => Date.now() });
 
   const measure = async (admit: (i: number) => AdmissionDecision | Promise<AdmissionDecision>) => {
     const us: number[] = [];

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../util/logger.js';
+import type { Logger } from '../util/log.js';
 
 /**
  * WAL checkpoints off the event loop. SQLite copies the log back into the database file (and fsyncs it) in the
