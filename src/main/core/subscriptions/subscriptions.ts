@@ -3,7 +3,7 @@ import type { ClaudeWindowDto, CodexRateLimitsDto, SubscriptionWindowsDto } from
 import type { Notifier } from '../alerts/notifier.js';
 import type { Clock } from '../util/clock.js';
 import { formatUsd } from '../util/money.js';
-import { claudeWindows, weekTotals, WEEK_MS, WINDOW_MS, type MinuteBucket } from './claude-windows.js';
+import { BUCKET_MS, claudeWindows, weekTotals, WEEK_MS, WINDOW_MS, type SpendBucket } from './claude-windows.js';
 import { newTier } from './window-alerts.js';
 
 const MINUTE = 60_000;
@@ -12,7 +12,7 @@ const MAX_FIRED = 200;
 
 interface Snapshot {
   version: 1;
-  buckets: MinuteBucket[];
+  buckets: SpendBucket[];
   limitUsd: number | null;
   largestUsd: number | null;
   codex: CodexRateLimitsDto | null;
@@ -60,7 +60,16 @@ const isClaude = (r: RequestRecord) => r.tool === 'claude-code';
  */
 export function createSubscriptions(d: SubscriptionDeps): Subscriptions {
   const s = load(d.initial);
-  const buckets = new Map<number, MinuteBucket>(s.buckets.map((b) => [b[0], b]));
+  const buckets = new Map<number, SpendBucket>();
+  // Saved buckets of another size (version 1 saved minutes) fold into this one's.
+  for (const [ts, usd, tokens, calls] of s.buckets) add(Math.floor(ts / BUCKET_MS) * BUCKET_MS, usd, tokens, calls);
+  function add(at: number, usd: number, tokens: number, calls: number) {
+    const b = buckets.get(at) ?? [at, 0, 0, 0];
+    b[1] += usd;
+    b[2] += tokens;
+    b[3] += calls;
+    buckets.set(at, b);
+  }
   const fired = new Map<string, number>(s.fired);
   let limitUsd = s.limitUsd;
   let largestUsd = s.largestUsd;
@@ -117,14 +126,10 @@ export function createSubscriptions(d: SubscriptionDeps): Subscriptions {
   return {
     observe(r) {
       if (!isClaude(r) || r.status >= 400) return;
-      const m = Math.floor(r.ts / MINUTE) * MINUTE;
+      const at = Math.floor(r.ts / BUCKET_MS) * BUCKET_MS;
       const now = d.clock.now();
-      if (m < now - WEEK_MS - WINDOW_MS) return;
-      const b = buckets.get(m) ?? [m, 0, 0, 0];
-      b[1] += r.costUsd ?? 0;
-      b[2] += r.usage.inputTokens + r.usage.outputTokens;
-      b[3] += 1;
-      buckets.set(m, b);
+      if (at < now - WEEK_MS - WINDOW_MS) return;
+      add(at, r.costUsd ?? 0, r.usage.inputTokens + r.usage.outputTokens, 1);
       // A backfill brings a month of calls: only a call in a window that may still run can cross a tier.
       if (++observed % 1000 === 0) prune(now);
       if (r.ts > now - WINDOW_MS) checkClaude(now);
@@ -159,7 +164,9 @@ export function createSubscriptions(d: SubscriptionDeps): Subscriptions {
       const now = d.clock.now();
       prune(now);
       noteLargest(claudeWindows([...buckets.values()]), now);
-      return { version: 1, buckets: [...buckets.values()], limitUsd, largestUsd, codex, fired: [...fired] };
+      // Dollars to a billionth: a float's last digits would only lengthen the stored document.
+      const saved = [...buckets.values()].map(([at, usd, tokens, calls]): SpendBucket => [at, Math.round(usd * 1e9) / 1e9, tokens, calls]);
+      return { version: 1, buckets: saved, limitUsd, largestUsd, codex, fired: [...fired] };
     },
   };
 }

@@ -164,3 +164,32 @@ describe('Codex rate limits', () => {
     expect(n.shown).toHaveLength(2);
   });
 });
+
+describe('stored spend buckets', () => {
+  it('a week of a call every 20 s is saved as five-minute buckets, and minute buckets saved by an older version fold into them', () => {
+    const clock = createManualClock(T0 + 7 * 24 * H);
+    const s = createSubscriptions({ clock, notifier: null, onChange: () => {} });
+    let calls = 0;
+    for (let t = T0 + 1; t < T0 + 7 * 24 * H; t += 20_000, calls++) s.observe(rec(t, 0.001, 100));
+    const snap = s.snapshot();
+    // 2,016 five-minute buckets, not 10,080 minutes; no call lost.
+    expect(snap.buckets).toHaveLength(7 * 24 * 12);
+    expect(snap.buckets.reduce((n, b) => n + b[3], 0)).toBe(calls);
+    expect(JSON.stringify(snap).length).toBeLessThan(100_000);
+    const windows = s.view().claude.recent.map((w) => [w.start, w.calls]);
+
+    // The same calls as version 1 saved them, one bucket per minute: the same windows after loading.
+    const minutes = new Map<number, [number, number, number, number]>();
+    for (let t = T0 + 1; t < T0 + 7 * 24 * H; t += 20_000) {
+      const m = Math.floor(t / 60_000) * 60_000;
+      const b = minutes.get(m) ?? [m, 0, 0, 0];
+      b[1] += 0.001;
+      b[2] += 100;
+      b[3] += 1;
+      minutes.set(m, b);
+    }
+    const old = createSubscriptions({ clock, notifier: null, onChange: () => {}, initial: { version: 1, buckets: [...minutes.values()], limitUsd: null, largestUsd: null, codex: null, fired: [] } });
+    expect(old.snapshot().buckets).toHaveLength(7 * 24 * 12);
+    expect(old.view().claude.recent.map((w) => [w.start, w.calls])).toEqual(windows);
+  });
+});
