@@ -56,27 +56,33 @@ describe('settings', () => {
     expect(screen.getByLabelText('Time zone').getAttribute('aria-invalid')).toBe('true');
   });
 
-  it('exports requests as a file and says what the ring left out', async () => {
-    const created: Blob[] = [];
-    URL.createObjectURL = vi.fn((b: Blob) => {
-      created.push(b);
-      return 'blob:test';
+  it('in the browser, exports requests as a download streamed from the history, for whole days of the dashboard zone', async () => {
+    const hrefs: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      hrefs.push(this.getAttribute('href') ?? '');
     });
-    URL.revokeObjectURL = vi.fn();
-    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
     done = (await renderWithStore(<Settings />, core(settings()), T0)).unmount;
     await userEvent.setup().click(screen.getByRole('button', { name: 'Export requests (CSV)' }));
-    expect(await screen.findByText('tollgate-requests-2026-11-01-to-2026-11-28.csv')).toBeTruthy();
-    expect(click).toHaveBeenCalledOnce();
-    const text = await new Promise<string>((resolve) => {
-      const r = new FileReader();
-      r.onload = () => resolve(r.result as string);
-      r.readAsText(created[0]!);
-    });
-    // FileReader drops the BOM as it decodes; the CSV itself arrives whole.
-    expect(text.replace(/^\ufeff/, '')).toBe('id\r\nreq_1\r\n');
-    expect(created[0]!.size).toBe(3 + 'id\r\nreq_1\r\n'.length);
-    expect(screen.getByText(/4 of the 5 requests/)).toBeTruthy();
+    expect(await screen.findByText(/Downloading every request from 2026-11-01 to 2026-11-28/)).toBeTruthy();
+    expect(hrefs).toEqual([`/api/history/export?format=csv&from=${Date.UTC(2026, 10, 1)}&to=${Date.UTC(2026, 10, 29)}`]);
+  });
+
+  it('in the app, saves the requests of the range to a file through history.saveExport', async () => {
+    const asked: unknown[] = [];
+    const transport = createFakeTransport(
+      {
+        ...core(settings()).handlers,
+        'history.saveExport': (input) => {
+          asked.push(input);
+          return { file: '/home/ana/requests.csv', rows: 1234, bytes: 99_000 };
+        },
+      },
+      { kind: 'ipc' },
+    );
+    done = (await renderWithStore(<Settings />, transport, T0)).unmount;
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Export requests (CSV)' }));
+    expect(await screen.findByText('Saved 1,234 requests to /home/ana/requests.csv.')).toBeTruthy();
+    expect(asked).toEqual([{ format: 'csv', from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 10, 29) }]);
   });
 
   it('edits the clamp floor with the budget defaults, naming a bad value on its field', async () => {

@@ -4,6 +4,7 @@ import { errorText, messageForField, toApiError } from '../api/errors';
 import { presetOf, rangePresets, rangeProblem, type DayRange } from '../lib/date-range';
 import { dayKeyIn, monthStart } from '../../../shared/days';
 import { downloadText } from '../lib/download';
+import { useRequestsExport } from '../lib/request-export';
 import { formatCount, formatDay } from '../lib/format';
 import { useActions, useDash, useTransportKind } from '../store/context';
 import { zoneOf } from '../store/store';
@@ -28,6 +29,8 @@ export function RangeSpend({ title = 'Spend in a range' }: { title?: string }) {
   const [exported, setExported] = useState<CsvExport | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [requestsDone, setRequestsDone] = useState<string | null>(null);
+  const exportRequests = useRequestsExport();
   const problem = rangeProblem(range);
   const problemKey = problem ? problem.field + problem.message : null;
 
@@ -48,7 +51,14 @@ export function RangeSpend({ title = 'Spend in a range' }: { title?: string }) {
     if (problem) return;
     setBusy(true);
     setExported(null);
+    setRequestsDone(null);
     try {
+      if (which === 'requests') {
+        // Streamed from the history database (the whole range, any size), not built in memory.
+        setRequestsDone(await exportRequests(range));
+        setExportError(null);
+        return;
+      }
       const r = await actions.exportCsv(which, range);
       downloadText(r.filename, r.csv);
       setExported(r);
@@ -120,6 +130,7 @@ export function RangeSpend({ title = 'Spend in a range' }: { title?: string }) {
           </p>
         )}
         {exported?.note && <Note tone="warn">{exported.note}</Note>}
+        {requestsDone && <p className="hint">{requestsDone}</p>}
       </div>
     </section>
   );

@@ -12,3 +12,14 @@ export function downloadText(filename: string, text: string, type = 'text/csv;ch
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Starts a download the server streams (a link click, as the Activity view's export links do). */
+export function downloadUrl(href: string): void {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = '';
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}

@@ -8,6 +8,8 @@ import { Money } from '../components/Num';
 import { ErrorNote, Loading, Note } from '../components/States';
 import { dayKeyIn, monthStart } from '../../../shared/days';
 import { downloadText } from '../lib/download';
+import { rangeProblem } from '../lib/date-range';
+import { useRequestsExport } from '../lib/request-export';
 import { formatCount } from '../lib/format';
 import { useActions, useDash, useTransportKind } from '../store/context';
 import { zoneOf } from '../store/store';
@@ -345,12 +347,23 @@ function Export() {
   const [result, setResult] = useState<CsvExport | null>(null);
   const [errors, setErrors] = useState<Partial<Record<'from' | 'to' | 'form', string>>>({});
   const [busy, setBusy] = useState(false);
+  const [requestsDone, setRequestsDone] = useState<string | null>(null);
   const kind = useTransportKind();
+  const exportRequests = useRequestsExport();
 
   async function run(which: 'rollups' | 'requests') {
     setBusy(true);
     setResult(null);
+    setRequestsDone(null);
     try {
+      if (which === 'requests') {
+        // Streamed from the history database (the whole range, any size), not built in memory.
+        const bad = rangeProblem(range);
+        if (bad) return setErrors({ [bad.field]: bad.message });
+        setRequestsDone(await exportRequests(range));
+        setErrors({});
+        return;
+      }
       const r = await actions.exportCsv(which, range);
       downloadText(r.filename, r.csv);
       setResult(r);
@@ -366,8 +379,8 @@ function Export() {
     <section className="card" aria-labelledby="export-title">
       <h2 id="export-title">Export</h2>
       <p className="hint">
-        Rollups: every day's totals per provider, key, model and project, kept for good. Requests: one row per call, from the most recent requests kept in full;
-        older ones in the range are left out, and the export says how many.
+        Rollups: every day's totals per provider, key, model and project, kept for good. Requests: one row per call, every request of the range the
+        history keeps (Settings → history retention), streamed from it.
       </p>
       <div className="grid">
         <Field label="From" error={errors.from}>
@@ -393,6 +406,7 @@ function Export() {
           </p>
         )}
         {result?.note && <Note tone="warn">{result.note}</Note>}
+        {requestsDone && <p>{requestsDone}</p>}
       </div>
     </section>
   );
