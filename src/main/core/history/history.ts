@@ -16,13 +16,13 @@ export { MAX_QUEUE };
 
 export interface History {
   /**
-   * Writes one record now (one prepared insert, committed to the WAL before this returns) and gives it its
-   * seq. When the disk refuses, the record waits in a bounded queue and is written once it can be.
+   * Takes one record and gives it its seq. It is written at the end of this tick (writer.ts: the journal, then
+   * the database); when the disk refuses, it waits in a bounded queue and is written once it can be.
    */
   append(r: RequestRecord): number;
   /**
-   * Calls `cb` once every record appended so far is written: at once when none waits, else when this tick's
-   * group commits. A proxied answer's last byte waits for it, so an answered request is always on disk.
+   * Calls `cb` once every record appended so far is on disk: at once when none waits, else when this tick's
+   * group is written. A proxied answer's last byte waits for it, so an answered request is always on disk.
    */
   afterWrite(cb: () => void): void;
   /** The seq the last appended record got. */
