@@ -70,7 +70,7 @@ async function agent(i: number, outcomes: Outcome[]): Promise<number> {
 const billed = (r: ReceivedRequest) => INPUT * IN_USD + r.sentDeltas * CHUNK * OUT_USD;
 
 describe('200 agents against a hard stop', () => {
-  it('spend stays within a chunk per in-flight stream of the stop, and at least 95% of the budget is used', { timeout: 90_000 }, async () => {
+  it('spend stays within two chunks per in-flight stream of the stop, and at least 95% of the budget is used', { timeout: 90_000 }, async () => {
     const limit = 100 * callUsd(meanOutput);
     const created = await tg.admin<Budget>('budgets.create', { name: 'swarm', scope: { provider: 'anthropic' }, period: { kind: 'day' }, limitUsd: limit, hardStopPercent: 100 });
     expect(created.status).toBe(200);
@@ -94,10 +94,13 @@ describe('200 agents against a hard stop', () => {
     expect(fake.received).toHaveLength(served.length);
     // Tollgate meters each stream live and ends it once the room left cannot take the next step of every live
     // stream: its books stay under the stop. The upstream, which learns of the close a moment later, has by then
-    // written one chunk more of each stream ended, which no proxy can see: that is all the ground truth may pass by.
+    // written more of each stream ended, which no proxy can see: that is all the ground truth may pass by. On an
+    // idle machine that is one chunk per stream ended (0.8–0.95 chunks on average, here); when the machine is
+    // busy, the upstream (on this process's event loop) can write a second before it sees the close (CI once
+    // measured 34 chunks past the stop for 25 streams ended). So: at most two chunks per stream ended.
     await new Promise((r) => setTimeout(r, 100));
     const s = (await tg.admin<BudgetStatus[]>('budgets.list')).body.data!.find((x) => x.budget.id === id)!;
-    const perStream = Math.max(1, cut.length) * chunkUsd;
+    const perStream = 2 * Math.max(1, cut.length) * chunkUsd;
     console.info(
       `[swarm] ${AGENTS} agents, ${outcomes.length} calls in ${Math.round(wallMs)} ms: ${served.length} served (${cut.length} cut at the stop), ` +
         `${refused.length} refused (${refused.filter((r) => /is at its hard stop/.test(r.text)).length} at the stop); spend ${((truth / limit) * 100).toFixed(2)}% of $${limit.toFixed(4)}, ` +
