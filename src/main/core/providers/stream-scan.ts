@@ -52,7 +52,8 @@ export function createTextCounter(keys: readonly string[]): (s: string) => numbe
   return (s) => {
     let n = 0;
     re.lastIndex = 0;
-    while (re.exec(s) !== null) {
+    // test(), not exec(): the same match and lastIndex without building a match array per value.
+    while (re.test(s)) {
       const start = re.lastIndex - 1;
       const end = stringEnd(s, start);
       if (end === -1) break;
