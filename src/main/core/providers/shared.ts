@@ -61,7 +61,9 @@ export function clampField(body: JsonObject | null, field: string, max: number):
 
 /** The lookup key of an operation path: lower case, without trailing slashes, as lenient upstreams read it. */
 export function operationKey(path: string): string {
-  return path.toLowerCase().replace(/\/+$/, '');
+  const lower = path.toLowerCase();
+  // Per request: only a path that ends in a slash has one to strip.
+  return lower.charCodeAt(lower.length - 1) === 47 ? lower.replace(/\/+$/, '') : lower;
 }
 
 /** Sums stay exact and finite below this; anything near it is capped as implausible when the call is priced. */

@@ -52,7 +52,8 @@ export function createTextCounter(keys: readonly string[]): (s: string) => numbe
   return (s) => {
     let n = 0;
     re.lastIndex = 0;
-    while (re.exec(s) !== null) {
+    // test(), not exec(): the same match and lastIndex without building a match array per value.
+    while (re.test(s)) {
       const start = re.lastIndex - 1;
       const end = stringEnd(s, start);
       if (end === -1) break;
@@ -61,6 +62,18 @@ export function createTextCounter(keys: readonly string[]): (s: string) => numbe
       re.lastIndex = end;
     }
     return n;
+  };
+}
+
+/**
+ * A test of whether `"key"` occurs in a string, as `s.includes('"key"')` says, found faster: searched as `key"`
+ * with the quote before it checked, because a search that starts with a quote stops at every string in JSON.
+ */
+export function createQuotedTest(key: string): (s: string) => boolean {
+  const needle = `${key}"`;
+  return (s) => {
+    for (let i = s.indexOf(needle, 1); i !== -1; i = s.indexOf(needle, i + 1)) if (s.charCodeAt(i - 1) === QUOTE) return true;
+    return false;
   };
 }
 

@@ -74,5 +74,5 @@ export function readAttribution(headers: IncomingHttpHeaders, ident: { project: 
     }
     out[key] = value;
   }
-  return { ok: true, ...out };
+  return { ok: true, project: out.project, user: out.user, run: out.run };
 }

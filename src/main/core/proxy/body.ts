@@ -48,7 +48,8 @@ export function readBody(req: IncomingMessage, limit: number, done: (err: Error 
   };
   arm();
   req.on('data', onData);
-  req.once('end', () => finish(null));
-  req.once('error', (e) => finish(e));
-  req.once('aborted', () => finish(new Error('client aborted the request')));
+  // `on`, not `once`: finish runs once anyway, and once() wraps every listener in another closure.
+  req.on('end', () => finish(null));
+  req.on('error', (e) => finish(e));
+  req.on('aborted', () => finish(new Error('client aborted the request')));
 }

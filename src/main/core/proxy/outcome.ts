@@ -56,10 +56,13 @@ export function settleUsage(m: MeteredUsage | null, call: CallInfo, upstreamErro
   return settled;
 }
 
+/** Every count of a TokenUsage; the usages capped here are built with exactly these (full, emptyUsage). */
+const USAGE_KEYS: readonly (keyof TokenUsage)[] = ['inputTokens', 'cacheReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'outputTokens', 'reasoningTokens'];
+
 /** Caps every count at `limit` (in place) and flags the call when one was over it; true if one was. */
 function capUsage(u: TokenUsage, limit: number, flags: RequestFlag[]): boolean {
   let over = false;
-  for (const k of Object.keys(u) as (keyof TokenUsage)[]) {
+  for (const k of USAGE_KEYS) {
     if (u[k] > limit) {
       u[k] = limit;
       over = true;

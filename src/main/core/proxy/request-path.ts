@@ -75,10 +75,11 @@ export function resolveRequestTarget(url: string, registry: ProviderRegistry): R
   const match = registry.match(path);
   let refusal: string | null = null;
   if (match) {
-    if (lowest < prefixDepth(match.route.prefix)) refusal = `The path ${truncate(rawPath)} climbs above ${match.route.prefix} with "..".`;
+    // `lowest` is finite only when the path had a `..`: the usual path skips counting the prefix's segments.
+    if (lowest !== Infinity && lowest < prefixDepth(match.route.prefix)) refusal = `The path ${truncate(rawPath)} climbs above ${match.route.prefix} with "..".`;
     // Some servers decode %2F or read "\" as "/" before routing: such a path could reach a metered endpoint
     // under a spelling Tollgate cannot match, so it is refused rather than passed through.
-    else if (/%2F|%5C|\\/i.test(path)) refusal = `The path ${truncate(rawPath)} contains an encoded slash or a backslash, which Tollgate does not forward.`;
+    else if ((path.includes('%') || path.includes('\\')) && /%2F|%5C|\\/i.test(path)) refusal = `The path ${truncate(rawPath)} contains an encoded slash or a backslash, which Tollgate does not forward.`;
   } else if (lowest !== Infinity) {
     // Climbed out of a route into nothing: refused in the shape of the route it started under.
     const under = registry.match(rawPath);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTextCounter, objectValue, stringValue, valueKind } from '../../../../src/main/core/providers/stream-scan.js';
+import { createQuotedTest, createTextCounter, objectValue, stringValue, valueKind } from '../../../../src/main/core/providers/stream-scan.js';
 
 describe('string scans of stream events', () => {
   it('counts string values of the given keys, not values that merely look like keys', () => {
@@ -22,5 +22,12 @@ describe('string scans of stream events', () => {
     expect(valueKind('{"x":"usage"}', 'usage').kind).toBe('absent');
     expect(objectValue('{"usageMetadata":{"promptTokenCount":9,"details":[{"m":"}"}]},"x":1}', 'usageMetadata')).toEqual({ promptTokenCount: 9, details: [{ m: '}' }] });
     expect(objectValue('{"usageMetadata":{"a":"}"}}', 'usageMetadata')).toEqual({ a: '}' });
+  });
+
+  it('finds a quoted key exactly where a search for it with its quotes would', () => {
+    const hasUsage = createQuotedTest('usage');
+    for (const s of ['{"usage":null}', '{"x":1,"usage" :{}}', 'usage"', '"usage', '{"usages":1}', '{"my_usage":1}', '{"x":"usage\\"}', 'usage""usage"', '', '"usage"']) {
+      expect(hasUsage(s), s).toBe(s.includes('"usage"'));
+    }
   });
 });

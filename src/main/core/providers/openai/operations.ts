@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../util/json.js';
 import { isObject, str } from '../../util/json.js';
 import { callInfo, clampField, emptyMetered, modelOf, positiveInt } from '../shared.js';
-import { createTextCounter, stringValue, valueKind } from '../stream-scan.js';
+import { createQuotedTest, createTextCounter, stringValue, valueKind } from '../stream-scan.js';
 import type { MeteredUsage, Operation, PreparedCall, StreamMeter } from '../types.js';
 import { chatUsage, reportedCost, responsesUsage } from './usage.js';
 
@@ -112,6 +112,7 @@ function withoutNullUsage(raw: string, data: string, at: number, end: number): s
 /** What include_usage adds to every chunk in OpenAI's spelling, last in the chunk (see withoutNullUsage). */
 const NULL_USAGE = ',"usage":null';
 const NO_USAGE = { kind: 'absent', at: -1, end: -1 } as const;
+const hasUsageKey = createQuotedTest('usage');
 
 function chatStreamMeter(prepared: PreparedCall): StreamMeter {
   const m = emptyMetered();
@@ -122,7 +123,7 @@ function chatStreamMeter(prepared: PreparedCall): StreamMeter {
       if (!m.responseModel) m.responseModel = stringValue(data, 'model');
       m.textChars += chunkTextChars(data);
       // Most chunks carry no usage at all: a search for a constant costs less than valueKind building its own.
-      const usage = data.includes('"usage"') ? valueKind(data, 'usage') : NO_USAGE;
+      const usage = hasUsageKey(data) ? valueKind(data, 'usage') : NO_USAGE;
       if (usage.kind !== 'object') {
         return prepared.injectedUsage && usage.kind === 'null' ? withoutNullUsage(raw, data, usage.at, usage.end) : raw;
       }

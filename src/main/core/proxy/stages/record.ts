@@ -47,9 +47,10 @@ export function createRecorder(deps: Pick<ProxyDeps, 'pricer' | 'record' | 'log'
       pricedModel: settled.quote.pricedModel,
       priceSource: settled.quote.source,
       flags,
-      ...(out.note ? { note: out.note } : {}),
-      ...(m?.upstreamId ? { upstreamId: m.upstreamId } : {}),
     };
+    // Set after the literal rather than spread into it: spreading builds a throwaway object per record.
+    if (out.note) record.note = out.note;
+    if (m?.upstreamId) record.upstreamId = m.upstreamId;
     try {
       if (flags.includes('blocked')) out.ticket?.release();
       else out.ticket?.settle(record);

@@ -12,6 +12,8 @@ export interface UpstreamOptions {
   recorder: Recorder;
 }
 
+const ignore = () => {};
+
 /** Stage 3: send the admitted call upstream and hand its answer to the tap its framing needs. */
 export function forwardUpstream(plan: CallPlan, out: CallOutcome, admitted: Admitted, opts: UpstreamOptions): void {
   const { res, provider } = plan;
@@ -55,7 +57,7 @@ export function forwardUpstream(plan: CallPlan, out: CallOutcome, admitted: Admi
         responded = true;
         out.ttfbMs = Math.round(performance.now() - plan.t0);
         out.status = upRes.statusCode ?? 502;
-        upRes.on('error', () => {}); // 'close' with complete=false carries the failure
+        upRes.on('error', ignore); // 'close' with complete=false carries the failure
         TAPS[framingOf(plan, upRes, out.status)]({ plan, out, upReq: r, upRes, recorder, decodeCap: opts.decodeCap });
       });
       r.on('error', (err) => {
