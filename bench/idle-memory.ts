@@ -2,14 +2,15 @@
  * How the benches measure idle memory (bench/history.ts's table and bench/memory.ts's breakdown), so the two agree:
  * the server runs with a small probe preloaded; after its warm-up the bench waits, reads the resident set from
  * /proc at 5 s (what the benches printed before) and again once idle, IDLE_MS after the last request, when the
- * history's checkpoint thread has left (it does after 30 s without writes, history/checkpointer.ts) and the
- * store's and history's timers have nothing left to write; then asks the probe for V8's heap at that moment.
+ * history's checkpoint thread has left (it does after 30 s without writes, history/checkpointer.ts), the
+ * headless server's idle collection has run (30–35 s after the last request, util/idle-gc.ts) and the store's
+ * and history's timers have nothing left to write; then asks the probe for V8's heap at that moment.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
-/** From the last request to the idle reading: the checkpoint thread's 30 s, its last checkpoint, and a margin. */
-export const IDLE_MS = 40_000;
+/** From the last request to the idle reading: past the checkpoint thread's leaving and the idle collection. */
+export const IDLE_MS = 45_000;
 /** The earlier reading, the settle time both benches used before (the checkpoint thread is still there). */
 export const EARLY_MS = 5_000;
 
