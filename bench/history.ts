@@ -1,7 +1,8 @@
 /**
  * The history database's cost on the hot path: p99 of proxied requests at c=1 against a Tollgate with an empty
  * data folder and one with a year of history (1M requests in the database, day rollups for 10 keys × 6 models ×
- * 365 days in the store, as a long-lived install has), as a ratio; and idle RSS with that history.
+ * 365 days in the store, as a long-lived install has), as a ratio; and idle RSS with that history, read as
+ * bench/memory.ts reads it (bench/idle-memory.ts), with its breakdown printed below the table.
  * Run alone: `tsx bench/history.ts` (BENCH_HISTORY_ROWS scales the history down for a quick look).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,7 @@ import { HISTORY_FILE } from '../src/main/core/history/module.js';
 import { startFakeUpstream } from '../test/support/fake-upstream.js';
 import { tempDir } from '../test/support/harness.js';
 import { seedHistory } from '../test/support/history-seed.js';
+import { attachProbe, breakdown, EARLY_MS, IDLE_MS, measureIdle, probeArgs, type IdleMemory } from './idle-memory.js';
 import { once, percentile } from './load.js';
 
 const ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
@@ -39,29 +41,24 @@ export function yearOfRollups(end: number) {
   return rows;
 }
 
-async function startServe(dir: string, upstream: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...entry(), '--port', '0', '--data-dir', dir], {
+async function startServe(dir: string, upstream: string): Promise<{ url: string; child: ChildProcess; probe: ReturnType<typeof attachProbe> }> {
+  const child = spawn(process.execPath, [...probeArgs(), ...entry(), '--port', '0', '--data-dir', dir], {
     env: { ...process.env, TOLLGATE_OPENAI_BASE_URL: upstream, TOLLGATE_NOTIFY: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const probe = attachProbe(child);
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
+    child.stdout!.on('data', () => {
+      const m = /listening on (\S+)/.exec(probe.text());
       if (m) resolve(m[1]!);
     });
     child.once('exit', (code) => reject(new Error(`tollgate exited with ${code}`)));
   });
-  return { url, child };
+  return { url, child, probe };
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-export async function benchHistory(): Promise<(string | number)[][]> {
+/** The table's rows, and the idle memory's breakdown per server, to print below it. */
+export async function benchHistory(): Promise<{ rows: (string | number)[][]; notes: string[] }> {
   const fake = await startFakeUpstream();
   const empty = tempDir('tollgate-bench-empty-');
   const year = tempDir('tollgate-bench-year-');
@@ -88,18 +85,20 @@ export async function benchHistory(): Promise<(string | number)[][]> {
     for (let r = 0; r < ROUNDS; r++) {
       for (const [i, u] of urls.entries()) for (let n = 0; n < PER_ROUND; n++) ms[i]!.push((await once(u, body, headers)).ms);
     }
-    // Idle: past a store flush and a history sync, then the resident set.
-    await new Promise((r) => setTimeout(r, 5000));
-    const rss = servers.map((s) => rssMb(s.child.pid!));
+    // Both at once: the same wait for each (bench/idle-memory.ts says when idle is).
+    const mem: IdleMemory[] = await Promise.all(servers.map((s) => measureIdle(s.child, s.probe)));
+    const rss = mem.map((m) => `${m.early.rss.toFixed(0)} → ${m.idle.rss.toFixed(0)}`);
     const p = ms.map((xs) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) }));
     const bytes = fs.statSync(path.join(year, HISTORY_FILE)).size;
     const store = fs.statSync(path.join(year, 'tollgate.json')).size;
-    return [
-      ['c=1, non-streamed', 'p50 ms', 'p99 ms', 'p99 vs empty', 'idle RSS MB', 'store file kB'],
-      ['empty data folder', p[0]!.p50.toFixed(2), p[0]!.p99.toFixed(2), '1.00×', rss[0]!.toFixed(0), (fs.statSync(path.join(empty, 'tollgate.json')).size / 1024).toFixed(0)],
-      [`a year: ${ROWS.toLocaleString('en-US')} requests (${(bytes / 1e6).toFixed(0)} MB), ${(KEYS * MODELS * DAYS).toLocaleString('en-US')} rollups`, p[1]!.p50.toFixed(2), p[1]!.p99.toFixed(2), `${(p[1]!.p99 / p[0]!.p99).toFixed(2)}×`, rss[1]!.toFixed(0), (store / 1024).toFixed(0)],
-      [`(history seeded in ${seeded.toFixed(0)} s; ${ROUNDS * PER_ROUND} requests each)`, '', '', '', '', ''],
+    const rows = [
+      ['c=1, non-streamed', 'p50 ms', 'p99 ms', 'p99 vs empty', `RSS MB +${EARLY_MS / 1000} s → idle`, 'store file kB'],
+      ['empty data folder', p[0]!.p50.toFixed(2), p[0]!.p99.toFixed(2), '1.00×', rss[0]!, (fs.statSync(path.join(empty, 'tollgate.json')).size / 1024).toFixed(0)],
+      [`a year: ${ROWS.toLocaleString('en-US')} requests (${(bytes / 1e6).toFixed(0)} MB), ${(KEYS * MODELS * DAYS).toLocaleString('en-US')} rollups`, p[1]!.p50.toFixed(2), p[1]!.p99.toFixed(2), `${(p[1]!.p99 / p[0]!.p99).toFixed(2)}×`, rss[1]!, (store / 1024).toFixed(0)],
+      [`(history seeded in ${seeded.toFixed(0)} s; ${ROUNDS * PER_ROUND} requests each; idle: ${IDLE_MS / 1000} s after the last)`, '', '', '', '', ''],
     ];
+    const notes = ['empty data folder', 'a year'].flatMap((label, i) => [`${label}:`, ...breakdown(mem[i]!).map((l) => `  ${l}`)]);
+    return { rows, notes };
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');
     await fake.close();
@@ -107,8 +106,9 @@ export async function benchHistory(): Promise<(string | number)[][]> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve('bench/history.ts')) {
-  void benchHistory().then((rows) => {
+  void benchHistory().then(({ rows, notes }) => {
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
     for (const r of rows) console.log(r.map((v, c) => (c === 0 ? String(v).padEnd(widths[c]!) : String(v).padStart(widths[c]!))).join('  '));
+    console.log(`\n${notes.join('\n')}`);
   });
 }

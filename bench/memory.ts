@@ -1,7 +1,8 @@
 /**
  * Where idle memory goes: starts the built headless server (as bench/history.ts does) against an empty data folder
  * and a year of history, warms it the same way, waits until idle, then reads the resident set from /proc and,
- * through a probe preloaded into the server, V8's heap by space and what native code holds outside it.
+ * through a probe preloaded into the server, V8's heap by space and what native code holds outside it
+ * (bench/idle-memory.ts: the same readings, at the same times, as bench/history.ts's table).
  * `tsx bench/memory.ts` (BENCH_HISTORY_ROWS scales the year down); `BENCH_MEMORY_TRACE=1` also lists the
  * packages the server has loaded by then (through a module hook, which costs memory of its own, so the figures
  * of that run are not the ones to quote).
@@ -14,50 +15,23 @@ import { startFakeUpstream } from '../test/support/fake-upstream.js';
 import { tempDir } from '../test/support/harness.js';
 import { seedHistory } from '../test/support/history-seed.js';
 import { yearOfRollups } from './history.js';
+import { attachProbe, breakdown, measureIdle, probeArgs, procStatus } from './idle-memory.js';
 import { once } from './load.js';
 
 const ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
 const TRACE = process.env.BENCH_MEMORY_TRACE === '1';
 const WARM = Number(process.env.BENCH_MEMORY_REQUESTS ?? 5300);
 
-/**
- * Runs inside the server: on SIGUSR2 prints one line of JSON with process.memoryUsage() and V8's heap spaces.
- * With the trace, a resolve hook (on Node's loader thread) sends every package URL it resolves back here.
- */
-const PROBE = `
-import { createRequire, register } from 'node:module';
-import { MessageChannel } from 'node:worker_threads';
-import v8 from 'node:v8';
-const loaded = new Set();
-if (process.env.BENCH_MEMORY_TRACE === '1') {
-  const { port1, port2 } = new MessageChannel();
-  port1.on('message', (u) => loaded.add(u));
-  port1.unref();
-  const hook = 'export async function initialize({ port }) { globalThis.port = port; }' +
-    'export async function resolve(s, c, next) { const r = await next(s, c); globalThis.port.postMessage(r.url); return r; }';
-  register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] });
-}
-process.on('SIGUSR2', () => {
-  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, [s.space_used_size, s.physical_space_size]]));
-  const pkgs = new Set();
-  for (const u of loaded) { const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(u); if (m) pkgs.add(m[1]); }
-  // Packages loaded through require() (CommonJS, and what util/lazy-require.ts loads) are in its cache, not seen by the hook.
-  for (const f of Object.keys(createRequire(process.cwd() + '/probe.js').cache)) { const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(f); if (m) pkgs.add(m[1]); }
-  process.stdout.write('MEMORY ' + JSON.stringify({ usage: process.memoryUsage(), spaces, packages: [...pkgs].sort() }) + '\\n');
-});
-`;
-
 async function startServe(dir: string, upstream: string) {
   const built = path.join(process.env.TOLLGATE_BENCH_BUILD ?? 'out', 'main/headless.js');
-  const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(PROBE)}`, built, '--port', '0', '--data-dir', dir], {
+  const child = spawn(process.execPath, [...probeArgs(), built, '--port', '0', '--data-dir', dir], {
     env: { ...process.env, TOLLGATE_OPENAI_BASE_URL: upstream, TOLLGATE_NOTIFY: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  const probe = attachProbe(child);
   const url = await new Promise<string>((resolve, reject) => {
     const poll = setInterval(() => {
-      const m = /listening on (\S+)/.exec(out);
+      const m = /listening on (\S+)/.exec(probe.text());
       if (m) {
         clearInterval(poll);
         resolve(m[1]!);
@@ -65,48 +39,21 @@ async function startServe(dir: string, upstream: string) {
     }, 20);
     child.once('exit', (code) => reject(new Error(`tollgate exited with ${code}`)));
   });
-  const report = async () => {
-    const from = out.length;
-    child.kill('SIGUSR2');
-    for (let i = 0; i < 100 && !out.slice(from).includes('\n', out.indexOf('MEMORY ', from)); i++) await new Promise((r) => setTimeout(r, 20));
-    const line = out.slice(out.indexOf('MEMORY ', from) + 7).split('\n')[0]!;
-    return JSON.parse(line) as { usage: NodeJS.MemoryUsage; spaces: Record<string, [number, number]>; packages: string[] };
-  };
-  return { url, child, report };
+  return { url, child, probe };
 }
-
-function status(pid: number): { rss: number; anon: number; file: number; hwm: number } {
-  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(text)?.[1] ?? NaN) / 1024;
-  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), hwm: kb('VmHWM') };
-}
-
-const mb = (b: number) => (b / 1048576).toFixed(1);
 
 async function measure(label: string, dir: string, upstream: string) {
   const s = await startServe(dir, upstream);
   try {
     const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello.' }] });
     const headers = { authorization: 'Bearer sk-bench-000000000000' };
-    const afterStart = status(s.child.pid!);
+    const afterStart = procStatus(s.child.pid!);
     for (let i = 0; i < WARM; i++) await once(`${s.url}/openai/v1/chat/completions`, body, headers);
-    await new Promise((r) => setTimeout(r, 5000));
-    const st = status(s.child.pid!);
-    const later: string[] = [];
-    for (const wait of (process.env.BENCH_MEMORY_LATER ?? '').split(',').filter(Boolean).map(Number)) {
-      await new Promise((r) => setTimeout(r, wait * 1000));
-      later.push(`+${wait} s: ${status(s.child.pid!).rss.toFixed(1)} MB`);
-    }
-    const r = await s.report();
-    const u = r.usage;
+    const m = await measureIdle(s.child, s.probe);
     console.log(`\n${label}`);
-    console.log(`  RSS after start ${afterStart.rss.toFixed(1)} MB; idle after ${WARM} requests: ${st.rss.toFixed(1)} MB (anonymous ${st.anon.toFixed(1)}, file-backed ${st.file.toFixed(1)}; peak ${st.hwm.toFixed(1)})`);
-    console.log(`  V8 heap: total ${mb(u.heapTotal)} MB, used ${mb(u.heapUsed)} MB; external ${mb(u.external)} MB (array buffers ${mb(u.arrayBuffers)})`);
-    const spaces = Object.entries(r.spaces).filter(([, v]) => v[1] > 0);
-    console.log(`  heap spaces, used/resident (MB): ${spaces.map(([k, v]) => `${k.replace('_space', '')} ${mb(v[0])}/${mb(v[1])}`).join(', ')}`);
-    console.log(`  anonymous outside the V8 heap: ${(st.anon - u.heapTotal / 1048576).toFixed(1)} MB (native: SQLite, Node, code)`);
-    if (later.length) console.log(`  RSS later: ${later.join(', ')}`);
-    if (TRACE) console.log(`  packages loaded: ${r.packages.join(', ')}`);
+    console.log(`  RSS after start ${afterStart.rss.toFixed(1)} MB; then ${WARM} requests`);
+    for (const line of breakdown(m)) console.log(`  ${line}`);
+    if (TRACE) console.log(`  packages loaded: ${m.probe.packages.join(', ')}`);
   } finally {
     s.child.kill('SIGTERM');
     await new Promise((r) => s.child.once('exit', r));
@@ -130,7 +77,7 @@ async function main() {
   // A bare Node process, for the floor every figure sits on.
   const bare = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
   await new Promise((r) => setTimeout(r, 500));
-  console.log(`bare node: RSS ${status(bare.pid!).rss.toFixed(1)} MB`);
+  console.log(`bare node: RSS ${procStatus(bare.pid!).rss.toFixed(1)} MB`);
   bare.kill();
   await measure('empty data folder', empty, fake.url);
   await measure(`a year: ${ROWS.toLocaleString('en-US')} requests`, year, fake.url);

@@ -180,7 +180,9 @@ async function main() {
 
   await printTeamBench(start, upstream, pipe, SECONDS);
   console.log('\nHistory: an empty data folder vs a year of history (issue 14), c=1, 5 rounds round-robin\n');
-  table(await benchHistory());
+  const history = await benchHistory();
+  table(history.rows);
+  console.log(`\n${history.notes.join('\n')}`);
 }
 
 main()

@@ -10,6 +10,7 @@ import type { Notifier } from './alerts/notifier.js';
 import { createDashboardHttp } from './dashboard/dashboard-http.js';
 import { createDashboardSessions } from './dashboard/sessions.js';
 import { createExportApi } from './export/api.js';
+import { createRequestsExportStream } from './export/stream-requests.js';
 import { loadOrCreateAdminToken } from './admin/token.js';
 import { createKeysApi } from './keys/api.js';
 import { createKeyRing, type KeyRing } from './keys/key-ring.js';
@@ -362,6 +363,8 @@ export function createCore(opts: CoreOptions): Core {
     admin: createAdminHttp({
       api, token: () => adminToken, events, sessions,
       downloads: { [EXPORT_PATH]: (req, res, q) => handleHistoryExport(historyApiDeps, req, res, q) },
+      // With the history, a request export can be a year of rows: written as read, never one string (IPC still gets one).
+      streamed: historyModule ? { 'export.requests': createRequestsExportStream({ ledger, history: historyModule.history, keyName: historyApiDeps.keyName, dayKey }) } : {},
     }),
     otlp: telemetry.http,
     dashboard: opts.dashboard

@@ -36,6 +36,11 @@ export function createAdminHttp(deps: {
   sessions?: DashboardSessions;
   /** Streamed downloads (GET only) under /api/, beside the channels: path → handler, given the query string. */
   downloads?: Record<string, (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void>;
+  /**
+   * Channels whose answer is written to the response as it is made (a large export), in the same envelope:
+   * channel → handler, given the parsed input. An error thrown before it writes is answered as usual.
+   */
+  streamed?: Partial<Record<Channel, (input: unknown, res: ServerResponse) => Promise<void>>>;
 }) {
   return function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): void {
     const name = path.slice('/api/'.length);
@@ -65,6 +70,15 @@ export function createAdminHttp(deps: {
         } catch (e) {
           return sendJson(res, 400, { ok: false, error: { code: 'invalid', message: `The body is not valid JSON: ${(e as Error).message}` } });
         }
+      }
+      const stream = deps.streamed?.[name as Channel];
+      if (stream) {
+        stream(input, res).catch((e: unknown) => {
+          if (res.headersSent) return res.destroy();
+          const { status, error } = toApiError(e);
+          sendJson(res, status, { ok: false, error });
+        });
+        return;
       }
       const handler = deps.api[name as Channel] as (input: unknown) => Promise<unknown>;
       handler(input).then(

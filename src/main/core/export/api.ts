@@ -1,12 +1,12 @@
-import type { ApiPart, ExportApiSpec, ExportRange } from '../../contract/api.js';
+import type { ApiPart, ExportApiSpec } from '../../contract/api.js';
 import type { KeyDto } from '../../contract/keys.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { groupRollups } from '../ledger/rollups.js';
 import { DIMENSIONS } from '../ledger/schemas.js';
 import { schemaApi } from '../util/schema.js';
 import type { RequestRecord } from '../../contract/usage.js';
-import { rangeRecords } from '../history/export.js';
 import type { HistoryQuery } from '../history/search.js';
+import { exportFileName, historyInRange, missingNote } from './requests-range.js';
 import { toCsv, type Cell } from './csv.js';
 import { REQUEST_COLUMNS, requestCells } from './request-rows.js';
 import { USAGE_COLUMNS, roundUsd } from './usage-columns.js';
@@ -21,23 +21,7 @@ export interface ExportDeps {
   history?: { search(q: HistoryQuery): { records: RequestRecord[]; next: string | null } };
 }
 
-/**
- * The range's records from the history, oldest first. Day keys are in the configured zone, so the search spans
- * a day more on each side (no zone is more than 14 hours from UTC) and each record is kept by its own day key.
- */
-function historyInRange(h: NonNullable<ExportDeps['history']>, r: ExportRange, dayKey: (ms: number) => string) {
-  const from = Date.parse(`${r.from}T00:00:00Z`) - 86_400_000;
-  const to = Date.parse(`${r.to}T00:00:00Z`) + 2 * 86_400_000;
-  const out: { rec: RequestRecord; day: string }[] = [];
-  for (const rec of rangeRecords((q) => h.search(q), { from, to })) {
-    const day = dayKey(rec.ts);
-    if (day >= r.from && day <= r.to) out.push({ rec, day });
-  }
-  return out;
-}
-
-
-const name = (kind: string, r: ExportRange) => `tollgate-${kind}-${r.from}${r.from === r.to ? '' : `-to-${r.to}`}.csv`;
+const name = exportFileName;
 
 /** The export channels: CSV text travels in the same envelope as every answer, so both transports can save it. */
 export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
@@ -80,7 +64,7 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
     'export.requests': async (r) => {
       const names = keyNames();
       const inRange = d.history
-        ? historyInRange(d.history, r, d.dayKey)
+        ? [...historyInRange(d.history, r, d.dayKey)]
         : d.ledger
             .recent({ limit: Number.POSITIVE_INFINITY })
             .map((rec) => ({ rec, day: d.dayKey(rec.ts) }))
@@ -92,12 +76,7 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
       const missing = Math.max(0, counted - inRange.length);
       const header = REQUEST_COLUMNS;
       const rows = inRange.map(({ rec, day }): Cell[] => requestCells(rec, day, names.get(rec.keyId) ?? null));
-      const note =
-        missing === 0
-          ? null
-          : d.history
-            ? `${missing} of the ${counted} requests in this range are not in the file: they are older than the history keeps (Settings → history retention). The rollup export has every day's totals.`
-            : `${missing} of the ${counted} requests in this range are not in the file: Tollgate keeps only the most recent requests in full (Settings → recent requests kept). The rollup export has every day's totals.`;
+      const note = missingNote(missing, counted, Boolean(d.history));
       return { filename: name('requests', r), csv: toCsv(header, rows), rows: rows.length, missing, note };
     },
   });

@@ -19,6 +19,16 @@ export function isCorrupt(err: unknown): boolean {
 }
 
 /**
+ * The connection's page cache, in KiB (negative: a size, not a page count). better-sqlite3 builds SQLite with a
+ * default of 16 MB per connection (PRAGMA compile_options: DEFAULT_CACHE_SIZE=-16000), and pages once cached stay
+ * until the connection closes: a start-up ANALYZE, a search over a year or a prune fills it, and an idle
+ * Tollgate with a year of history kept 10–16 MB of it resident (bench/memory.ts). SQLite's own default, 2 MB,
+ * holds the pages every append touches (the table's last leaf and each index's hot leaves); any other page is
+ * one read from the OS's file cache away, microseconds.
+ */
+export const CACHE_KIB = -2000;
+
+/**
  * Opens (or creates) the history database: WAL, so an append is one write to the log and readers never block
  * the writer; synchronous=NORMAL, so a commit does not wait for fsync (a killed process loses nothing the OS
  * has; power loss can lose what was not yet synced, see history.ts's group sync).
@@ -30,6 +40,7 @@ export function openDb(file: string): OpenDb {
     db.pragma('synchronous = NORMAL');
     // Readers and the pruner wait briefly for each other rather than failing at once.
     db.pragma('busy_timeout = 2000');
+    db.pragma(`cache_size = ${CACHE_KIB}`);
     migrate(db);
     // Statistics for the query planner, bounded so a large file opens in milliseconds (SQLite's advice for
     // long-lived connections); search.ts still names the index where the planner's guess is poor.
