@@ -12,6 +12,7 @@ import { createCore, type Core } from './core/create-core.js';
 import { defaultLogRoots } from './core/coding-logs/roots.js';
 import { createTrayFeed } from './core/tray/tray-feed.js';
 import { createConsoleLogger } from './core/util/log.js';
+import { startIdleGc } from './core/util/idle-gc.js';
 import { capYoungGeneration } from './core/util/young-generation.js';
 import { registerIpc } from './electron/ipc.js';
 import { createLoginItem } from './electron/login-item.js';
@@ -131,6 +132,8 @@ async function main() {
     onModel: (m) => tray.update(m),
   });
   await feed.start();
+  // Idle memory, as headless: one collection once requests stop (util/idle-gc.ts says why).
+  const idleGc = startIdleGc((f) => core.events.on('request.recorded', f));
 
   app.on('before-quit', (e) => {
     if (quitting) return;
@@ -139,6 +142,7 @@ async function main() {
     quitting = true;
     win.allowClose();
     feed.stop();
+    idleGc?.stop();
     void core.stop().then(() => {
       tray.destroy();
       app.quit();

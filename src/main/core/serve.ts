@@ -12,7 +12,7 @@ import { describeProviders } from './providers/describe.js';
 import { parseRunOptions, UsageError } from './cli-options.js';
 import { defaultLogRoots } from './coding-logs/roots.js';
 import { createCore } from './create-core.js';
-import { createIdleGc, exposeGc } from './util/idle-gc.js';
+import { startIdleGc } from './util/idle-gc.js';
 import { findDashboardRoot } from './dashboard/locate.js';
 import { createFileSecrets } from './secrets/file-secrets.js';
 import { createConfStore } from './store/conf-store.js';
@@ -87,12 +87,7 @@ export async function runHeadless(argv: readonly string[], env: NodeJS.ProcessEn
   process.stdout.write(`  Dashboard: ${core.dashboardLoginUrl()}\n             (a one-time sign-in link, valid 10 minutes; later, sign in at ${bound.url}/login with the admin token)\n`);
 
   // Idle memory: one collection once requests stop (util/idle-gc.ts says why).
-  const gc = exposeGc();
-  const idleGc = gc ? createIdleGc({ gc }) : null;
-  if (idleGc) {
-    core.events.on('request.recorded', () => idleGc.activity());
-    idleGc.start();
-  }
+  const idleGc = startIdleGc((f) => core.events.on('request.recorded', f));
 
   let stopping = false;
   const stop = (signal: string) => {

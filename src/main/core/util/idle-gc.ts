@@ -88,3 +88,16 @@ export function exposeGc(): (() => void) | null {
     v8.setFlagsFromString('--no-expose-gc');
   }
 }
+
+/**
+ * The idle collection as both entry points run it (serve.ts, the Electron main): armed when V8 hands over gc,
+ * counting each recorded request as activity. Null where gc cannot be had.
+ */
+export function startIdleGc(onRequest: (f: () => void) => void): IdleGc | null {
+  const gc = exposeGc();
+  if (!gc) return null;
+  const idle = createIdleGc({ gc });
+  onRequest(() => idle.activity());
+  idle.start();
+  return idle;
+}
