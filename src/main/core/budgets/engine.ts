@@ -74,7 +74,7 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
   const admission = createAdmission(state, { ...deps, spend, words, audit, tickets, alerts, expected });
   const status = createStatus(state, { ...deps, spend });
   const editing = createEditing(state, { ...deps, audit, alerts, words });
-  const sweep = createSweep(state, { ...deps, tickets, alerts, audit });
+  const sweep = createSweep(state, { ...deps, alerts, audit });
   // A budget with a hard stop needs the tokenizer for calls near its limit: loading starts (in the background) as
   // soon as there is one, since until it is ready a prompt is bounded by its bytes (see module.ts).
   const warmFor = (b: Budget): Budget => {

@@ -41,6 +41,11 @@ export interface Spend {
   spentOf(b: Budget, c: Counter, now: number): Spent;
   /** Of the limit, the larger of the dollar and token ratios, in percent. */
   percent(b: Budget, c: Counter, now: number): number;
+  /**
+   * Whether `percent` is at least `tier`. The request path asks this of every applying budget, twice per call: a
+   * boolean, where a percent returned by a call that is not inlined is a new heap number each time.
+   */
+  reaches(b: Budget, c: Counter, now: number, tier: number): boolean;
   /** The local day `now` is in (guardrails), cached until it ends. */
   day(now: number): DayWindow;
   setReportedSource(src: ReportedSpendSource | null, onReported: () => void): void;
@@ -164,6 +169,10 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
     return p;
   }
 
+  function reaches(b: Budget, c: Counter, now: number, tier: number): boolean {
+    return percent(b, c, now) >= tier;
+  }
+
   return {
     counterFor,
     activeOverrides,
@@ -175,6 +184,7 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
     spentTokens,
     spentOf: (b, c, now) => ({ usd: spentUsd(b, c, now), tokens: spentTokens(b, c, now) }),
     percent,
+    reaches,
     day,
     setReportedSource(src, onReported) {
       const r = state.reported;
