@@ -10,6 +10,7 @@ import type { Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
 import { createFit, splitWorst, worstUsage } from './fit.js';
 import { setHeld, streamAmounts, type Holds } from './holds.js';
+import type { KnownCounters } from './known-counters.js';
 import { matchesPattern, type CallFacts } from './scope.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, Worst } from './state.js';
@@ -39,6 +40,7 @@ interface Deps {
   tickets: Tickets;
   alerts: BudgetAlerts;
   expected: ExpectedOutput;
+  known: KnownCounters;
 }
 
 /**
@@ -99,7 +101,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     let warning: string | null = null;
     for (let i = 0; i < applicable.length; i++) {
       const b = applicable[i]!;
-      const c = spend.counterFor(b, b.scope.run ? facts.run : null, now);
+      const c = deps.known.counterFor(applicable, i, b.scope.run ? facts.run : null, now);
       counters[i] = c;
       if (b.runLimits.maxIterations && c.iterations >= b.runLimits.maxIterations) {
         violations.push({

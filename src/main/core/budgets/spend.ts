@@ -31,6 +31,8 @@ export interface Spent {
  */
 export interface Spend {
   counterFor(b: Budget, run: string | null, now: number): Counter;
+  /** What counterFor does to a counter it finds, for one found already: rolled into `now`'s period and day. */
+  refresh(b: Budget, c: Counter, now: number): Counter;
   activeOverrides(budgetId: string, now: number): BudgetOverride[];
   limitUsd(b: Budget, now: number): number | null;
   limitTokens(b: Budget, now: number): number | null;
@@ -58,21 +60,30 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
 
   function counterFor(b: Budget, run: string | null, now: number): Counter {
     const key = counterKey(b.id, run);
-    let c = state.counters.get(key);
-    if (!c) {
-      c = newCounter(b.id, run, periodAt(b.period, now, zoneAt(now)), now);
-      state.counters.set(key, c);
-      if (run !== null) pruneRuns(b.id);
-    } else rollTo(c, b, now, zoneAt(now));
-    if (b.dailyGuardrailUsd !== null) {
-      const d = day(now).key;
-      if (c.guardDay !== d) {
-        c.guardDay = d;
-        c.guardSpentUsd = 0;
-        c.fired = c.fired.filter((f) => !f.startsWith('guard:'));
-      }
-    }
+    const c = state.counters.get(key);
+    if (c) return refresh(b, c, now);
+    const fresh = newCounter(b.id, run, periodAt(b.period, now, zoneAt(now)), now);
+    state.counters.set(key, fresh);
+    if (run !== null) pruneRuns(b.id);
+    guardDay(b, fresh, now);
+    return fresh;
+  }
+
+  function refresh(b: Budget, c: Counter, now: number): Counter {
+    rollTo(c, b, now, zoneAt(now));
+    guardDay(b, c, now);
     return c;
+  }
+
+  /** A daily guardrail's spend and alert start over each local day. */
+  function guardDay(b: Budget, c: Counter, now: number) {
+    if (b.dailyGuardrailUsd === null) return;
+    const d = day(now).key;
+    if (c.guardDay !== d) {
+      c.guardDay = d;
+      c.guardSpentUsd = 0;
+      c.fired = c.fired.filter((f) => !f.startsWith('guard:'));
+    }
   }
 
   function pruneRuns(budgetId: string) {
@@ -175,6 +186,7 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
 
   return {
     counterFor,
+    refresh,
     activeOverrides,
     limitUsd,
     limitTokens,

@@ -1,3 +1,4 @@
+import type { Budget } from '../../contract/budgets.js';
 import type { Settings } from '../../contract/settings.js';
 import type { RequestRecord } from '../../contract/usage.js';
 import type { Pricer, PricingTarget } from '../pricing/pricer.js';
@@ -12,6 +13,7 @@ import type { ExpectedOutput } from './expected-output.js';
 import { splitWorst } from './fit.js';
 import { tokens as fmtTokens, usd } from './format.js';
 import { grow, heldTokens, heldUsd, holdKey, isStream, releaseHolds, unreserve, type Holds } from './holds.js';
+import type { KnownCounters } from './known-counters.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, OpenTicket, Worst } from './state.js';
 import { HOW_TO_RAISE } from './words.js';
@@ -31,6 +33,7 @@ interface Deps {
   alerts: BudgetAlerts;
   audit: Audit;
   expected: ExpectedOutput;
+  known: KnownCounters;
 }
 
 interface Shared extends Deps {
@@ -62,7 +65,7 @@ class Ticket implements AdmissionTicket, OpenTicket {
   ) {
     this.at = input.ts;
     let streams = false;
-    for (let i = 0; i < holds.budgets.length && !streams; i++) streams = isStream(holds, i);
+    if (holds.streamed) for (let i = 0; i < holds.budgets.length && !streams; i++) streams = isStream(holds, i);
     this.streams = streams;
   }
 
@@ -128,10 +131,17 @@ class Ticket implements AdmissionTicket, OpenTicket {
     const used = record.usage.inputTokens + record.usage.outputTokens;
     const cost = record.costUsd ?? 0;
     for (let i = 0; i < h.budgets.length; i++) {
-      const key = holdKey(h, i);
-      const c = state.counters.get(key) ?? spend.counterFor(h.budgets[i]!, key.includes('#') ? record.run : null, now);
+      const held = h.budgets[i]!;
+      // Known: no budget changed since admission, so the budget held against is the state's, and so is its counter.
+      const known = d.known.known(h.budgets, i);
+      let c = known;
+      let b: Budget | undefined = held;
+      if (c === null) {
+        const key = holdKey(h, i);
+        c = state.counters.get(key) ?? spend.counterFor(held, key.includes('#') ? record.run : null, now);
+        b = state.budgets.get(held.id);
+      }
       unreserve(c, h, i);
-      const b = state.budgets.get(h.budgets[i]!.id);
       if (!b) continue; // deleted while in flight
       rollTo(c, b, now, d.zoneAt(now));
       addSpend(c, b, cost, used, now);
