@@ -6,12 +6,14 @@ import { DEFAULT_TOKENIZER_MARGIN, NOOP_TICKET, PAUSED_MESSAGE, type AdmissionDe
 import type { Tokenizer } from '../tokens/tokenizer.js';
 import type { Audit } from './audit.js';
 import type { BudgetAlerts } from './alerts.js';
-import { counterKey, type Counter } from './counters.js';
+import type { Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
 import { createFit, splitWorst, worstUsage } from './fit.js';
+import { setHeld, streamAmounts, type Holds } from './holds.js';
+import type { KnownCounters } from './known-counters.js';
 import { matchesPattern, type CallFacts } from './scope.js';
 import type { Spend } from './spend.js';
-import type { BudgetState, Reservation, Worst } from './state.js';
+import type { BudgetState, Worst } from './state.js';
 import type { Tickets } from './ticket.js';
 import type { Words } from './words.js';
 
@@ -38,6 +40,7 @@ interface Deps {
   tickets: Tickets;
   alerts: BudgetAlerts;
   expected: ExpectedOutput;
+  known: KnownCounters;
 }
 
 /**
@@ -98,7 +101,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     let warning: string | null = null;
     for (let i = 0; i < applicable.length; i++) {
       const b = applicable[i]!;
-      const c = spend.counterFor(b, b.scope.run ? facts.run : null, now);
+      const c = deps.known.counterFor(applicable, i, b.scope.run ? facts.run : null, now);
       counters[i] = c;
       if (b.runLimits.maxIterations && c.iterations >= b.runLimits.maxIterations) {
         violations.push({
@@ -122,10 +125,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
         clamped.push({ budget: b, counter: c });
         if (to < clampTo) clampTo = to;
       }
-      if (warning === null) {
-        const pct = spend.percent(b, c, now);
-        if (pct >= (b.thresholds[0] ?? 100)) warning = `budget "${b.name}" at ${Math.floor(pct)}%`;
-      }
+      if (warning === null && spend.reaches(b, c, now, b.thresholds[0] ?? 100)) warning = `budget "${b.name}" at ${Math.floor(spend.percent(b, c, now))}%`;
     }
     return { violations, warning, clamped, clampTo };
   }
@@ -226,16 +226,17 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     // Reserve against every applicable budget in this one synchronous step: concurrent requests see each other's
     // reservations, so they cannot all pass on the same remaining amount. A stream holds what such calls usually
     // produce (it is cut off at the hard stop if it runs past the room); anything else holds its worst case.
-    const reservations: Reservation[] = [];
+    const streamed = input.call.stream;
+    const holds: Holds = { budgets: applicable, run: facts.run, streamed, usd: worst.usd ?? 0, tokens: worst.tokens, amounts: streamed ? streamAmounts(applicable.length) : null };
     let perRun = false;
     let expectedOut = -1;
     for (let i = 0; i < applicable.length; i++) {
       const b = applicable[i]!;
       const run = b.scope.run ? facts.run : null;
       const c = counters[i]!;
-      const stream = input.call.stream && b.admission !== 'strict';
-      let usdHeld = worst.usd ?? 0;
-      let tokensHeld = worst.tokens;
+      const stream = streamed && b.admission !== 'strict';
+      let usdHeld = holds.usd;
+      let tokensHeld = holds.tokens;
       if (stream) {
         split(worst);
         if (expectedOut < 0) expectedOut = deps.expected.tokens(input.keyId, model, worst.outputTokens);
@@ -244,22 +245,21 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
         c.streamHeldUsd += usdHeld;
         c.streamHeldTokens += tokensHeld;
       }
-      const r: Reservation = { key: counterKey(b.id, run), budget: b, usd: usdHeld, tokens: tokensHeld, guard: b.dailyGuardrailUsd !== null, stream, liveUsd: 0, liveTokens: 0 };
-      c.reservedUsd += r.usd;
-      c.reservedTokens += r.tokens;
-      if (r.guard) c.guardReservedUsd += r.usd;
+      if (holds.amounts) setHeld(holds.amounts, i, usdHeld, tokensHeld);
+      c.reservedUsd += usdHeld;
+      c.reservedTokens += tokensHeld;
+      if (b.dailyGuardrailUsd !== null) c.guardReservedUsd += usdHeld;
       if (run !== null) {
         c.iterations++;
         perRun = true;
       }
       c.lastActivity = now;
-      reservations.push(r);
     }
     if (warning && !headers['x-tollgate-budget-warning']) headers['x-tollgate-budget-warning'] = warning;
     if (perRun) deps.onChange();
     return {
       ok: true,
-      ticket: deps.tickets.open(input.requestId, reservations, worst, input.pricing, model, input),
+      ticket: deps.tickets.open(input.requestId, holds, worst, input.pricing, model, input),
       headers,
       ...(degradedTo ? { model: degradedTo } : {}),
       ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),

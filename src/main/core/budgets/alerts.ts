@@ -40,18 +40,6 @@ interface Deps {
   words: Words;
 }
 
-/**
- * Per counter, the lowest tier (threshold or hard stop) not yet fired in its period, so a settle that crosses
- * nothing costs one division and a comparison. Valid while the counter's fired list and the budget are the ones
- * it was computed from.
- */
-interface NextTier {
-  fired: string[];
-  count: number;
-  budget: Budget;
-  tier: number;
-}
-
 /** Spend from coding tools that bypass the proxy counts in the budget, but no stop can reach it: say so. */
 function unstoppableNote(c: Counter): string {
   const ext = externalTools(c);
@@ -60,7 +48,6 @@ function unstoppableNote(c: Counter): string {
 
 export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts {
   const { spend, words } = deps;
-  const nextTiers = new WeakMap<Counter, NextTier>();
 
   function push(a: BudgetAlert) {
     state.alerts.push(a);
@@ -83,19 +70,24 @@ export function createBudgetAlerts(state: BudgetState, deps: Deps): BudgetAlerts
     deps.onAlert(a);
   }
 
+  /**
+   * The lowest tier (threshold or hard stop) not yet fired in the counter's period, cached on the counter (see
+   * Counter.nextTier) while its fired list and the budget are the ones it was computed from.
+   */
   function nextTier(b: Budget, c: Counter): number {
-    const cached = nextTiers.get(c);
-    if (cached && cached.fired === c.fired && cached.count === c.fired.length && cached.budget === b) return cached.tier;
+    if (c.nextTierFired === c.fired && c.nextTierCount === c.fired.length && c.nextTierBudget === b) return c.nextTier;
     let tier = Infinity;
     for (const t of b.thresholds) if (t < tier && !c.fired.includes(`t:${t}`)) tier = t;
     if (b.hardStopPercent !== null && b.hardStopPercent < tier && !c.fired.includes(`stop:${b.hardStopPercent}`)) tier = b.hardStopPercent;
-    nextTiers.set(c, { fired: c.fired, count: c.fired.length, budget: b, tier });
+    c.nextTierFired = c.fired;
+    c.nextTierCount = c.fired.length;
+    c.nextTierBudget = b;
+    c.nextTier = tier;
     return tier;
   }
 
   function check(b: Budget, c: Counter, now: number) {
-    const pct = spend.percent(b, c, now);
-    if (pct >= nextTier(b, c)) fireTiers(b, c, now, pct);
+    if (spend.reaches(b, c, now, nextTier(b, c))) fireTiers(b, c, now, spend.percent(b, c, now));
     if (b.dailyGuardrailUsd !== null && c.guardSpentUsd >= b.dailyGuardrailUsd && !c.fired.includes('guard:100')) {
       const resetsAt = spend.day(now).end;
       fire(b, c, 'guard:100', {

@@ -56,6 +56,15 @@ export interface Counter {
   prefixUsd: number;
   prefixTokens: number;
   prefixCount: number;
+  /**
+   * Kept in memory only (alerts.ts): the lowest tier not yet fired in this period, and the fired list, its length
+   * and the budget it was computed from (it holds while all three are the same), so a settle that crosses nothing
+   * costs one comparison per budget.
+   */
+  nextTier: number;
+  nextTierFired: string[] | null;
+  nextTierCount: number;
+  nextTierBudget: Budget | null;
 }
 
 type RuntimeField =
@@ -72,7 +81,11 @@ type RuntimeField =
   | 'keyEnd'
   | 'prefixUsd'
   | 'prefixTokens'
-  | 'prefixCount';
+  | 'prefixCount'
+  | 'nextTier'
+  | 'nextTierFired'
+  | 'nextTierCount'
+  | 'nextTierBudget';
 
 export type StoredCounter = Omit<Counter, RuntimeField>;
 
@@ -91,6 +104,10 @@ const RUNTIME: Pick<Counter, RuntimeField> = {
   prefixUsd: 0,
   prefixTokens: 0,
   prefixCount: -1,
+  nextTier: Infinity,
+  nextTierFired: null,
+  nextTierCount: 0,
+  nextTierBudget: null,
 };
 
 export function counterKey(budgetId: string, run: string | null): string {
@@ -122,7 +139,7 @@ export function fromStored(s: StoredCounter): Counter {
 }
 
 export function toStored(c: Counter): StoredCounter {
-  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, streamHeldUsd: _hu, streamHeldTokens: _ht, streamLiveUsd: _lu, streamLiveTokens: _lt, streamStepUsd: _su, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, ...rest } = c;
+  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, streamHeldUsd: _hu, streamHeldTokens: _ht, streamLiveUsd: _lu, streamLiveTokens: _lt, streamStepUsd: _su, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, nextTier: _nt, nextTierFired: _nf, nextTierCount: _nc, nextTierBudget: _nb, ...rest } = c;
   return rest;
 }
 

@@ -11,6 +11,7 @@ import { createAudit } from './audit.js';
 import { addSpend } from './counters.js';
 import { createEditing, type BudgetEditing } from './editing.js';
 import { createExpectedOutput } from './expected-output.js';
+import { createKnownCounters } from './known-counters.js';
 import type { ReportedSpendSource } from './reported-spend.js';
 import type { TeamOf } from './scope-index.js';
 import type { CallFacts } from './scope.js';
@@ -70,11 +71,12 @@ export function createBudgetEngine(deps: BudgetEngineDeps): BudgetEngine {
   const audit = createAudit(state, deps);
   const alerts = createBudgetAlerts(state, { ...deps, spend, words });
   const expected = createExpectedOutput();
-  const tickets = createTickets(state, { ...deps, spend, alerts, audit, expected });
-  const admission = createAdmission(state, { ...deps, spend, words, audit, tickets, alerts, expected });
+  const known = createKnownCounters(state, spend);
+  const tickets = createTickets(state, { ...deps, spend, alerts, audit, expected, known });
+  const admission = createAdmission(state, { ...deps, spend, words, audit, tickets, alerts, expected, known });
   const status = createStatus(state, { ...deps, spend });
   const editing = createEditing(state, { ...deps, audit, alerts, words });
-  const sweep = createSweep(state, { ...deps, tickets, alerts, audit });
+  const sweep = createSweep(state, { ...deps, alerts, audit });
   // A budget with a hard stop needs the tokenizer for calls near its limit: loading starts (in the background) as
   // soon as there is one, since until it is ready a prompt is bounded by its bytes (see module.ts).
   const warmFor = (b: Budget): Budget => {

@@ -26,6 +26,23 @@ function lowerBound(xs: number[], v: number): number {
   return lo;
 }
 
+/**
+ * Ascending `xs` with one `from` (which it holds) replaced by `to`, in place: the new value takes the old one's
+ * slot and moves to its place. Two splices did the same, allocating two arrays on every settle.
+ */
+function replaceSorted(xs: number[], from: number, to: number): void {
+  let i = lowerBound(xs, from);
+  xs[i] = to;
+  while (i + 1 < xs.length && xs[i + 1]! < to) {
+    xs[i] = xs[i + 1]!;
+    xs[++i] = to;
+  }
+  while (i > 0 && xs[i - 1]! > to) {
+    xs[i] = xs[i - 1]!;
+    xs[--i] = to;
+  }
+}
+
 export interface ExpectedOutput {
   /** What a stream of this key and model usually produces (95th percentile), never more than `requested`. */
   tokens(keyId: string, model: string, requested: number): number;
@@ -40,6 +57,8 @@ export interface ExpectedOutput {
 export function createExpectedOutput(): ExpectedOutput {
   const rings = new Map<string, Ring>();
   const keyOf = (keyId: string, model: string) => `${keyId}\u0000${model}`;
+  /** The key fed last, at the end of `rings`' order. */
+  let newest = '';
 
   // Every streamed admission reads it and every settle changes it: sorting a copy per read cost more than the
   // rest of a stream's admission.
@@ -54,18 +73,24 @@ export function createExpectedOutput(): ExpectedOutput {
     record(keyId, model, outputTokens) {
       const k = keyOf(keyId, model);
       let r = rings.get(k);
-      if (r) rings.delete(k);
-      else {
-        r = { values: [], next: 0, sorted: [] };
-        if (rings.size >= PAIRS) rings.delete(rings.keys().next().value!);
+      // Moved to the end of the map (the most recently fed), unless it is there already: the usual case, one
+      // client's calls in a row, then costs no delete and re-insert.
+      if (!r || k !== newest) {
+        if (r) rings.delete(k);
+        else {
+          r = { values: [], next: 0, sorted: [] };
+          if (rings.size >= PAIRS) rings.delete(rings.keys().next().value!);
+        }
+        rings.set(k, r);
+        newest = k;
       }
-      rings.set(k, r);
-      if (r.values.length < RING) r.values.push(outputTokens);
-      else {
-        r.sorted.splice(lowerBound(r.sorted, r.values[r.next]!), 1);
+      if (r.values.length < RING) {
+        r.values.push(outputTokens);
+        r.sorted.splice(lowerBound(r.sorted, outputTokens), 0, outputTokens);
+      } else {
+        replaceSorted(r.sorted, r.values[r.next]!, outputTokens);
         r.values[r.next] = outputTokens;
       }
-      r.sorted.splice(lowerBound(r.sorted, outputTokens), 0, outputTokens);
       r.next = (r.next + 1) % RING;
     },
   };

@@ -86,6 +86,16 @@ export function createScopeIndex(budgets: Iterable<Budget>, teamOf: TeamOf = NO_
   // The index is rebuilt whenever a budget changes, so what a set of facts matched stays true for its lifetime:
   // a client's calls repeat the same facts, and the merge below then runs once per client, not once per call.
   const memo = new Map<string, Budget[]>();
+  // The last call's facts and what they matched: the next call from the same client (the usual case) is answered
+  // by comparing six strings, without building the memo's key.
+  let last: Budget[] | null = null;
+  let lastProvider = '';
+  let lastKeyId = '';
+  let lastModel = '';
+  let lastProject: string | null = null;
+  let lastUser: string | null = null;
+  let lastRun: string | null = null;
+  let lastTeam: string | null | undefined = null;
 
   function compute(facts: CallFacts): Budget[] {
     const out: Budget[] = [];
@@ -125,6 +135,17 @@ export function createScopeIndex(budgets: Iterable<Budget>, teamOf: TeamOf = NO_
       if (size === 0) return NONE;
       const facts = teamBudgets > 0 ? { ...callFacts, team: teamOf(callFacts) } : callFacts;
       if (size < MEMO_FROM) return compute(facts);
+      if (
+        last !== null &&
+        facts.provider === lastProvider &&
+        facts.keyId === lastKeyId &&
+        facts.model === lastModel &&
+        facts.project === lastProject &&
+        facts.user === lastUser &&
+        facts.run === lastRun &&
+        facts.team === lastTeam
+      )
+        return last;
       const key = factsKey(facts);
       let out = memo.get(key);
       if (out === undefined) {
@@ -132,6 +153,14 @@ export function createScopeIndex(budgets: Iterable<Budget>, teamOf: TeamOf = NO_
         if (memo.size >= MEMO_SIZE) memo.clear();
         memo.set(key, out);
       }
+      last = out;
+      lastProvider = facts.provider;
+      lastKeyId = facts.keyId;
+      lastModel = facts.model;
+      lastProject = facts.project;
+      lastUser = facts.user;
+      lastRun = facts.run;
+      lastTeam = facts.team;
       return out;
     },
   };

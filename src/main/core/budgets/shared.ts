@@ -2,6 +2,7 @@ import type { Budget, BudgetOverride } from '../../contract/budgets.js';
 import type { Clock } from '../util/clock.js';
 import type { BudgetAlerts } from './alerts.js';
 import { addSpend } from './counters.js';
+import { heldTokens, heldUsd, holdKey } from './holds.js';
 import type { Spend } from './spend.js';
 import { reindex, type BudgetState } from './state.js';
 
@@ -58,24 +59,28 @@ export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend
       const t = state.tickets.get(requestId);
       if (!t) return [];
       const now = deps.clock.now();
-      return t.reservations.map((r) => {
-        const c = state.counters.get(r.key);
-        const b = r.budget;
+      const h = t.holds;
+      const out: SharedHold[] = [];
+      for (let i = 0; i < h.budgets.length; i++) {
+        const key = holdKey(h, i);
+        const c = state.counters.get(key);
+        const b = h.budgets[i]!;
         const stop = enforced && b.hardStopPercent !== null ? b.hardStopPercent / 100 : null;
         const lu = stop === null ? null : spend.limitUsd(b, now);
         const lt = stop === null ? null : spend.limitTokens(b, now);
         const rolling = b.period.kind === 'rolling' ? { windowMs: b.period.days * DAY_MS } : null;
-        return {
-          key: r.key,
+        out.push({
+          key,
           budget: b,
           periodKey: rolling ? ROLLING_PERIOD : (c?.periodKey ?? ''),
           ...rolling,
-          usd: r.usd,
-          tokens: r.tokens,
+          usd: heldUsd(h, i),
+          tokens: heldTokens(h, i),
           stopUsd: lu === null || stop === null ? null : lu * stop,
           stopTokens: lt === null || stop === null ? null : lt * stop,
-        };
-      });
+        });
+      }
+      return out;
     },
     applyShared(key, periodKey, usd, tokens) {
       const c = state.counters.get(key);

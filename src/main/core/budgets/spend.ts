@@ -31,6 +31,8 @@ export interface Spent {
  */
 export interface Spend {
   counterFor(b: Budget, run: string | null, now: number): Counter;
+  /** What counterFor does to a counter it finds, for one found already: rolled into `now`'s period and day. */
+  refresh(b: Budget, c: Counter, now: number): Counter;
   activeOverrides(budgetId: string, now: number): BudgetOverride[];
   limitUsd(b: Budget, now: number): number | null;
   limitTokens(b: Budget, now: number): number | null;
@@ -41,6 +43,11 @@ export interface Spend {
   spentOf(b: Budget, c: Counter, now: number): Spent;
   /** Of the limit, the larger of the dollar and token ratios, in percent. */
   percent(b: Budget, c: Counter, now: number): number;
+  /**
+   * Whether `percent` is at least `tier`. The request path asks this of every applying budget, twice per call: a
+   * boolean, where a percent returned by a call that is not inlined is a new heap number each time.
+   */
+  reaches(b: Budget, c: Counter, now: number, tier: number): boolean;
   /** The local day `now` is in (guardrails), cached until it ends. */
   day(now: number): DayWindow;
   setReportedSource(src: ReportedSpendSource | null, onReported: () => void): void;
@@ -53,21 +60,30 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
 
   function counterFor(b: Budget, run: string | null, now: number): Counter {
     const key = counterKey(b.id, run);
-    let c = state.counters.get(key);
-    if (!c) {
-      c = newCounter(b.id, run, periodAt(b.period, now, zoneAt(now)), now);
-      state.counters.set(key, c);
-      if (run !== null) pruneRuns(b.id);
-    } else rollTo(c, b, now, zoneAt(now));
-    if (b.dailyGuardrailUsd !== null) {
-      const d = day(now).key;
-      if (c.guardDay !== d) {
-        c.guardDay = d;
-        c.guardSpentUsd = 0;
-        c.fired = c.fired.filter((f) => !f.startsWith('guard:'));
-      }
-    }
+    const c = state.counters.get(key);
+    if (c) return refresh(b, c, now);
+    const fresh = newCounter(b.id, run, periodAt(b.period, now, zoneAt(now)), now);
+    state.counters.set(key, fresh);
+    if (run !== null) pruneRuns(b.id);
+    guardDay(b, fresh, now);
+    return fresh;
+  }
+
+  function refresh(b: Budget, c: Counter, now: number): Counter {
+    rollTo(c, b, now, zoneAt(now));
+    guardDay(b, c, now);
     return c;
+  }
+
+  /** A daily guardrail's spend and alert start over each local day. */
+  function guardDay(b: Budget, c: Counter, now: number) {
+    if (b.dailyGuardrailUsd === null) return;
+    const d = day(now).key;
+    if (c.guardDay !== d) {
+      c.guardDay = d;
+      c.guardSpentUsd = 0;
+      c.fired = c.fired.filter((f) => !f.startsWith('guard:'));
+    }
   }
 
   function pruneRuns(budgetId: string) {
@@ -164,8 +180,13 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
     return p;
   }
 
+  function reaches(b: Budget, c: Counter, now: number, tier: number): boolean {
+    return percent(b, c, now) >= tier;
+  }
+
   return {
     counterFor,
+    refresh,
     activeOverrides,
     limitUsd,
     limitTokens,
@@ -175,6 +196,7 @@ export function createSpend(state: BudgetState, deps: { clock: Clock; settings: 
     spentTokens,
     spentOf: (b, c, now) => ({ usd: spentUsd(b, c, now), tokens: spentTokens(b, c, now) }),
     percent,
+    reaches,
     day,
     setReportedSource(src, onReported) {
       const r = state.reported;

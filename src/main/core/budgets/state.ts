@@ -1,7 +1,6 @@
 import type { AuditEntry, Budget, BudgetAlert, BudgetOverride } from '../../contract/budgets.js';
-import type { PricingTarget } from '../pricing/pricer.js';
-import type { AdmissionInput } from '../proxy/admission.js';
 import { counterKey, fromStored, toStored, type Counter, type StoredCounter } from './counters.js';
+import type { Holds } from './holds.js';
 import type { ReportedSpendSource } from './reported-spend.js';
 import { createScopeIndex, type ScopeIndex, type TeamOf } from './scope-index.js';
 
@@ -32,29 +31,10 @@ export interface Worst {
   longCache: boolean;
 }
 
-/** What one admitted call holds against one budget's counter. */
-export interface Reservation {
-  key: string;
-  budget: Budget;
-  /** What the call holds; a stream's hold grows with its running cost once that passes it. */
-  usd: number;
-  tokens: number;
-  guard: boolean;
-  /** A stream (which can be cut off) reserved at its expected output; its running cost so far. */
-  stream: boolean;
-  liveUsd: number;
-  liveTokens: number;
-  /** A stream: what it added between its last two checks, the size of the step it is likely to take next. */
-  stepUsd?: number;
-}
-
+/** An admitted call in flight: what it holds, and since when (the sweep gives back what stale ones hold). */
 export interface OpenTicket {
-  reservations: Reservation[];
+  holds: Holds;
   at: number;
-  worst: Worst;
-  target: PricingTarget;
-  model: string;
-  input: AdmissionInput;
 }
 
 export interface ReportedValue {

@@ -3,8 +3,8 @@ import type { Clock } from '../util/clock.js';
 import type { BudgetAlerts } from './alerts.js';
 import type { Audit } from './audit.js';
 import { rollTo } from './counters.js';
+import { releaseHolds } from './holds.js';
 import type { BudgetState } from './state.js';
-import type { Tickets } from './ticket.js';
 
 const OVERRIDE_WARNING_MS = 10 * 60_000;
 
@@ -12,7 +12,6 @@ interface Deps {
   clock: Clock;
   settings: () => Settings;
   onChange: () => void;
-  tickets: Tickets;
   alerts: BudgetAlerts;
   audit: Audit;
 }
@@ -26,10 +25,7 @@ export function createSweep(state: BudgetState, deps: Deps): () => void {
     for (const [id, t] of state.tickets) {
       if (now - t.at > staleAfter) {
         state.tickets.delete(id);
-        for (const r of t.reservations) {
-          const c = state.counters.get(r.key);
-          if (c) deps.tickets.unreserve(c, r);
-        }
+        releaseHolds(state.counters, t.holds);
         deps.onChange();
       }
     }

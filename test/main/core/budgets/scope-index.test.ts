@@ -103,4 +103,27 @@ describe('the scope index', () => {
     // Past the memo's size it starts over; every answer stays the index's own.
     for (let i = 0; i < 600; i++) expect(call({ run: `r${i % 300}` })).toEqual(i % 300 === 7 ? ['b3', 'b4'] : ['b4']);
   });
+
+  it('answers a call like the last one from it, and a call that differs from it in any one fact from its own facts', () => {
+    const budgets = [
+      budget(0, { keyId: 'k1' }, true),
+      budget(1, { provider: 'openai' }, true),
+      budget(2, { project: 'p1' }, true),
+      budget(3, { user: 'u1' }, true),
+      budget(4, { run: 'r1' }, true),
+      budget(5, { model: 'gpt-4o*' }, true),
+      budget(6, { team: 't1' }, true),
+      ...Array.from({ length: 40 }, (_, i) => budget(7 + i, { keyId: `other-${i}` }, true)),
+    ];
+    const expected = (f: CallFacts) => budgets.filter((b) => inScope(b.scope, f)).map((b) => b.id);
+    const base: CallFacts = { provider: 'openai', keyId: 'k1', model: 'gpt-4o', project: 'p1', user: 'u1', run: 'r1', team: 't1' };
+    const changes: Partial<CallFacts>[] = [{}, { provider: 'anthropic' }, { keyId: 'k2' }, { model: 'o3' }, { project: null }, { user: null }, { run: null }, { team: null }];
+    // The call's team as the facts carry it: a change of team is a change of facts.
+    const index = createScopeIndex(budgets, (f) => f.team ?? null);
+    for (const change of changes) {
+      for (const f of [base, { ...base, ...change }, { ...base, ...change }, base]) {
+        expect(index.candidates(f).map((b) => b.id)).toEqual(expected(f));
+      }
+    }
+  });
 });

@@ -1,0 +1,122 @@
+import type { Budget } from '../../contract/budgets.js';
+import { counterKey, type Counter } from './counters.js';
+
+/**
+ * What one admitted call holds against each budget it falls under, as one record for the call rather than one
+ * object per budget: a call under 60 budgets held 60 objects for as long as it was in flight, long enough to be
+ * copied by the young generation's collections (bench/profile.ts put garbage collection at twice its share without
+ * budgets). Every reservation that is not a stream's holds the call's worst case; a stream's all start at the same
+ * expected cost and then move on their own, so per-budget figures exist only for a call that streams.
+ */
+export interface Holds {
+  /** The budgets held against, in admission's order: the scope index's list, shared and never changed. */
+  budgets: readonly Budget[];
+  /** The call's run: a run budget's counter is the run's. */
+  run: string | null;
+  /** The call streams: its reservations under budgets that do not admit strictly are streams' (they can be cut). */
+  streamed: boolean;
+  /** What each reservation holds when the call does not stream. */
+  usd: number;
+  tokens: number;
+  /** A streamed call: SLOTS figures per budget, by position (see the offsets below); null otherwise. */
+  amounts: Float64Array | null;
+}
+
+/** Per budget in `amounts`: what the reservation holds, a stream's running cost so far, and its latest step. */
+export const SLOTS = 5;
+const USD = 0;
+const TOKENS = 1;
+const LIVE_USD = 2;
+const LIVE_TOKENS = 3;
+const STEP_USD = 4;
+
+export function holdKey(h: Holds, i: number): string {
+  const b = h.budgets[i]!;
+  return counterKey(b.id, b.scope.run ? h.run : null);
+}
+
+/** The reservation is a stream's: held at its expected output, growing with its running cost. */
+export function isStream(h: Holds, i: number): boolean {
+  return h.streamed && h.budgets[i]!.admission !== 'strict';
+}
+
+export function heldUsd(h: Holds, i: number): number {
+  return h.amounts === null ? h.usd : h.amounts[i * SLOTS + USD]!;
+}
+
+export function heldTokens(h: Holds, i: number): number {
+  return h.amounts === null ? h.tokens : h.amounts[i * SLOTS + TOKENS]!;
+}
+
+/** Room for a streamed call's figures, each reservation starting at what it holds (set with `setHeld`). */
+export function streamAmounts(n: number): Float64Array {
+  return new Float64Array(n * SLOTS);
+}
+
+export function setHeld(amounts: Float64Array, i: number, usd: number, tokens: number): void {
+  amounts[i * SLOTS + USD] = usd;
+  amounts[i * SLOTS + TOKENS] = tokens;
+}
+
+/**
+ * A held sum less one hold. Sums of floats added and taken away in different orders leave crumbs (5e-18 after
+ * 200 calls): below a billionth of a cent, a counter with nothing in flight reads exactly 0 again.
+ */
+const less = (held: number, d: number) => {
+  const v = held - d;
+  return v < 1e-12 ? 0 : v;
+};
+
+/** Gives the i-th reservation back to its counter. */
+export function unreserve(c: Counter, h: Holds, i: number): void {
+  const usd = heldUsd(h, i);
+  const tokens = heldTokens(h, i);
+  c.reservedUsd = less(c.reservedUsd, usd);
+  c.reservedTokens = less(c.reservedTokens, tokens);
+  if (h.budgets[i]!.dailyGuardrailUsd !== null) c.guardReservedUsd = less(c.guardReservedUsd, usd);
+  if (isStream(h, i)) {
+    const a = h.amounts!;
+    const o = i * SLOTS;
+    c.streamHeldUsd = less(c.streamHeldUsd, usd);
+    c.streamHeldTokens = less(c.streamHeldTokens, tokens);
+    c.streamLiveUsd = less(c.streamLiveUsd, a[o + LIVE_USD]!);
+    c.streamLiveTokens = less(c.streamLiveTokens, a[o + LIVE_TOKENS]!);
+    c.streamStepUsd = less(c.streamStepUsd, a[o + STEP_USD]!);
+  }
+}
+
+/**
+ * A stream's running cost and latest step into its counter (the i-th reservation, a stream's): live, and its hold
+ * once the running cost passes what it held.
+ */
+export function grow(c: Counter, h: Holds, i: number, usdNow: number, tokensNow: number, stepUsd: number): void {
+  const a = h.amounts!;
+  const o = i * SLOTS;
+  c.streamLiveUsd += usdNow - a[o + LIVE_USD]!;
+  c.streamLiveTokens += tokensNow - a[o + LIVE_TOKENS]!;
+  a[o + LIVE_USD] = usdNow;
+  a[o + LIVE_TOKENS] = tokensNow;
+  if (usdNow > a[o + USD]!) {
+    const d = usdNow - a[o + USD]!;
+    c.reservedUsd += d;
+    c.streamHeldUsd += d;
+    if (h.budgets[i]!.dailyGuardrailUsd !== null) c.guardReservedUsd += d;
+    a[o + USD] = usdNow;
+  }
+  if (tokensNow > a[o + TOKENS]!) {
+    const d = tokensNow - a[o + TOKENS]!;
+    c.reservedTokens += d;
+    c.streamHeldTokens += d;
+    a[o + TOKENS] = tokensNow;
+  }
+  c.streamStepUsd += stepUsd - a[o + STEP_USD]!;
+  a[o + STEP_USD] = stepUsd;
+}
+
+/** Gives back everything a call holds, to the counters that still exist. */
+export function releaseHolds(counters: Map<string, Counter>, h: Holds): void {
+  for (let i = 0; i < h.budgets.length; i++) {
+    const c = counters.get(holdKey(h, i));
+    if (c) unreserve(c, h, i);
+  }
+}
