@@ -131,6 +131,8 @@ export function createCommitWorker(deps: {
   let nextId = 1;
   const inFlight = new Map<number, (result: Error | 'lost' | null) => void>();
   let idle: NodeJS.Timeout | null = null;
+  /** Workers let go while idle, whose connection may still be closing: stop() waits for them too. */
+  const closing: Int32Array[] = [];
 
   function handle(m: { id: number; error: { message: string; code?: string } | null }) {
     const done = inFlight.get(m.id);
@@ -147,6 +149,7 @@ export function createCommitWorker(deps: {
   const fail = (why: string) => {
     if (!working) return;
     working = false;
+    closing.length = 0;
     deps.log.warn('history: commits in the background stopped; the history commits on the main thread again', { why });
     const w = worker;
     pump();
@@ -196,6 +199,11 @@ export function createCommitWorker(deps: {
     w.postMessage({ type: 'close' });
     // Batches sent before it are committed first (the worker reads its messages in order).
     if (wait && s) Atomics.wait(s, CLOSED, 0, 2_000);
+    else if (s && working) {
+      // Only the last few can still be closing.
+      for (let i = closing.length - 1; i >= 0; i--) if (Atomics.load(closing[i]!, CLOSED)) closing.splice(i, 1);
+      closing.push(s);
+    }
     pump();
     port?.close();
     port = null;
@@ -243,6 +251,7 @@ export function createCommitWorker(deps: {
     stop() {
       wait();
       close(true);
+      for (const s of closing.splice(0)) Atomics.wait(s, CLOSED, 0, 2_000);
     },
     get working() {
       return working;

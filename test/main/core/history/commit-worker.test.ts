@@ -55,6 +55,24 @@ describe('history commits on a worker thread', () => {
     main.db.close();
   });
 
+  it('leaves when idle and starts again with the next batch; stop() waits for its connection to close', async () => {
+    const file = path.join(tempDir('tg-cw-'), 'history.sqlite');
+    const main = openDb(file);
+    const w = createCommitWorker({ file, log: createSilentLogger(), autocheckpoint: () => 0, idleMs: 100 });
+    const results: (Error | 'lost' | null)[] = [];
+    w.post([encodeNamed(1, rec(1))], (r) => results.push(r));
+    w.wait();
+    await sleep(300);
+    w.post([encodeNamed(2, rec(2))], (r) => results.push(r));
+    w.wait();
+    expect(results).toEqual([null, null]);
+    w.stop();
+    // Every other connection closed: this one can leave WAL mode, which needs the only one.
+    expect(main.db.pragma('journal_mode = DELETE', { simple: true })).toBe('delete');
+    expect((main.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(2);
+    main.db.close();
+  });
+
   it('a worker that cannot start hands every batch back as lost, warns once, and takes no more', async () => {
     const file = path.join(tempDir('tg-cw-'), 'history.sqlite');
     openDb(file).db.close();
