@@ -13,6 +13,8 @@ const FLUSH_ROWS = 256;
  * segment that grew long while the worker was busy (or starting) is sent in parts, never in one long pause.
  */
 const CHUNK_ROWS = 512;
+/** Records journaled and not yet committed past which appends wait for the worker (a few MB of records). */
+const MAX_BACKLOG = 8 * CHUNK_ROWS;
 
 export interface Pending {
   seq: number;
@@ -194,6 +196,9 @@ export function createHistoryWriter(d: {
       } else commitNow(g);
     }
     for (const cb of w) cb();
+    // Appends faster than the worker commits (a starved core during a long import) would pile up in memory: past
+    // MAX_BACKLOG this thread waits for the worker, as it waited for its own commits before there was one.
+    while (inFlight && journaled.length + inFlight.g.length - inFlight.at > MAX_BACKLOG) d.worker!.wait();
   }
 
   return {

@@ -121,6 +121,20 @@ describe('history commits on a worker thread', () => {
     expect(readJournal(file + JOURNAL_SUFFIX)).toEqual([]);
   });
 
+  it('appends faster than the worker commits wait for it past a few thousand records, so memory stays bounded', async () => {
+    const file = path.join(tempDir('tg-cw-'), 'history.sqlite');
+    const h = createHistory({ file, clock: createManualClock(), log: createSilentLogger(), retentionDays: () => 90 });
+    open.push(h);
+    // One tick's worth, far more than the worker can have committed by the end of it (it is not even started).
+    for (let i = 0; i < 20_000; i++) h.append(rec(i));
+    await new Promise<void>((r) => h.afterWrite(r));
+    const reader = new Database(file, { readonly: true });
+    const committed = (reader.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+    reader.close();
+    // At most the backlog (4,096) and the chunk being committed (512) are not yet in the database.
+    expect(committed).toBeGreaterThanOrEqual(20_000 - 4096 - 512);
+  });
+
   it('without the worker (commitWorker: false) every record is committed on the main thread, as before', async () => {
     const file = path.join(tempDir('tg-cw-'), 'history.sqlite');
     const h = createHistory({ file, clock: createManualClock(), log: createSilentLogger(), retentionDays: () => 90, commitWorker: false });
