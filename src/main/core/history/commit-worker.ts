@@ -26,6 +26,11 @@ export interface CommitWorker {
   wait(): void;
   /** The database file was replaced or reopened: the worker opens it again before its next batch. */
   reopen(): void;
+  /**
+   * A PASSIVE checkpoint on the worker's connection, between its commits (checkpointer.ts's catch-up for a log
+   * that grew past 64 MB). False when no worker is running: the caller runs it on its own connection.
+   */
+  checkpoint(): boolean;
   /** Closes the worker's connection and waits for it (up to 2 s): the caller may switch the journal mode next. */
   stop(): void;
   readonly working: boolean;
@@ -91,6 +96,10 @@ parentPort.on('message', (m) => {
   if (m.type === 'reopen') {
     close();
     autocheckpoint = m.autocheckpoint;
+    return;
+  }
+  if (m.type === 'checkpoint') {
+    try { if (db) db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
     return;
   }
   let error = null;
@@ -247,6 +256,11 @@ export function createCommitWorker(deps: {
     wait,
     reopen() {
       worker?.postMessage({ type: 'reopen', autocheckpoint: deps.autocheckpoint() });
+    },
+    checkpoint() {
+      if (!worker) return false;
+      worker.postMessage({ type: 'checkpoint' });
+      return true;
     },
     stop() {
       wait();

@@ -81,6 +81,8 @@ export function createHistory(deps: {
       commits?.reopen();
     },
     catchUp: () => {
+      // On the connection that commits: the worker's, where there is one, so this thread never copies the frames.
+      if (commits?.checkpoint()) return;
       try {
         if (o && !readOnly) o.db.pragma('wal_checkpoint(PASSIVE)');
       } catch {}
