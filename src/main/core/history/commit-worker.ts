@@ -127,7 +127,7 @@ parentPort.on('message', (m) => {
 export function createCommitWorker(deps: {
   file: string;
   log: Logger;
-  /** wal_autocheckpoint for the worker's connection (pages; 0: none, another connection checkpoints). */
+  /** wal_autocheckpoint for the worker's connection: 0 while checkpointer.ts checkpoints in the background. */
   autocheckpoint: () => number;
   idleMs?: number;
   /** The SQLite binding the worker loads (tests point it elsewhere to see a worker fail). */

@@ -89,11 +89,7 @@ export function createHistory(deps: {
     },
   });
 
-  // The worker's connection checkpoints on its own: SQLite's automatic PASSIVE checkpoint in the commit that
-  // crosses 1,000 pages runs on the worker's thread, never the event loop, so its commits need no second worker
-  // (checkpointer.ts, one more V8 isolate: about 10 MB of RSS during a long import). Commits made on this thread
-  // (faults, archives, a worker that cannot start) still leave theirs to checkpointer.ts.
-  const commits = deps.commitWorker === false ? undefined : createCommitWorker({ file, log, autocheckpoint: () => 1000 });
+  const commits = deps.commitWorker === false ? undefined : createCommitWorker({ file, log, autocheckpoint: () => (checkpointer.working ? 0 : 1000) });
 
   const stamp = () => new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
   const setProblem = (p: string | null) => {
@@ -190,9 +186,9 @@ export function createHistory(deps: {
     journalFile,
     target: () => (o && !readOnly && insert ? { db: o.db, names: o.names, insert } : null),
     failed: (err) => failed(err),
-    wrote: (rows, byWorker) => {
+    wrote: (rows) => {
       unsynced = true;
-      if (!byWorker) checkpointer.wrote(rows);
+      checkpointer.wrote(rows);
     },
     worker: commits,
   });

@@ -74,8 +74,8 @@ export function createHistoryWriter(d: {
   target: () => WriteTarget | null;
   /** A commit failed: the caller reports it, or replaces a damaged file. */
   failed: (err: unknown) => void;
-  /** Rows committed (for the group sync and the checkpointer), by the commit worker or on this thread. */
-  wrote: (rows: number, byWorker?: boolean) => void;
+  /** Rows committed (for the group sync and the checkpointer). */
+  wrote: (rows: number) => void;
   /** Commits off the main thread; absent, every commit is made here. */
   worker?: CommitWorker;
 }): HistoryWriter {
@@ -158,7 +158,7 @@ export function createHistoryWriter(d: {
   function committed(s: Sealed, result: Error | 'lost' | null) {
     const chunk = s.g.slice(s.at, s.at + s.chunk);
     s.at += s.chunk;
-    if (result === null) d.wrote(chunk.length, true);
+    if (result === null) d.wrote(chunk.length);
     else if (result === 'lost') commitNow(chunk);
     else {
       // As in commitNow: the chunk waits in memory, and stays in the journal, until it can be written.
