@@ -57,7 +57,7 @@ export function createHistory(deps: {
   /** Timers' periods; tests shorten them. */
   tickMs?: number;
   pruneMs?: number;
-  /** False: every commit on the main thread (commit-worker.ts), as where no worker can start. */
+  /** False: every commit on the main thread (commit-worker.ts), as where no worker can start. Default true. */
   commitWorker?: boolean;
 }): History {
   const { file, log } = deps;
