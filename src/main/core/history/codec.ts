@@ -57,7 +57,9 @@ interface Extra {
 
 /**
  * The string dictionary: every distinct name gets a number once, cached in memory (a few thousand names at
- * most: models, keys, projects, runs), so encoding a record costs map look-ups, not queries.
+ * most: models, keys, projects, runs), so encoding a record costs map look-ups, not queries. Another connection
+ * (the commit worker's) adds names too: a name or number not in the cache is looked up in the table before it
+ * is added or given up on.
  */
 export interface Names {
   id(s: string): number;
@@ -71,27 +73,45 @@ export interface Names {
 export function createNames(db: Database.Database): Names {
   const byText = new Map<string, number>();
   const byId = new Map<number, string>();
-  for (const r of db.prepare('SELECT id, s FROM names').iterate() as Iterable<{ id: number; s: string }>) {
-    byText.set(r.s, r.id);
-    byId.set(r.id, r.s);
-  }
-  const insert = db.prepare('INSERT INTO names (s) VALUES (?)');
-  const id = (s: string) => {
-    let n = byText.get(s);
-    if (n === undefined) {
-      n = Number(insert.run(s).lastInsertRowid);
-      byText.set(s, n);
-      byId.set(n, s);
-    }
+  const remember = (s: string, n: number) => {
+    byText.set(s, n);
+    byId.set(n, s);
     return n;
+  };
+  for (const r of db.prepare('SELECT id, s FROM names').iterate() as Iterable<{ id: number; s: string }>) remember(r.s, r.id);
+  const insert = db.prepare('INSERT INTO names (s) VALUES (?)');
+  const idOf = db.prepare('SELECT id FROM names WHERE s = ?').pluck();
+  const textOf = db.prepare('SELECT s FROM names WHERE id = ?').pluck();
+  const find = (s: string) => {
+    const n = byText.get(s) ?? (idOf.get(s) as number | undefined);
+    return n === undefined ? undefined : remember(s, n);
+  };
+  const id = (s: string) => find(s) ?? remember(s, Number(insert.run(s).lastInsertRowid));
+  const text = (n: number) => {
+    const s = byId.get(n) ?? (textOf.get(n) as string | undefined);
+    return s === undefined ? undefined : (remember(s, n), s);
   };
   return {
     id,
     idOrNull: (s) => (s === null ? null : id(s)),
-    find: (s) => byText.get(s),
-    text: (n) => byId.get(n) ?? '',
-    textOrNull: (n) => (n === null ? null : (byId.get(n) ?? null)),
+    find,
+    text: (n) => text(n) ?? '',
+    textOrNull: (n) => (n === null ? null : (text(n) ?? null)),
   };
+}
+
+/**
+ * Names as themselves, for rows encoded on one thread and written on another (commit-worker.ts): the writing
+ * thread's connection turns the text in NAME_COLUMNS into numbers.
+ */
+const AS_TEXT = { id: (s: string) => s, idOrNull: (s: string | null) => s } as unknown as Names;
+
+/** Where encode() puts the names (provider … price_source), positions in COLUMNS. */
+export const NAME_COLUMNS: readonly number[] = Array.from({ length: 11 }, (_, i) => 6 + i);
+
+/** A record as insert parameters with its names as text (see AS_TEXT). */
+export function encodeNamed(seq: number, r: RequestRecord): unknown[] {
+  return encode(AS_TEXT, seq, r);
 }
 
 /** A record as the parameters of one insert (positional, in COLUMNS order). */

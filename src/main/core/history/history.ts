@@ -3,7 +3,8 @@ import type { RequestRecord, RollupRow } from '../../contract/usage.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { createCheckpointer } from './checkpointer.js';
-import { JOURNAL_SUFFIX } from './journal.js';
+import { createCommitWorker } from './commit-worker.js';
+import { JOURNAL_SUFFIX, removeJournal } from './journal.js';
 import { createHistoryWriter, MAX_QUEUE } from './writer.js';
 import { addTotals } from '../ledger/rollups.js';
 import { COLUMNS, decode, type Row } from './codec.js';
@@ -56,6 +57,8 @@ export function createHistory(deps: {
   /** Timers' periods; tests shorten them. */
   tickMs?: number;
   pruneMs?: number;
+  /** False: every commit on the main thread (commit-worker.ts), as where no worker can start. Default true. */
+  commitWorker?: boolean;
 }): History {
   const { file, log } = deps;
   let o: OpenDb | null = null;
@@ -75,13 +78,18 @@ export function createHistory(deps: {
       try {
         o?.db.pragma('wal_autocheckpoint = 1000');
       } catch {}
+      commits?.reopen();
     },
     catchUp: () => {
+      // On the connection that commits: the worker's, where there is one, so this thread never copies the frames.
+      if (commits?.checkpoint()) return;
       try {
         if (o && !readOnly) o.db.pragma('wal_checkpoint(PASSIVE)');
       } catch {}
     },
   });
+
+  const commits = deps.commitWorker === false ? undefined : createCommitWorker({ file, log, autocheckpoint: () => (checkpointer.working ? 0 : 1000) });
 
   const stamp = () => new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
   const setProblem = (p: string | null) => {
@@ -132,6 +140,8 @@ export function createHistory(deps: {
     insert = o.db.prepare(`INSERT OR IGNORE INTO requests (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(',')})`);
     const max = (o.db.prepare('SELECT max(seq) AS m FROM requests').get() as { m: number | null }).m ?? 0;
     seq = Math.max(seq, max);
+    // The worker's connection may be to a file moved aside since: its next batch goes to this one.
+    commits?.reopen();
     return true;
   }
 
@@ -145,9 +155,24 @@ export function createHistory(deps: {
     readOnly = false;
   }
 
+  /** Handling a failure: one of a batch in flight meanwhile has its records queued already, and nothing more. */
+  let failing = false;
+
   /** A write failed: a damaged file is replaced at once; anything else (full, read-only) is retried by tick(). */
   function failed(err: unknown) {
+    if (failing) return;
+    failing = true;
+    try {
+      fail(err);
+    } finally {
+      failing = false;
+    }
+  }
+
+  function fail(err: unknown) {
     if (isCorrupt(err)) {
+      // The worker's batch ends (in the damaged file, or back in the queue) before the file is moved.
+      writer.quiesce();
       close();
       const aside = moveAside(file, stamp());
       setNotice(`the history database ${file} became unreadable while running (${(err as Error).message}); it was moved aside as ${aside} and a new one started`);
@@ -165,6 +190,7 @@ export function createHistory(deps: {
       unsynced = true;
       checkpointer.wrote(rows);
     },
+    worker: commits,
   });
   const queue = writer.queue;
 
@@ -182,6 +208,8 @@ export function createHistory(deps: {
     } catch {}
     if (ino === o.ino) return;
     try {
+      // Whatever the worker is committing goes into the open copy before it is written back.
+      writer.quiesce();
       if (ino !== null) moveAside(file, `replaced-${stamp()}`);
       o.db.exec(`VACUUM INTO '${file.replace(/'/g, "''")}'`);
       close();
@@ -274,17 +302,19 @@ export function createHistory(deps: {
       if (!o || rows.length === 0) return;
       const get = o.db.prepare('SELECT data FROM rollups WHERE day = ? AND provider = ? AND key_id = ? AND model = ? AND project = ? AND user = ? AND run = ?');
       const put = o.db.prepare('INSERT OR REPLACE INTO rollups (day, provider, key_id, model, project, user, run, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      o.db.transaction(() => {
-        for (const r of rows) {
-          // Rollups are kept per user and run too (spend.query groups by them): they are part of the row's identity.
-          const key = [r.day, r.provider, r.keyId, r.model, r.project ?? '', r.user ?? '', r.run ?? ''] as const;
-          // A late record of an archived day is a second partial sum of it: the two are added, never replaced.
-          const had = get.get(...key) as { data: string } | undefined;
-          const row = { ...r };
-          if (had) addTotals(row, JSON.parse(had.data) as RollupRow);
-          put.run(...key, JSON.stringify(row));
-        }
-      })();
+      o.db
+        .transaction(() => {
+          for (const r of rows) {
+            // Rollups are kept per user and run too (spend.query groups by them): they are part of the row's identity.
+            const key = [r.day, r.provider, r.keyId, r.model, r.project ?? '', r.user ?? '', r.run ?? ''] as const;
+            // A late record of an archived day is a second partial sum of it: the two are added, never replaced.
+            const had = get.get(...key) as { data: string } | undefined;
+            const row = { ...r };
+            if (had) addTotals(row, JSON.parse(had.data) as RollupRow);
+            put.run(...key, JSON.stringify(row));
+          }
+        })
+        .immediate();
       checkpointer.wrote(rows.length);
     },
     archivedRollups(from, to) {
@@ -305,6 +335,8 @@ export function createHistory(deps: {
       pruner.stop();
       writer.settle();
       drain();
+      // Both background connections close before the journal mode changes, which needs the only one.
+      commits?.stop();
       checkpointer.stop();
       try {
         // Folds the log back into the file and leaves it in rollback-journal mode: the next start opens one file,
@@ -314,7 +346,7 @@ export function createHistory(deps: {
       close();
       writer.closeJournal();
       // Empty once everything is in the database; kept (with what it holds) when the database could not be written.
-      if (queue.length === 0) fs.rmSync(journalFile, { force: true });
+      if (queue.length === 0) removeJournal(journalFile);
     },
     problems() {
       const out = [...(problem ? [problem] : []), ...(notice ? [notice] : [])];

@@ -11,11 +11,23 @@ import type { RequestRecord } from '../../contract/usage.js';
  *
  * One JSON array per line, `[seq, record]`. A line cut short by a kill was never whole, so the write that
  * made it had not returned and its answer had not ended: it is skipped.
+ *
+ * Two segments, the file and the file with SEGMENT_SUFFIX: while the records of one are being committed (off the
+ * main thread), new ones go to the other, so each can be emptied as soon as its own records are in the
+ * database, however steadily new ones arrive.
  */
 export interface Journal {
   /** Appends these records in one write; false when the file cannot be written (the caller commits at once). */
   write(entries: readonly { seq: number; r: RequestRecord }[]): boolean;
-  /** Every record written so far is in the database: the file starts again. */
+  /**
+   * The records written so far go to the database in the background (commit-worker.ts), while new ones keep
+   * coming: later writes go to the other segment, and this returns the segment that holds them, to release()
+   * once they are committed. Null when the other segment still holds records (they stay until clear()).
+   */
+  seal(): number | null;
+  /** The records of a sealed segment are in the database: it starts again. */
+  release(segment: number): void;
+  /** Every record written so far is in the database: both segments start again. */
   clear(): void;
   /** fsync, for the history's once-a-second group sync. */
   sync(): void;
@@ -23,9 +35,19 @@ export interface Journal {
 }
 
 export const JOURNAL_SUFFIX = '-pending';
+/** The second segment's name, after the first's. */
+export const SEGMENT_SUFFIX = '-2';
 
-/** Records a previous process left in the journal (read once, before the journal is opened for writing). */
+const segmentFiles = (file: string) => [file, file + SEGMENT_SUFFIX] as const;
+
+/** Records a previous process left in the journal, oldest first (read once, before the journal is opened for writing). */
 export function readJournal(file: string): { seq: number; r: RequestRecord }[] {
+  const out: { seq: number; r: RequestRecord }[] = [];
+  for (const f of segmentFiles(file)) out.push(...readSegment(f));
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
+function readSegment(file: string): { seq: number; r: RequestRecord }[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -43,52 +65,78 @@ export function readJournal(file: string): { seq: number; r: RequestRecord }[] {
   return out;
 }
 
+/** Deletes both segments (a clean stop, every record in the database). */
+export function removeJournal(file: string): void {
+  for (const f of segmentFiles(file)) fs.rmSync(f, { force: true });
+}
+
 /** Null when the file cannot be opened (a read-only folder): the history then commits each group at once. */
 export function openJournal(file: string): Journal | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'a');
-  } catch {
-    return null;
+  const segs: { fd: number; size: number; unsynced: boolean }[] = [];
+  for (const f of segmentFiles(file)) {
+    try {
+      const fd = fs.openSync(f, 'a');
+      segs.push({ fd, size: fs.fstatSync(fd).size, unsynced: false });
+    } catch {
+      for (const s of segs) fs.closeSync(s.fd);
+      return null;
+    }
   }
-  let size = fs.fstatSync(fd).size;
-  let unsynced = false;
+  let active = 0;
+  const truncate = (s: { fd: number; size: number }) => {
+    if (s.size === 0) return;
+    try {
+      // Opened for appending: the next write goes to the new end, the start of the file.
+      fs.ftruncateSync(s.fd, 0);
+      s.size = 0;
+    } catch {}
+  };
   return {
     write(entries) {
+      const s = segs[active]!;
       let text = '';
       for (const e of entries) text += JSON.stringify([e.seq, e.r]) + '\n';
       try {
         const buf = Buffer.from(text);
         let off = 0;
-        while (off < buf.length) off += fs.writeSync(fd, buf, off);
-        size += buf.length;
+        while (off < buf.length) off += fs.writeSync(s.fd, buf, off);
+        s.size += buf.length;
       } catch {
         // A part written before the failure would run into the next line: cut it off.
         try {
-          fs.ftruncateSync(fd, size);
+          fs.ftruncateSync(s.fd, s.size);
         } catch {}
         return false;
       }
-      unsynced = true;
+      s.unsynced = true;
       return true;
     },
+    seal() {
+      const other = 1 - active;
+      if (segs[other]!.size > 0) return null;
+      const sealed = active;
+      active = other;
+      return sealed;
+    },
+    release(segment) {
+      if (segment !== active) truncate(segs[segment]!);
+    },
     clear() {
-      if (size === 0) return;
-      try {
-        // Opened for appending: the next write goes to the new end, the start of the file.
-        fs.ftruncateSync(fd, 0);
-        size = 0;
-      } catch {}
+      for (const s of segs) truncate(s);
     },
     sync() {
-      if (!unsynced) return;
-      unsynced = false;
-      fs.fsync(fd, () => {});
+      for (const s of segs) {
+        if (!s.unsynced) continue;
+        s.unsynced = false;
+        fs.fsync(s.fd, () => {});
+      }
     },
     close() {
-      try {
-        fs.closeSync(fd);
-      } catch {}
+      for (const s of segs) {
+        try {
+          fs.closeSync(s.fd);
+        } catch {}
+      }
     },
   };
 }

@@ -30,6 +30,8 @@ export function createHistoryModule(d: {
   /** The stored ledger section, for the seq its counts reach. */
   storedLedger: unknown;
   onProblems: () => void;
+  /** Commits on a worker thread (history.ts's commitWorker). */
+  commitWorker?: boolean;
 }): HistoryModule {
   const stored = d.storedLedger as { historySeq?: unknown } | undefined;
   const history = createHistory({
@@ -39,6 +41,7 @@ export function createHistoryModule(d: {
     retentionDays: d.retentionDays,
     minSeq: typeof stored?.historySeq === 'number' ? stored.historySeq : 0,
     onProblems: d.onProblems,
+    commitWorker: d.commitWorker,
   });
   let ledger: Ledger | null = null;
   let timer: NodeJS.Timeout | null = null;

@@ -1,12 +1,20 @@
 import type Database from 'better-sqlite3';
 import type { RequestRecord } from '../../contract/usage.js';
-import { encode, type Names } from './codec.js';
+import { encode, encodeNamed, type Names } from './codec.js';
+import type { CommitWorker } from './commit-worker.js';
 import { openJournal, readJournal, type Journal } from './journal.js';
 
 export const MAX_QUEUE = 100_000;
 /** How long answered records wait in the journal for their commit, and how many make a commit at once. */
 const FLUSH_MS = 50;
 const FLUSH_ROWS = 256;
+/**
+ * Rows the worker takes at a time: encoding and posting them costs the main thread about 1 µs a row, so a
+ * segment that grew long while the worker was busy (or starting) is sent in parts, never in one long pause.
+ */
+const CHUNK_ROWS = 512;
+/** Records journaled and not yet committed past which appends wait for the worker (a few MB of records). */
+const MAX_BACKLOG = 8 * CHUNK_ROWS;
 
 export interface Pending {
   seq: number;
@@ -26,6 +34,11 @@ export interface WriteTarget {
  * FLUSH_ROWS, at most FLUSH_MS later (a commit writes every index page it touched to the WAL: about 50 µs of CPU
  * for one record, 12 µs each for 16). Without a journal (a folder it cannot be created in) each group is
  * committed at once. While the database cannot be written, records wait in a bounded queue in memory.
+ *
+ * The commits run on a worker thread where one can start (commit-worker.ts), one batch at a time: the journal
+ * segment that holds a batch is emptied once the worker says it is in the database, and the records journaled
+ * meanwhile wait, in the other segment, for the next. Commits of faults (a journal that cannot be written, the
+ * queue once the database can be written again) and of a worker that stopped stay on the main thread.
  */
 export interface HistoryWriter {
   /** Takes a record with its seq; afterWrite's callbacks run once it is on disk. */
@@ -33,6 +46,8 @@ export interface HistoryWriter {
   afterWrite(cb: () => void): void;
   /** Every record added so far in the database, or in the queue if it cannot be written: before reads. */
   settle(): void;
+  /** Waits for the batch the worker is committing (before the database file is replaced under it). */
+  quiesce(): void;
   /** Writes the queue once the database can be written again; true when nothing waits. */
   drain(): boolean;
   /** The records the last process journaled but never committed (read before the journal opens). */
@@ -46,6 +61,14 @@ export interface HistoryWriter {
   readonly dropped: number;
 }
 
+interface Sealed {
+  g: Pending[];
+  /** Records before this one are done with; the chunk after it is at the worker. */
+  at: number;
+  chunk: number;
+  segment: number | null;
+}
+
 export function createHistoryWriter(d: {
   journalFile: string;
   target: () => WriteTarget | null;
@@ -53,6 +76,8 @@ export function createHistoryWriter(d: {
   failed: (err: unknown) => void;
   /** Rows committed (for the group sync and the checkpointer). */
   wrote: (rows: number) => void;
+  /** Commits off the main thread; absent, every commit is made here. */
+  worker?: CommitWorker;
 }): HistoryWriter {
   const queue: Pending[] = [];
   let dropped = 0;
@@ -63,6 +88,10 @@ export function createHistoryWriter(d: {
   let journaled: Pending[] = [];
   let flushTimer: NodeJS.Timeout | null = null;
   let journal: Journal | null = null;
+  /** The journal segment the worker is committing, a chunk at a time: its records, and how far it got. */
+  let inFlight: Sealed | null = null;
+  /** A flush came while a segment was in flight: it runs when that one is done. */
+  let flushWanted = false;
 
   function enqueue(q: Pending) {
     queue.push(q);
@@ -79,9 +108,12 @@ export function createHistoryWriter(d: {
       return;
     }
     try {
-      t.db.transaction(() => {
-        for (const q of g) t.insert.run(encode(t.names, q.seq, q.r));
-      })();
+      // IMMEDIATE: the write lock is taken (waiting for the worker's commit) before anything is read.
+      t.db
+        .transaction(() => {
+          for (const q of g) t.insert.run(encode(t.names, q.seq, q.r));
+        })
+        .immediate();
       d.wrote(g.length);
     } catch (err) {
       // Nothing of a failed transaction is kept: the whole group waits in memory (and is counted) until it can be written.
@@ -90,13 +122,61 @@ export function createHistoryWriter(d: {
     }
   }
 
+  /** Every record journaled is in the database: the journal starts again. */
+  function clearIfDone() {
+    if (journaled.length === 0 && queue.length === 0 && !inFlight) journal?.clear();
+  }
+
   function flush() {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
+    if (inFlight) {
+      flushWanted = true;
+      return;
+    }
+    flushWanted = false;
     const j = journaled;
     journaled = [];
+    if (j.length && d.worker?.working && d.target() && queue.length === 0) {
+      inFlight = { g: j, at: 0, chunk: 0, segment: journal?.seal() ?? null };
+      if (sendChunk(inFlight)) return;
+      inFlight = null;
+    }
     if (j.length) commitNow(j);
-    if (journaled.length === 0 && queue.length === 0) journal?.clear();
+    clearIfDone();
+  }
+
+  /** Sends the segment's next chunk to the worker; false when it cannot take it. */
+  function sendChunk(s: Sealed): boolean {
+    const rows: unknown[][] = [];
+    for (let i = s.at; i < s.g.length && rows.length < CHUNK_ROWS; i++) rows.push(encodeNamed(s.g[i]!.seq, s.g[i]!.r));
+    s.chunk = rows.length;
+    return d.worker!.post(rows, (result) => committed(s, result));
+  }
+
+  /** The worker is done with a chunk. */
+  function committed(s: Sealed, result: Error | 'lost' | null) {
+    const chunk = s.g.slice(s.at, s.at + s.chunk);
+    s.at += s.chunk;
+    if (result === null) d.wrote(chunk.length);
+    else if (result === 'lost') commitNow(chunk);
+    else {
+      // As in commitNow: the chunk waits in memory, and stays in the journal, until it can be written.
+      for (const q of chunk) enqueue(q);
+      d.failed(result);
+    }
+    if (s.at < s.g.length) {
+      if (queue.length === 0 && d.target() && sendChunk(s)) return;
+      commitNow(s.g.slice(s.at));
+    }
+    inFlight = null;
+    // Records that failed are in the queue, and stay in the journal until it is written (clearIfDone).
+    if (queue.length === 0 && s.segment !== null) journal?.release(s.segment);
+    if (flushWanted || journaled.length >= FLUSH_ROWS) flush();
+    else if (journaled.length && !flushTimer) {
+      flushTimer = setTimeout(flush, FLUSH_MS);
+      flushTimer.unref();
+    } else clearIfDone();
   }
 
   function commitGroup() {
@@ -116,6 +196,9 @@ export function createHistoryWriter(d: {
       } else commitNow(g);
     }
     for (const cb of w) cb();
+    // Appends faster than the worker commits (a starved core during a long import) would pile up in memory: past
+    // MAX_BACKLOG this thread waits for the worker, as it waited for its own commits before there was one.
+    while (inFlight && journaled.length + inFlight.g.length - inFlight.at > MAX_BACKLOG) d.worker!.wait();
   }
 
   return {
@@ -133,18 +216,26 @@ export function createHistoryWriter(d: {
     },
     settle() {
       if (groupScheduled) commitGroup();
-      if (journaled.length) flush();
+      while (journaled.length || inFlight) {
+        if (inFlight) d.worker!.wait();
+        else flush();
+      }
+    },
+    quiesce() {
+      if (inFlight) d.worker!.wait();
     },
     drain() {
       const t = d.target();
       if (!t || queue.length === 0) return queue.length === 0;
       try {
-        t.db.transaction(() => {
-          for (const q of queue) t.insert.run(encode(t.names, q.seq, q.r));
-        })();
+        t.db
+          .transaction(() => {
+            for (const q of queue) t.insert.run(encode(t.names, q.seq, q.r));
+          })
+          .immediate();
         d.wrote(queue.length);
         queue.length = 0;
-        if (journaled.length === 0) journal?.clear();
+        clearIfDone();
         return true;
       } catch (err) {
         d.failed(err);

@@ -19,6 +19,8 @@ export interface ScaleResult {
   mbPerSec: number;
   /** CPU seconds Tollgate spent meanwhile (import and proxied calls): the rate a busy shared machine cannot skew. */
   cpuSec: number;
+  /** Of which Tollgate's main thread, the event loop proxied calls wait for (the rest: worker threads). */
+  mainCpuSec: number;
   mbPerCpuSec: number;
   /** Resident set of the Tollgate process: before the import, and the peak while importing (sampled every 50 ms). */
   rssBeforeMb: number;
@@ -41,8 +43,8 @@ const rssMb = (pid: number): number | null => {
 };
 
 /** CPU seconds the process has used (user + system), from /proc/<pid>/stat; Linux's USER_HZ is 100. */
-const cpuSeconds = (pid: number): number => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+const cpuSeconds = (pid: number, thread?: number): number => {
+  const f = fs.readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
 };
 
@@ -104,6 +106,8 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
     let importing = true;
     const started = Date.now();
     const cpu0 = cpuSeconds(tg.pid);
+    // The main thread's task id is the process id.
+    const mainCpu0 = cpuSeconds(tg.pid, tg.pid);
     fs.renameSync(path.join(staging, 'projects'), path.join(claudeHome, 'projects'));
     // The import runs on its own (the poll finds the folder); it is done when every call is recorded. (One
     // importNow call would answer then too, but a long import outlasts an HTTP client's header timeout.)
@@ -124,6 +128,7 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
     }
     const importMs = await done;
     const cpuSec = cpuSeconds(tg.pid) - cpu0;
+    const mainCpuSec = cpuSeconds(tg.pid, tg.pid) - mainCpu0;
     clearInterval(sampler);
     // Anything counted twice would show up once the import has settled.
     const again = await tg.admin<{ recorded: number }>('codingLogs.importNow');
@@ -137,6 +142,7 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
       importMs,
       mbPerSec: mb / (importMs / 1000),
       cpuSec,
+      mainCpuSec,
       mbPerCpuSec: mb / cpuSec,
       rssBeforeMb,
       rssPeakMb: peak,
@@ -153,5 +159,5 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
 
 export const describeScale = (r: ScaleResult) =>
   `${r.mb.toFixed(0)} MB, ${r.logs.lines.toLocaleString('en-US')} lines, ${r.recorded.toLocaleString('en-US')} calls recorded in ${(r.importMs / 1000).toFixed(1)} s ` +
-  `(${r.mbPerSec.toFixed(1)} MB/s; ${r.cpuSec.toFixed(1)} CPU s, ${r.mbPerCpuSec.toFixed(1)} MB per CPU s); RSS ${r.rssBeforeMb.toFixed(0)} → peak ${r.rssPeakMb.toFixed(0)} MB; proxied p99 idle ${r.idle.p99.toFixed(1)} ms, ` +
+  `(${r.mbPerSec.toFixed(1)} MB/s; ${r.cpuSec.toFixed(1)} CPU s, ${r.mainCpuSec.toFixed(1)} on the main thread, ${r.mbPerCpuSec.toFixed(1)} MB per CPU s); RSS ${r.rssBeforeMb.toFixed(0)} → peak ${r.rssPeakMb.toFixed(0)} MB; proxied p99 idle ${r.idle.p99.toFixed(1)} ms, ` +
   `during import ${r.during.p99.toFixed(1)} ms (${r.during.calls} calls)`;
