@@ -4,6 +4,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { groupRollups } from '../ledger/rollups.js';
 import { DIMENSIONS } from '../ledger/schemas.js';
 import { schemaApi } from '../util/schema.js';
+import { ValidationError } from '../util/validation.js';
 import type { RequestRecord } from '../../contract/usage.js';
 import type { HistoryQuery } from '../history/search.js';
 import { exportFileName, historyInRange, missingNote } from './requests-range.js';
@@ -22,6 +23,9 @@ export interface ExportDeps {
 }
 
 const name = exportFileName;
+
+/** The most requests `export.requests` builds into one string (a few MB of CSV). */
+export const IN_MEMORY_EXPORT_MAX = 20_000;
 
 /** The export channels: CSV text travels in the same envelope as every answer, so both transports can save it. */
 export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
@@ -63,6 +67,15 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
 
     'export.requests': async (r) => {
       const names = keyNames();
+      // Rollups count every request ever made; the history (or the ring) holds what it kept of them.
+      let counted = 0;
+      for (const row of d.ledger.rollups(r.from, r.to)) counted += row.requests;
+      // One answer is one string: over IPC (the admin API streams this channel, export/stream-requests.ts) a range
+      // is built in memory only up to a bound; a larger one is exported streamed, never held whole.
+      if (d.history && counted > IN_MEMORY_EXPORT_MAX) {
+        const why = `This range holds ${counted} requests, more than the ${IN_MEMORY_EXPORT_MAX} one answer carries. Export it streamed: history.saveExport (Export requests in the dashboard), GET /api/history/export, or export.requests over the admin API.`;
+        throw new ValidationError('to', why, why);
+      }
       const inRange = d.history
         ? [...historyInRange(d.history, r, d.dayKey)]
         : d.ledger
@@ -70,9 +83,7 @@ export function createExportApi(d: ExportDeps): ApiPart<ExportApiSpec> {
             .map((rec) => ({ rec, day: d.dayKey(rec.ts) }))
             .filter((x) => x.day >= r.from && x.day <= r.to)
             .reverse();
-      // Rollups count every request ever made; the ring only the latest ones. The difference is what the file lacks.
-      let counted = 0;
-      for (const row of d.ledger.rollups(r.from, r.to)) counted += row.requests;
+      // The difference is what the file lacks (older than the history keeps, or out of the ring).
       const missing = Math.max(0, counted - inRange.length);
       const header = REQUEST_COLUMNS;
       const rows = inRange.map(({ rec, day }): Cell[] => requestCells(rec, day, names.get(rec.keyId) ?? null));

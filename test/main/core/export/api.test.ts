@@ -3,6 +3,8 @@ import { startFakeUpstream, type FakeUpstream } from '../../../support/fake-upst
 import { startTollgate, type Tollgate } from '../../../support/harness.js';
 import { parseCsv } from '../../../support/csv.js';
 import type { CsvExport } from '../../../../src/main/contract/api.js';
+import { createExportApi, IN_MEMORY_EXPORT_MAX, type ExportDeps } from '../../../../src/main/core/export/api.js';
+import { ValidationError } from '../../../../src/main/core/util/validation.js';
 
 describe('CSV export over the admin API', () => {
   let upstream: FakeUpstream;
@@ -97,5 +99,41 @@ describe('CSV export over the admin API', () => {
     expect(tooLong.body.error?.field).toBe('to');
     const dim = await tg.admin('export.rollups', { from: '2026-01-01', to: '2026-01-02', groupBy: ['colour'] });
     expect(dim.body.error?.field).toBe('groupBy[0]');
+  });
+});
+
+describe('export.requests as one answer (IPC)', () => {
+  // In-process, as the app's IPC calls it: the admin API streams this channel, IPC gets one string.
+  const api = (requests: number) => {
+    let searched = 0;
+    const a = createExportApi({
+      ledger: { rollups: () => [{ requests }], recent: () => [] } as unknown as ExportDeps['ledger'],
+      keys: { list: () => [] },
+      dayKey: (ms) => new Date(ms).toISOString().slice(0, 10),
+      history: {
+        search: () => {
+          searched++;
+          return { records: [], next: null };
+        },
+      },
+    });
+    return { a, searched: () => searched };
+  };
+
+  it('builds a range within the bound', async () => {
+    const { a, searched } = api(IN_MEMORY_EXPORT_MAX);
+    const r = await a['export.requests']({ from: '2026-11-01', to: '2026-11-30' });
+    expect(r.rows).toBe(0);
+    expect(searched()).toBeGreaterThan(0);
+  });
+
+  it('refuses a larger range before reading a record, and names the streamed ways', async () => {
+    const { a, searched } = api(IN_MEMORY_EXPORT_MAX + 1);
+    const err = await a['export.requests']({ from: '2026-11-01', to: '2026-11-30' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).field).toBe('to');
+    expect((err as Error).message).toContain(`${IN_MEMORY_EXPORT_MAX + 1} requests`);
+    expect((err as Error).message).toContain('history.saveExport');
+    expect(searched()).toBe(0);
   });
 });
