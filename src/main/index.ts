@@ -13,7 +13,6 @@ import { defaultLogRoots } from './core/coding-logs/roots.js';
 import { createTrayFeed } from './core/tray/tray-feed.js';
 import { createConsoleLogger } from './core/util/log.js';
 import { startIdleGc } from './core/util/idle-gc.js';
-import { capYoungGeneration } from './core/util/young-generation.js';
 import { registerIpc } from './electron/ipc.js';
 import { createLoginItem } from './electron/login-item.js';
 import { createExportFileChooser } from './electron/save-dialog.js';
@@ -30,8 +29,6 @@ import { createWindowManager, type WindowManager } from './electron/window.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function main() {
-  // As early as this entry allows (its imports are loaded by now): see util/young-generation.ts.
-  capYoungGeneration();
   // One Tollgate per user: a second launch hands over to the first (which opens its dashboard) and leaves.
   if (!app.requestSingleInstanceLock()) {
     app.quit();

@@ -1,12 +1,8 @@
 /**
- * `npm run serve`'s entry (out/main/headless.js). It caps V8's young generation before anything else loads, then
- * loads and runs the server (serve.ts): loading the core's modules alone grows the young generation to 16 MB,
- * which V8 keeps for the life of the process (util/young-generation.ts says why it is capped). So this file
- * imports nothing else statically.
+ * `npm run serve`'s entry (out/main/headless.js): loads and runs the server (serve.ts). Idle memory is looked
+ * after once requests stop (util/idle-gc.ts), not by capping V8's young generation, which cost a quarter of the
+ * throughput with 100 budgets (README, Performance).
  */
-import { capYoungGeneration } from './util/young-generation.js';
-
-capYoungGeneration();
 import('./serve.js')
   .then(({ runHeadless }) => runHeadless(process.argv.slice(2), process.env))
   .catch((err) => {
