@@ -36,7 +36,7 @@ let seq = 0;
  * throws at once, and persistence keeps the data dirty and tries again on its next flush.
  */
 export function writeFileAtomic(file: string, data: string, mode: number, opts: { backup?: boolean } = {}): FileStamp {
-  const tmp = `${file}${TEMP_MARK}${process.pid}-${++seq}`;
+  const tmp = tempName(file);
   let fd: number | null = null;
   try {
     try {
@@ -61,12 +61,61 @@ export function writeFileAtomic(file: string, data: string, mode: number, opts: 
         fs.closeSync(fd);
       } catch {}
     }
-    // A half-written temporary file would hold on to the space a full disk needs for the next try.
-    try {
-      fs.unlinkSync(tmp);
-    } catch {}
+    removeTemp(tmp);
     throw err;
   }
+}
+
+/**
+ * writeFileAtomic with its slow part off the event loop: the temporary file is written and fsynced on libuv's
+ * threads (the store's once-a-second flush waited 3–26 ms for fsync on the main thread while a log import kept the
+ * disk busy, and every proxied call waited with it). The backup link and the rename stay synchronous, taken once
+ * the data is durable, and only if `ready()` still agrees then: null from it means a later write has replaced the
+ * file meanwhile, and this older document is dropped rather than put over it (the result is then null).
+ */
+export async function writeFileAtomicAsync(
+  file: string,
+  data: string,
+  mode: number,
+  ready: () => { backup: boolean } | null,
+): Promise<FileStamp | null> {
+  const tmp = tempName(file);
+  let h: fs.promises.FileHandle | null = null;
+  try {
+    try {
+      h = await fs.promises.open(tmp, 'w', mode);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      h = await fs.promises.open(tmp, 'w', mode);
+    }
+    await h.writeFile(data);
+    await h.sync();
+    const st = await h.stat();
+    await h.close();
+    h = null;
+    const go = ready();
+    if (!go) {
+      removeTemp(tmp);
+      return null;
+    }
+    if (go.backup) keepPrevious(file);
+    fs.renameSync(tmp, file);
+    return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+  } catch (err) {
+    await h?.close().catch(() => {});
+    removeTemp(tmp);
+    throw err;
+  }
+}
+
+const tempName = (file: string) => `${file}${TEMP_MARK}${process.pid}-${++seq}`;
+
+/** A half-written temporary file would hold on to the space a full disk needs for the next try. */
+function removeTemp(tmp: string) {
+  try {
+    fs.unlinkSync(tmp);
+  } catch {}
 }
 
 /** Best effort: a file system without hard links simply has no backup. */

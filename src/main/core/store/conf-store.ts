@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import { sameStamp, stampOf, writeFileAtomic, type FileStamp } from './atomic-file.js';
+import { sameStamp, stampOf, writeFileAtomic, writeFileAtomicAsync, type FileStamp } from './atomic-file.js';
 import { createMemoryStore, type DocumentStore } from './document-store.js';
 import { quarantineIfCorrupt } from './open-safely.js';
 
@@ -51,6 +51,8 @@ export function wrapConf(conf: ConfLike, problems: string[], now: () => number =
   let doc: Record<string, unknown> | null = null;
   let written: FileStamp | null = safeStamp(conf.path);
   let kept = 0;
+  /** Counts writes begun: an asynchronous one lands only if none began after it. */
+  let writesBegun = 0;
   const load = () => {
     try {
       doc = { ...conf.store };
@@ -60,16 +62,27 @@ export function wrapConf(conf: ConfLike, problems: string[], now: () => number =
     }
     return doc;
   };
+  // Only a file this store wrote becomes the backup: never one something else damaged or replaced.
+  const ours = () => {
+    const current = safeStamp(conf.path);
+    return written !== null && current !== null && sameStamp(current, written);
+  };
   return {
     path: conf.path,
     problems,
     load: () => structuredClone(load()),
     write(sections) {
       doc = { ...(doc ?? load()), ...sections };
-      // Only a file this store wrote becomes the backup: never one something else damaged or replaced.
-      const current = safeStamp(conf.path);
-      const ours = written !== null && current !== null && sameStamp(current, written);
-      written = writeFileAtomic(conf.path, JSON.stringify(doc, null, '\t'), FILE_MODE, { backup: ours });
+      writesBegun++;
+      written = writeFileAtomic(conf.path, JSON.stringify(doc, null, '\t'), FILE_MODE, { backup: ours() });
+    },
+    async writeAsync(sections) {
+      doc = { ...(doc ?? load()), ...sections };
+      const mine = ++writesBegun;
+      const st = await writeFileAtomicAsync(conf.path, JSON.stringify(doc, null, '\t'), FILE_MODE, () =>
+        mine === writesBegun ? { backup: ours() } : null,
+      );
+      if (st) written = st;
     },
     checkFile() {
       if (written === null) return null; // absent at open and not written since: nothing to compare

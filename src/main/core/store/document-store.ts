@@ -7,6 +7,11 @@ export interface DocumentStore {
   load(): Record<string, unknown>;
   /** Replace these top-level sections in one atomic write. Throws on I/O errors; the caller reports and retries. */
   write(sections: Record<string, unknown>): void;
+  /**
+   * The same write with its disk work off the event loop (the timed flushes use it). A write() made before it ends
+   * supersedes it: the older document never goes over the newer. Rejects on I/O errors, as write() throws.
+   */
+  writeAsync?(sections: Record<string, unknown>): Promise<void>;
   /** Where the data lives, for messages; null for an in-memory store. */
   readonly path: string | null;
   /** Problems found while opening (a corrupt file moved aside, …), in words. */

@@ -45,12 +45,14 @@ export function createPersistence(deps: {
   /** The file must be rewritten whole, even with nothing dirty. */
   let rewrite = false;
   let writes = 0;
+  /** A timed flush's write still on its way to disk: the next timed flush waits for it. */
+  let writing = false;
 
   const schedule = () => {
     if (!running || timer) return;
     timer = setTimeout(() => {
       timer = null;
-      flush();
+      flushInBackground();
     }, intervalMs);
     // A pending flush must not keep a stopping process alive; stop() flushes explicitly.
     timer.unref();
@@ -77,36 +79,70 @@ export function createPersistence(deps: {
     deps.onProblems?.();
   }
 
-  function flush(): boolean {
+  /** Takes the dirty sections' snapshots: null when there is nothing to write. */
+  function take(): { names: string[]; out: Record<string, unknown> } | null {
     check();
-    if (dirty.size === 0 && !rewrite) return true;
+    if (dirty.size === 0 && !rewrite) return null;
     const names = [...dirty];
     dirty.clear();
     const out: Record<string, unknown> = {};
     for (const n of names) out[n] = sections.get(n)?.();
+    return { names, out };
+  }
+
+  function written() {
+    writes++;
+    rewrite = false;
+    if (lastError) {
+      lastError = null;
+      deps.log.info('data file writable again', { path: deps.store.path });
+      deps.onProblems?.();
+    }
+  }
+
+  function failed(names: string[], err: unknown) {
+    // Keep the sections dirty so the next flush retries; the in-memory copy stays authoritative.
+    for (const n of names) dirty.add(n);
+    const message = `could not save to ${deps.store.path ?? 'memory'}: ${(err as Error).message}`;
+    if (message !== lastError) {
+      deps.log.error(message);
+      lastError = message;
+      deps.onProblems?.();
+    }
+    schedule();
+  }
+
+  function flush(): boolean {
+    const t = take();
+    if (!t) return true;
     try {
       // The store writes the whole document it holds, so an empty set of sections still rewrites the file.
-      deps.store.write(out);
-      writes++;
-      rewrite = false;
-      if (lastError) {
-        lastError = null;
-        deps.log.info('data file writable again', { path: deps.store.path });
-        deps.onProblems?.();
-      }
+      deps.store.write(t.out);
+      written();
       return true;
     } catch (err) {
-      // Keep the sections dirty so the next flush retries; the in-memory copy stays authoritative.
-      for (const n of names) dirty.add(n);
-      const message = `could not save to ${deps.store.path ?? 'memory'}: ${(err as Error).message}`;
-      if (message !== lastError) {
-        deps.log.error(message);
-        lastError = message;
-        deps.onProblems?.();
-      }
-      schedule();
+      failed(t.names, err);
       return false;
     }
+  }
+
+  /** The timed flush: the store's disk work runs off the event loop where it can (conf-store.ts writeAsync). */
+  function flushInBackground(): void {
+    if (!deps.store.writeAsync) return void flush();
+    if (writing) return schedule();
+    const t = take();
+    if (!t) return;
+    writing = true;
+    deps.store.writeAsync(t.out).then(
+      () => {
+        writing = false;
+        written();
+      },
+      (err: unknown) => {
+        writing = false;
+        failed(t.names, err);
+      },
+    );
   }
 
   return {

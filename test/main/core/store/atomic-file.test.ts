@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { removeStaleTemps, stampOf, writeFileAtomic } from '../../../../src/main/core/store/atomic-file.js';
+import { removeStaleTemps, stampOf, writeFileAtomic, writeFileAtomicAsync } from '../../../../src/main/core/store/atomic-file.js';
 import { createConfStore } from '../../../../src/main/core/store/conf-store.js';
 import { quarantineIfCorrupt } from '../../../../src/main/core/store/open-safely.js';
 import { tempDir } from '../../../support/harness.js';
@@ -17,6 +17,30 @@ describe('writeFileAtomic', () => {
     expect(stampOf(file)).toEqual(stamp);
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['doc.json', 'doc.json.bak']);
+  });
+
+  it('in the background: the same file and backup, or nothing when a later write came first', async () => {
+    const file = path.join(tempDir(), 'doc.json');
+    writeFileAtomic(file, '{"v":1}', 0o600);
+    const stamp = await writeFileAtomicAsync(file, '{"v":2}', 0o600, () => ({ backup: true }));
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"v":2}');
+    expect(fs.readFileSync(`${file}.bak`, 'utf8')).toBe('{"v":1}');
+    expect(stampOf(file)).toEqual(stamp);
+    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    // Superseded while on its way: a synchronous write lands first, and the older document is dropped.
+    const late = writeFileAtomicAsync(file, '{"v":3}', 0o600, () => null);
+    writeFileAtomic(file, '{"v":4}', 0o600);
+    expect(await late).toBeNull();
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"v":4}');
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['doc.json', 'doc.json.bak']);
+  });
+
+  it('in the background: a failed write rejects and leaves no temporary file', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'doc.json');
+    fs.mkdirSync(file);
+    await expect(writeFileAtomicAsync(file, '{}', 0o600, () => ({ backup: false }))).rejects.toThrow(/EISDIR|EPERM|EEXIST/);
+    expect(fs.readdirSync(dir)).toEqual(['doc.json']);
   });
 
   it('throws at once when it cannot replace the file, leaving no temporary file behind', () => {

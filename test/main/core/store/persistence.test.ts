@@ -54,6 +54,62 @@ describe('persistence', () => {
     p.stop();
   });
 
+  it('timed flushes write in the background, one at a time; a stop writes at once', async () => {
+    const dir = tempDir();
+    const store = createConfStore(dir);
+    // Holds each background write at the start until released, to see what happens while one is on its way.
+    const held: (() => void)[] = [];
+    let asyncWrites = 0;
+    let syncWrites = 0;
+    const slow = {
+      ...store,
+      write: (s: Record<string, unknown>) => (syncWrites++, store.write(s)),
+      writeAsync: async (s: Record<string, unknown>) => {
+        asyncWrites++;
+        const snapshot = structuredClone(s);
+        await new Promise<void>((r) => held.push(r));
+        await store.writeAsync!(snapshot);
+      },
+    };
+    const p = createPersistence({ store: slow, log: createSilentLogger(), clock: systemClock, intervalMs: 20 });
+    let value = 1;
+    const mark = p.section('ledger', () => ({ value }));
+    p.start();
+    mark();
+    await waitFor(() => asyncWrites === 1, 1000, 'a background write');
+    // Changes meanwhile wait for the write on its way: no second one starts beside it.
+    value = 2;
+    mark();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asyncWrites).toBe(1);
+    expect(syncWrites).toBe(0);
+    held.shift()!();
+    await waitFor(() => asyncWrites === 2, 1000, 'the next background write');
+    // A stop writes synchronously (the process may be exiting), whatever is on its way.
+    value = 3;
+    mark();
+    p.stop();
+    expect(syncWrites).toBe(1);
+    const file = path.join(dir, 'tollgate.json');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).ledger).toEqual({ value: 3 });
+    held.shift()!();
+  });
+
+  it('the conf store drops a background write that a later write overtook', async () => {
+    const dir = tempDir();
+    const store = createConfStore(dir);
+    const file = path.join(dir, 'tollgate.json');
+    await store.writeAsync!({ ledger: { value: 1 } });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).ledger).toEqual({ value: 1 });
+    const late = store.writeAsync!({ ledger: { value: 2 } });
+    store.write({ ledger: { value: 3 } });
+    await late;
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).ledger).toEqual({ value: 3 });
+    expect(fs.readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    // The file is still the store's own: a change behind its back is still told apart from its writes.
+    expect(store.checkFile!()).toBeNull();
+  });
+
   it('a corrupt store file is moved aside and reported; Tollgate starts fresh and serves', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'tollgate.json'), '{"ledger": {"recent": [tru');
