@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Logger } from '../util/log.js';
 import { COLUMNS, NAME_COLUMNS } from './codec.js';
+import { CACHE_KIB } from './db.js';
 
 /**
  * The history's commits off the event loop. A commit of a few hundred rows into the requests table (eight
@@ -45,6 +46,7 @@ const BROKEN = 2;
 const IDLE_MS = 30_000;
 /** How long a read waits for the worker before giving it up (a commit takes milliseconds; a busy disk, more). */
 const WAIT_MS = 10_000;
+const WORKER_YOUNG_MB = 4;
 
 // CommonJS, evaluated as the worker's script, as in checkpointer.ts: no file to bundle or find next to the built main.
 const WORKER_SOURCE = `
@@ -68,6 +70,7 @@ function open() {
   db = new Database(workerData.file, { fileMustExist: true });
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 2000');
+  db.pragma('cache_size = ' + workerData.cacheKib);
   db.pragma('wal_autocheckpoint = ' + autocheckpoint);
   db.pragma('journal_size_limit = ' + 8 * 1024 * 1024);
   insert = db.prepare('INSERT OR IGNORE INTO requests (' + workerData.columns + ') VALUES (' + workerData.columns.split(',').map(() => '?').join(',') + ')');
@@ -177,7 +180,12 @@ export function createCommitWorker(deps: {
       const sqlite = deps.sqliteModule ?? createRequire(import.meta.url).resolve('better-sqlite3');
       const w = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { file: deps.file, sqlite, shared: sab, port: channel.port2, columns: COLUMNS, nameColumns: NAME_COLUMNS },
+        // Its garbage is the batches it is sent (a few hundred KB each): a small young generation holds them, where
+        // V8's default lets it grow to tens of MB of RSS during a long import (issue 12's 200 MB bound).
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+        // The main connection's page cache size (db.ts): SQLite's build default let a month's import grow this
+        // connection's to 16 MB.
+        workerData: { file: deps.file, sqlite, shared: sab, port: channel.port2, columns: COLUMNS, nameColumns: NAME_COLUMNS, cacheKib: CACHE_KIB },
         transferList: [channel.port2],
       });
       w.unref();
