@@ -171,9 +171,8 @@ export function createCore(opts: CoreOptions): Core {
       : createHistoryModule({
           dataDir: opts.dataDir, clock, log, dayKey, storedLedger: stored.ledger,
           retentionDays: () => settings.historyRetentionDays,
-          // Commits on a worker thread (history/commit-worker.ts) only with TOLLGATE_HISTORY_WORKER=1 for now: in
-          // 1 GB imports the faster import peaked at 196–207 MB of RSS against the 200 MB target (issue 12).
-          commitWorker: env.TOLLGATE_HISTORY_WORKER === '1',
+          // Commits on a worker thread (history/commit-worker.ts); TOLLGATE_HISTORY_WORKER=0 keeps them on the main thread.
+          commitWorker: env.TOLLGATE_HISTORY_WORKER !== '0',
           // Later: a problem found while opening is reported before the rest of the core exists.
           onProblems: () => queueMicrotask(() => events.emit('status.changed', status())),
         });
@@ -299,7 +298,9 @@ export function createCore(opts: CoreOptions): Core {
   events.on('request.recorded', (r) => subscriptions.observe(r as RequestRecord));
   const codingLogs: CodingLogImporter | null = opts.codingLogs
     ? fromStored('codingLogs', (initial) =>
-        wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, keysFile: path.join(opts.dataDir, 'coding-logs-keys.bin'), onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()), onCodexRateLimits: (rl) => subscriptions.observeCodex(rl) }))
+        wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, keysFile: path.join(opts.dataDir, 'coding-logs-keys.bin'), onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()), onCodexRateLimits: (rl) => subscriptions.observeCodex(rl),
+          // The import records no faster than the history commits (history.ts room()).
+          room: historyModule ? () => historyModule.history.room() : undefined }))
     : null;
   const telemetry: TelemetryWired = fromStored('telemetry', (initial) =>
     wireTelemetry({ ledger, latest: historyModule ? (n) => historyModule.history.latest(n) : undefined, budgets: budgets.engine, events, keys, pricer, clock, initial, onChange: persistence.section('telemetry', () => telemetry.intake.snapshot()), bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs }));

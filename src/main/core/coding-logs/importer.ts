@@ -68,6 +68,12 @@ export interface CodingLogImporterDeps {
   graceMs?: number;
   /** Codex's own rate-limit figures, from each token_count line that carries them. */
   onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
+  /**
+   * Resolves once what was recorded can take more (the history's commits caught up: history.ts room()). The
+   * import waits for it after each slice: recorded faster than committed, a month's calls would pile up in memory,
+   * and the proxy's own records would end up waiting for the commits.
+   */
+  room?: () => Promise<void>;
 }
 
 export interface CodingLogImporter {
@@ -165,6 +171,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     const pace = async () => {
       if (performance.now() - slice <= SLICE_MS) return;
       await new Promise((r) => setTimeout(r, REST_MS));
+      if (d.room) await d.room();
       slice = performance.now();
     };
     const takeAll = async (list: Entry[]) => {

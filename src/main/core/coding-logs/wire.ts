@@ -27,6 +27,8 @@ export interface CodingLogWiring {
   keysFile?: string;
   onChange: () => void;
   onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
+  /** The history's pace (importer.ts room). */
+  room?: () => Promise<void>;
 }
 
 /**
@@ -60,5 +62,6 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     keysFile: w.keysFile,
     onChange: w.onChange,
     onCodexRateLimits: w.onCodexRateLimits,
+    room: w.room,
   });
 }

@@ -43,6 +43,12 @@ export interface History {
   problems(): string[];
   readonly queued: number;
   readonly file: string;
+  /**
+   * Resolves once the records appended so far are nearly all in the database (writer.ts ROOM_ROWS): a bulk
+   * writer such as the log import waits for it between slices, so it never outruns the commits and the memory
+   * and the proxy's appends never wait for them.
+   */
+  room(): Promise<void>;
 }
 
 export function createHistory(deps: {
@@ -357,5 +363,6 @@ export function createHistory(deps: {
       return queue.length;
     },
     file,
+    room: () => writer.room(),
   };
 }

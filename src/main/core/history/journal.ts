@@ -17,8 +17,13 @@ import type { RequestRecord } from '../../contract/usage.js';
  * database, however steadily new ones arrive.
  */
 export interface Journal {
-  /** Appends these records in one write; false when the file cannot be written (the caller commits at once). */
-  write(entries: readonly { seq: number; r: RequestRecord }[]): boolean;
+  /**
+   * Appends these records in one write; false when the file cannot be written (the caller commits at once).
+   * `background`: no answer waits for these records, so the write is left to libuv's threads rather than made on
+   * the event loop; a write still on its way when the segment is emptied may land after it, which a restart
+   * reads as records already committed (INSERT OR IGNORE by seq), never as new ones.
+   */
+  write(entries: readonly { seq: number; r: RequestRecord }[], background?: boolean): boolean;
   /**
    * The records written so far go to the database in the background (commit-worker.ts), while new ones keep
    * coming: later writes go to the other segment, and this returns the segment that holds them, to release()
@@ -35,6 +40,7 @@ export interface Journal {
 }
 
 export const JOURNAL_SUFFIX = '-pending';
+const MAX_BACKGROUND_WRITES = 4;
 /** The second segment's name, after the first's. */
 export const SEGMENT_SUFFIX = '-2';
 
@@ -70,32 +76,83 @@ export function removeJournal(file: string): void {
   for (const f of segmentFiles(file)) fs.rmSync(f, { force: true });
 }
 
+interface Segment {
+  fd: number;
+  size: number;
+  unsynced: boolean;
+  /** A truncation is on its way (truncateInBackground). */
+  emptying: boolean;
+  /** Background writes on their way: the descriptor stays open until they are done. */
+  writing: number;
+}
+
 /** Null when the file cannot be opened (a read-only folder): the history then commits each group at once. */
 export function openJournal(file: string): Journal | null {
-  const segs: { fd: number; size: number; unsynced: boolean }[] = [];
+  const segs: Segment[] = [];
   for (const f of segmentFiles(file)) {
     try {
       const fd = fs.openSync(f, 'a');
-      segs.push({ fd, size: fs.fstatSync(fd).size, unsynced: false });
+      segs.push({ fd, size: fs.fstatSync(fd).size, unsynced: false, emptying: false, writing: 0 });
     } catch {
       for (const s of segs) fs.closeSync(s.fd);
       return null;
     }
   }
   let active = 0;
-  const truncate = (s: { fd: number; size: number }) => {
-    if (s.size === 0) return;
+  let closed = false;
+  /**
+   * Closes a segment's descriptor once nothing is on its way to it: closed under a background write or truncation,
+   * its number could be reused by another file before that runs.
+   */
+  const closeFd = (s: Segment) => {
+    if (s.emptying || s.writing > 0 || s.fd < 0) return;
+    try {
+      fs.closeSync(s.fd);
+    } catch {}
+    s.fd = -1;
+  };
+  const truncate = (s: Segment) => {
+    if (s.size === 0 || s.emptying) return;
     try {
       // Opened for appending: the next write goes to the new end, the start of the file.
       fs.ftruncateSync(s.fd, 0);
       s.size = 0;
     } catch {}
   };
+  /**
+   * Empties a sealed segment off the event loop: freeing a file's blocks took 4–8 ms of the main thread while a log
+   * import kept the disk busy. Its size stays as it was until the truncation is done, so seal() cannot make it the
+   * active segment before then, and no record is written to it meanwhile.
+   */
+  const truncateInBackground = (s: Segment) => {
+    if (s.size === 0 || s.emptying) return;
+    s.emptying = true;
+    fs.ftruncate(s.fd, 0, (err) => {
+      s.emptying = false;
+      if (!err) s.size = 0;
+      if (closed) closeFd(s);
+    });
+  };
   return {
-    write(entries) {
+    write(entries, background) {
       const s = segs[active]!;
       let text = '';
       for (const e of entries) text += JSON.stringify([e.seq, e.r]) + '\n';
+      // A disk slower than the records come would pile up their buffers: past a few writes on their way, the
+      // next one waits on the event loop, as every write did before.
+      if (background && s.writing < MAX_BACKGROUND_WRITES) {
+        const buf = Buffer.from(text);
+        // Appended as one write(2) at the file's end (opened with O_APPEND), whenever it runs. A failure is not
+        // reported: these records are committed as the others are, and only lose their crash copy.
+        s.writing++;
+        fs.write(s.fd, buf, 0, buf.length, null, () => {
+          s.writing--;
+          if (closed) closeFd(s);
+        });
+        s.size += buf.length;
+        s.unsynced = true;
+        return true;
+      }
       try {
         const buf = Buffer.from(text);
         let off = 0;
@@ -119,7 +176,7 @@ export function openJournal(file: string): Journal | null {
       return sealed;
     },
     release(segment) {
-      if (segment !== active) truncate(segs[segment]!);
+      if (segment !== active) truncateInBackground(segs[segment]!);
     },
     clear() {
       for (const s of segs) truncate(s);
@@ -128,15 +185,16 @@ export function openJournal(file: string): Journal | null {
       for (const s of segs) {
         if (!s.unsynced) continue;
         s.unsynced = false;
-        fs.fsync(s.fd, () => {});
+        s.writing++;
+        fs.fsync(s.fd, () => {
+          s.writing--;
+          if (closed) closeFd(s);
+        });
       }
     },
     close() {
-      for (const s of segs) {
-        try {
-          fs.closeSync(s.fd);
-        } catch {}
-      }
+      closed = true;
+      for (const s of segs) closeFd(s);
     },
   };
 }

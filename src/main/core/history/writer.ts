@@ -15,6 +15,15 @@ const FLUSH_ROWS = 256;
 const CHUNK_ROWS = 512;
 /** Records journaled and not yet committed past which appends wait for the worker (a few MB of records). */
 const MAX_BACKLOG = 8 * CHUNK_ROWS;
+/**
+ * The backlog under which room() resolves: bulk writers (the log import) wait for it between slices, so the
+ * proxy's appends never reach MAX_BACKLOG and block the event loop behind the worker.
+ */
+export const ROOM_ROWS = 2 * CHUNK_ROWS;
+/** How long room() waits at most: a bulk writer is paced, never stopped (MAX_BACKLOG still bounds memory). */
+const ROOM_WAIT_MS = 1_000;
+
+const imported = (q: Pending) => q.r.source === 'logs';
 
 export interface Pending {
   seq: number;
@@ -48,6 +57,11 @@ export interface HistoryWriter {
   settle(): void;
   /** Waits for the batch the worker is committing (before the database file is replaced under it). */
   quiesce(): void;
+  /** Records added and not yet in the database (nor in the fault queue). */
+  readonly backlog: number;
+  /** Resolves once the backlog is at most ROOM_ROWS (or after ROOM_WAIT_MS): bulk writers pace themselves on it. */
+  room(): Promise<void>;
+
   /** Writes the queue once the database can be written again; true when nothing waits. */
   drain(): boolean;
   /** The records the last process journaled but never committed (read before the journal opens). */
@@ -92,6 +106,16 @@ export function createHistoryWriter(d: {
   let inFlight: Sealed | null = null;
   /** A flush came while a segment was in flight: it runs when that one is done. */
   let flushWanted = false;
+  let roomWaiters: (() => void)[] = [];
+
+  const backlog = () => group.length + journaled.length + (inFlight ? inFlight.g.length - inFlight.at : 0);
+  /** Wakes the bulk writers once the backlog is low enough (called wherever it shrinks). */
+  function wakeRoom() {
+    if (roomWaiters.length === 0 || backlog() > ROOM_ROWS) return;
+    const w = roomWaiters;
+    roomWaiters = [];
+    for (const cb of w) cb();
+  }
 
   function enqueue(q: Pending) {
     queue.push(q);
@@ -144,6 +168,7 @@ export function createHistoryWriter(d: {
     }
     if (j.length) commitNow(j);
     clearIfDone();
+    wakeRoom();
   }
 
   /** Sends the segment's next chunk to the worker; false when it cannot take it. */
@@ -177,6 +202,7 @@ export function createHistoryWriter(d: {
       flushTimer = setTimeout(flush, FLUSH_MS);
       flushTimer.unref();
     } else clearIfDone();
+    wakeRoom();
   }
 
   function commitGroup() {
@@ -186,7 +212,10 @@ export function createHistoryWriter(d: {
     group = [];
     waiters = [];
     if (g.length) {
-      if (journal && queue.length === 0 && d.target() && journal.write(g)) {
+      // No answer ends with records imported from the coding tools' logs: a group of only those is journaled on
+      // libuv's threads, where writing it on the event loop, to a disk the import kept busy, stalled every proxied
+      // call for up to 48 ms. (The logs still hold them should the process die before the write lands.)
+      if (journal && queue.length === 0 && d.target() && journal.write(g, g.every(imported))) {
         for (const q of g) journaled.push(q);
         if (journaled.length >= FLUSH_ROWS) flush();
         else if (!flushTimer) {
@@ -199,6 +228,7 @@ export function createHistoryWriter(d: {
     // Appends faster than the worker commits (a starved core during a long import) would pile up in memory: past
     // MAX_BACKLOG this thread waits for the worker, as it waited for its own commits before there was one.
     while (inFlight && journaled.length + inFlight.g.length - inFlight.at > MAX_BACKLOG) d.worker!.wait();
+    wakeRoom();
   }
 
   return {
@@ -224,6 +254,19 @@ export function createHistoryWriter(d: {
     quiesce() {
       if (inFlight) d.worker!.wait();
     },
+    get backlog() {
+      return backlog();
+    },
+    room() {
+      if (backlog() <= ROOM_ROWS) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ROOM_WAIT_MS);
+        roomWaiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    },
     drain() {
       const t = d.target();
       if (!t || queue.length === 0) return queue.length === 0;
@@ -236,6 +279,7 @@ export function createHistoryWriter(d: {
         d.wrote(queue.length);
         queue.length = 0;
         clearIfDone();
+        wakeRoom();
         return true;
       } catch (err) {
         d.failed(err);

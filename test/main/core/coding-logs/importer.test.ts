@@ -13,7 +13,7 @@ import { claudeApiErrorLine, claudeLine, claudeUserLine, codexCount, codexMeta, 
 
 const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
 
-function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void; keysFile?: string } = {}) {
+function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void; keysFile?: string; room?: () => Promise<void> } = {}) {
   const root = tempDir();
   const claude = path.join(root, 'claude', 'projects');
   const codex = path.join(root, 'codex', 'sessions');
@@ -36,6 +36,7 @@ function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; 
       onChange: opts.onChange ?? (() => {}),
       graceMs: opts.graceMs ?? 0,
       keysFile: opts.keysFile,
+      room: opts.room,
     });
   return {
     importer: make(opts.initial),
@@ -225,6 +226,41 @@ describe('files larger than one batch', () => {
     fs.writeFileSync(s.codexFile, lines(...parts));
     expect(await s.importer.sync()).toBe(turns);
     expect(s.recorded.every((r) => r.upstreamId?.startsWith('resp_'))).toBe(true);
+  });
+});
+
+describe('pacing', () => {
+  it('waits between slices until what it recorded has been committed (room), then goes on where it was', async () => {
+    let open = true;
+    let waiting: (() => void) | null = null;
+    let waits = 0;
+    const s = setup({
+      room: () => {
+        waits++;
+        return open ? Promise.resolve() : new Promise<void>((r) => (waiting = r));
+      },
+    });
+    const calls = 6000;
+    const parts: string[] = [];
+    for (let i = 0; i < calls; i++) parts.push(claudeLine({ msgId: `msg_${i}`, requestId: `req_${i}`, input: 1000, output: 5 }));
+    fs.writeFileSync(s.claudeFile, lines(...parts));
+    open = false;
+    let done = false;
+    const sync = s.importer.sync().then((n) => ((done = true), n));
+    const t0 = Date.now();
+    while (!waiting && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 2));
+    expect(waiting).not.toBeNull();
+    // Held: nothing more is recorded, and the sync does not end.
+    const held = s.recorded.length;
+    expect(held).toBeLessThan(calls);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.recorded.length).toBe(held);
+    expect(done).toBe(false);
+    open = true;
+    waiting!();
+    expect(await sync).toBe(calls);
+    expect(new Set(s.recorded.map((r) => r.upstreamId)).size).toBe(calls);
+    expect(waits).toBeGreaterThan(0);
   });
 });
 

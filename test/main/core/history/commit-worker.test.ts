@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
 import { createNames, encodeNamed } from '../../../../src/main/core/history/codec.js';
 import { createCommitWorker } from '../../../../src/main/core/history/commit-worker.js';
@@ -135,6 +135,32 @@ describe('history commits on a worker thread', () => {
     expect(committed).toBeGreaterThanOrEqual(20_000 - 4096 - 512);
   });
 
+  it('room() resolves once the worker has committed all but a few chunks: a bulk writer paces itself on it', async () => {
+    const file = path.join(tempDir('tg-cw-'), 'history.sqlite');
+    const h = createHistory({ file, clock: createManualClock(), log: createSilentLogger(), retentionDays: () => 90 });
+    open.push(h);
+    // Under the backlog that makes appends wait (4,096), over the one room() waits for (1,024).
+    for (let i = 0; i < 3000; i++) h.append(rec(i));
+    let resolved = false;
+    const room = h.room().then(() => (resolved = true));
+    // Nothing is committed before the end of this tick: room() cannot have resolved yet.
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    await room;
+    const reader = new Database(file, { readonly: true });
+    const count = () => (reader.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+    expect(count()).toBeGreaterThanOrEqual(3000 - 1024);
+    // With little waiting, it resolves at once.
+    await new Promise<void>((r) => h.afterWrite(r));
+    h.search({ limit: 1 });
+    let now = false;
+    void h.room().then(() => (now = true));
+    await Promise.resolve();
+    expect(now).toBe(true);
+    expect(count()).toBe(3000);
+    reader.close();
+  });
+
   it('without the worker (commitWorker: false) every record is committed on the main thread, as before', async () => {
     const file = path.join(tempDir('tg-cw-'), 'history.sqlite');
     const h = createHistory({ file, clock: createManualClock(), log: createSilentLogger(), retentionDays: () => 90, commitWorker: false });
@@ -150,7 +176,7 @@ describe('history commits on a worker thread', () => {
 });
 
 describe('the journal in two segments', () => {
-  it('a sealed segment is emptied on its own while the other takes new records; a restart reads both, in order', () => {
+  it('a sealed segment is emptied on its own, in the background, while the other takes new records; a restart reads both, in order', async () => {
     const file = path.join(tempDir('tg-cw-'), 'history.sqlite') + JOURNAL_SUFFIX;
     const j = openJournal(file)!;
     expect(j.write([1, 2].map((seq) => ({ seq, r: rec(seq) })))).toBe(true);
@@ -162,11 +188,53 @@ describe('the journal in two segments', () => {
     expect(readJournal(file).map((q) => q.seq)).toEqual([1, 2, 3]);
     expect(fs.readFileSync(file + SEGMENT_SUFFIX, 'utf8')).toContain('req_w3');
     j.release(sealed!);
+    // Until its truncation is done the released segment cannot take records again: no second seal yet.
+    expect(j.seal()).toBeNull();
+    const t0 = Date.now();
+    while (readJournal(file).length > 1 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
     expect(readJournal(file).map((q) => q.seq)).toEqual([3]);
-    expect(j.seal()).not.toBeNull();
+    // Once it is done, it can (seal() returns null, changing nothing, until then).
+    let again: number | null = null;
+    while ((again = j.seal()) === null && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
+    expect(again).not.toBeNull();
     j.write([{ seq: 4, r: rec(4) }]);
     j.clear();
     expect(readJournal(file)).toEqual([]);
     j.close();
+  });
+
+  it('a background write (records no answer waits for) leaves the event loop alone, lands, and outlives a close', async () => {
+    const file = path.join(tempDir('tg-cw-'), 'history.sqlite') + JOURNAL_SUFFIX;
+    const j = openJournal(file)!;
+    const spy = vi.spyOn(fs, 'writeSync');
+    try {
+      expect(j.write([1, 2, 3].map((seq) => ({ seq, r: rec(seq, { source: 'logs' }) })), true)).toBe(true);
+      expect(spy).not.toHaveBeenCalled();
+      // Closed before it ran: the descriptor stays open for it, and the records land.
+      j.close();
+    } finally {
+      spy.mockRestore();
+    }
+    const t0 = Date.now();
+    while (readJournal(file).length < 3 && Date.now() - t0 < 2000) await sleep(5);
+    expect(readJournal(file).map((q) => q.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('the history journals a tick of imported records in the background, and any tick with a proxied one at once', async () => {
+    const file = path.join(tempDir('tg-cw-'), 'history.sqlite');
+    const h = createHistory({ file, clock: createManualClock(), log: createSilentLogger(), retentionDays: () => 90 });
+    open.push(h);
+    const spy = vi.spyOn(fs, 'writeSync');
+    try {
+      for (let i = 0; i < 50; i++) h.append(rec(i, { source: 'logs' }));
+      await new Promise((r) => setImmediate(r));
+      expect(spy).not.toHaveBeenCalled();
+      for (let i = 50; i < 100; i++) h.append(rec(i, i === 70 ? {} : { source: 'logs' }));
+      await new Promise((r) => setImmediate(r));
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(h.search({ limit: 1000 }).records).toHaveLength(100);
   });
 });
