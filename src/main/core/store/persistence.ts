@@ -45,8 +45,8 @@ export function createPersistence(deps: {
   /** The file must be rewritten whole, even with nothing dirty. */
   let rewrite = false;
   let writes = 0;
-  /** A timed flush's write still on its way to disk: the next timed flush waits for it. */
-  let writing = false;
+  /** A timed flush's write still on its way to disk (its sections): the next timed flush waits for it. */
+  let writing: string[] | null = null;
 
   const schedule = () => {
     if (!running || timer) return;
@@ -113,6 +113,9 @@ export function createPersistence(deps: {
   }
 
   function flush(): boolean {
+    // A background write on its way may never land (the process is stopping): its sections are written again here,
+    // and the store drops the older write (conf-store.ts writeAsync).
+    if (writing) for (const n of writing) dirty.add(n);
     const t = take();
     if (!t) return true;
     try {
@@ -132,14 +135,14 @@ export function createPersistence(deps: {
     if (writing) return schedule();
     const t = take();
     if (!t) return;
-    writing = true;
+    writing = t.names;
     deps.store.writeAsync(t.out).then(
       () => {
-        writing = false;
+        writing = null;
         written();
       },
       (err: unknown) => {
-        writing = false;
+        writing = null;
         failed(t.names, err);
       },
     );

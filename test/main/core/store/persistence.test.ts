@@ -85,13 +85,12 @@ describe('persistence', () => {
     expect(syncWrites).toBe(0);
     held.shift()!();
     await waitFor(() => asyncWrites === 2, 1000, 'the next background write');
-    // A stop writes synchronously (the process may be exiting), whatever is on its way.
-    value = 3;
-    mark();
+    // A stop writes synchronously (the process may be exiting), whatever is on its way: here the section the held
+    // write took is written again although nothing changed since, as that write may never land.
     p.stop();
     expect(syncWrites).toBe(1);
     const file = path.join(dir, 'tollgate.json');
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).ledger).toEqual({ value: 3 });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).ledger).toEqual({ value: 2 });
     held.shift()!();
   });
 
