@@ -300,7 +300,8 @@ export function createCore(opts: CoreOptions): Core {
     ? fromStored('codingLogs', (initial) =>
         wireCodingLogs({ ...opts.codingLogs!, ledger, budgets: budgets.engine, events, pricer, clock, log, initial, keysFile: path.join(opts.dataDir, 'coding-logs-keys.bin'), onChange: persistence.section('codingLogs', () => codingLogs!.snapshot()), onCodexRateLimits: (rl) => subscriptions.observeCodex(rl),
           // The import records no faster than the history commits (history.ts room()).
-          room: historyModule ? () => historyModule.history.room() : undefined }))
+          room: historyModule ? () => historyModule.history.room() : undefined,
+          history: historyModule?.history }))
     : null;
   const telemetry: TelemetryWired = fromStored('telemetry', (initial) =>
     wireTelemetry({ ledger, latest: historyModule ? (n) => historyModule.history.latest(n) : undefined, budgets: budgets.engine, events, keys, pricer, clock, initial, onChange: persistence.section('telemetry', () => telemetry.intake.snapshot()), bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs }));

@@ -68,6 +68,10 @@ export interface CodingLogImporterDeps {
   graceMs?: number;
   /** Codex's own rate-limit figures, from each token_count line that carries them. */
   onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
+  /** The history seq of the last call recorded (saved with the keys). */
+  lastSeq?: () => number;
+  /** Upstream ids of the calls imported from logs that the history holds after this seq (read once, at start). */
+  recordedSince?: (seq: number) => Iterable<string>;
   /**
    * Resolves once what was recorded can take more (the history's commits caught up: history.ts room()). The
    * import waits for it after each slice: recorded faster than committed, a month's calls would pile up in memory,
@@ -90,9 +94,22 @@ export interface CodingLogImporter {
  */
 export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImporter {
   const { files, seen } = loadImportState(d.initial);
+  /**
+   * Upstream ids of calls this importer recorded after its keys were last saved, from the history: a process
+   * killed mid-import stored a summary that counts them (history/reconcile.ts counts the rest), so the lines read
+   * again must not count them a second time. Empty after a clean stop, which saves the keys as it stops.
+   */
+  let recorded = new Set<string>();
+  /** The seq the keys saved last reach. */
+  let keysSeq = 0;
   if (d.keysFile) {
     const kept = readKeysFile(d.keysFile);
-    if (kept) seen.decodeBytes(kept);
+    if (kept) seen.decodeBytes(kept.keys);
+    // No file yet: a first import killed before it saved any, so every imported call in the history is after it.
+    // A version 1 file does not say how far it reaches: nothing is looked up (as before there was a seq).
+    const from = kept ? kept.seq : 0;
+    if (from !== null) keysSeq = from;
+    if (from !== null && d.recordedSince) recorded = new Set(d.recordedSince(from));
   }
   const watchers: fs.FSWatcher[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -116,9 +133,12 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     // Keys first: cursors saved ahead of their keys could, after a crash, let a re-read count a call again;
     // keys ahead of their cursors only mean lines read again are recognised.
     const keys = seen.encodeBytes();
+    // Every call these keys cover was recorded by now: its seq is at most this one.
+    const upTo = d.lastSeq?.() ?? 0;
+    keysSeq = upTo;
     const asOf = syncWrites;
     writing = writing
-      .then(() => writeKeysFile(file, keys, () => syncWrites !== asOf))
+      .then(() => writeKeysFile(file, keys, upTo, () => syncWrites !== asOf))
       .catch((err: unknown) => d.log.warn('could not save the coding tool log keys', { error: (err as Error).message }))
       .then(() => d.onChange());
   };
@@ -139,7 +159,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
   function take(e: LogEntry, cutoff: number): boolean {
     if (e.ts < cutoff) return false;
     if (e.dedupeKeys.some((k) => seen.has(k))) return false;
-    if (e.upstreamId && d.proxied(e.upstreamId)) {
+    if (e.upstreamId && (d.proxied(e.upstreamId) || recorded.has(e.upstreamId))) {
       for (const k of e.marks) seen.add(k);
       return false;
     }
@@ -245,6 +265,8 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
         n += await syncOnce();
       } while (again && !stopped);
       running = null;
+      // Every file has been read past where the killed process was: those calls are all in `seen` now.
+      recorded = new Set();
       if (unsaved) save();
       return n;
     })();
@@ -273,12 +295,16 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     },
     stop() {
       stopped = true;
-      if (unsaved) {
+      // Also when only other calls were recorded since the keys were saved: the next start then has no history to
+      // look through for calls imported after them (recordedSince).
+      const behind = d.keysFile !== undefined && (d.lastSeq?.() ?? 0) > keysSeq;
+      if (unsaved || behind) {
         // The process may be exiting: no later turn to finish an asynchronous write in.
         unsaved = false;
         if (d.keysFile) {
           try {
-            writeKeysFileSync(d.keysFile, seen.encodeBytes());
+            keysSeq = d.lastSeq?.() ?? 0;
+            writeKeysFileSync(d.keysFile, seen.encodeBytes(), keysSeq);
             syncWrites++;
           } catch (err) {
             d.log.warn('could not save the coding tool log keys', { error: (err as Error).message });

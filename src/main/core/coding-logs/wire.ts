@@ -7,6 +7,10 @@ import { createIdGenerator } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
 import { rememberSeen } from './import-state.js';
 import { createCodingLogImporter, type CodingLogImporter } from './importer.js';
+import type { History } from '../history/history.js';
+
+/** The key ids imported calls are recorded under (to-record.ts: logs:claude-code, logs:codex). */
+const LOG_KEY_PREFIX = 'logs:';
 
 /** Upstream ids of proxied calls kept for dedupe: far more than a day of heavy use. */
 const MAX_PROXIED = 100_000;
@@ -29,6 +33,8 @@ export interface CodingLogWiring {
   onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
   /** The history's pace (importer.ts room). */
   room?: () => Promise<void>;
+  /** The history: its seqs mark how far the saved keys reach, and it holds the calls recorded after them. */
+  history?: Pick<History, 'lastSeq' | 'upstreamIdsSince'>;
 }
 
 /**
@@ -63,5 +69,8 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     onChange: w.onChange,
     onCodexRateLimits: w.onCodexRateLimits,
     room: w.room,
+    lastSeq: w.history ? () => w.history!.lastSeq : undefined,
+    recordedSince: w.history ? (seq) => w.history!.upstreamIdsSince(seq, LOG_KEY_PREFIX) : undefined,
   });
 }
+

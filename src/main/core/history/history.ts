@@ -33,6 +33,8 @@ export interface History {
   search(q: HistoryQuery): HistoryPage;
   /** The newest `limit` records, for the in-memory recent list after a restart. */
   latest(limit: number): RequestRecord[];
+  /** Upstream ids of the records after `seq` whose key id starts with `keyPrefix` (the log import's, at start). */
+  upstreamIdsSince(seq: number, keyPrefix: string): string[];
   /** Day rollups moved out of the small store, and read back for ranges that reach them. */
   archiveRollups(rows: readonly RollupRow[]): void;
   archivedRollups(from?: string, to?: string): RollupRow[];
@@ -303,6 +305,18 @@ export function createHistory(deps: {
       if (!o) return [];
       const rows = o.db.prepare(`SELECT ${COLUMNS} FROM requests ORDER BY seq DESC LIMIT ?`).all(limit) as Row[];
       return rows.reverse().map((row) => decode(o!.names, row));
+    },
+    upstreamIdsSince(after, keyPrefix) {
+      writer.settle();
+      // By seq (the primary key), names compared as text: no record is decoded.
+      const out = o
+        ? (o.db
+            .prepare('SELECT r.upstream_id FROM requests r JOIN names n ON n.id = r.key WHERE r.seq > ? AND r.upstream_id IS NOT NULL AND n.s >= ? AND n.s < ?')
+            .pluck()
+            .all(after, keyPrefix, keyPrefix + '\uffff') as string[])
+        : [];
+      for (const q of queue) if (q.seq > after && q.r.upstreamId && q.r.keyId.startsWith(keyPrefix)) out.push(q.r.upstreamId);
+      return out;
     },
     archiveRollups(rows) {
       if (!o || rows.length === 0) return;

@@ -3,8 +3,6 @@ import type { History } from './history.js';
 
 export interface ReconcileResult {
   replayed: number;
-  /** Records imported from coding-tool logs after the mark: the importer reads them again, so they are left to it. */
-  leftToImporter: number;
 }
 
 /**
@@ -18,15 +16,12 @@ export function reconcile(d: {
   budgets: { addExternal(r: RequestRecord): void };
 }): ReconcileResult {
   let replayed = 0;
-  let leftToImporter = 0;
+  // Calls imported from coding-tool logs too: the importer recognises the ones after its saved keys by the history
+  // (coding-logs/importer.ts recordedSince) when it reads their lines again.
   for (const { seq, r } of d.history.since(d.ledger.historySeq)) {
-    if (r.source === 'logs') {
-      leftToImporter++;
-      continue;
-    }
     d.ledger.replay(r, seq);
     if (!r.flags.includes('blocked')) d.budgets.addExternal(r);
     replayed++;
   }
-  return { replayed, leftToImporter };
+  return { replayed };
 }

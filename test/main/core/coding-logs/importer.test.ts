@@ -13,7 +13,7 @@ import { claudeApiErrorLine, claudeLine, claudeUserLine, codexCount, codexMeta, 
 
 const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
 
-function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void; keysFile?: string; room?: () => Promise<void> } = {}) {
+function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void; keysFile?: string; room?: () => Promise<void>; lastSeq?: () => number; recordedSince?: (seq: number) => Iterable<string> } = {}) {
   const root = tempDir();
   const claude = path.join(root, 'claude', 'projects');
   const codex = path.join(root, 'codex', 'sessions');
@@ -37,6 +37,8 @@ function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; 
       graceMs: opts.graceMs ?? 0,
       keysFile: opts.keysFile,
       room: opts.room,
+      lastSeq: opts.lastSeq,
+      recordedSince: opts.recordedSince,
     });
   return {
     importer: make(opts.initial),
@@ -48,6 +50,27 @@ function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; 
 }
 
 const lines = (...l: string[]) => l.map((s) => s + '\n').join('');
+
+/** Another importer over the same folders and record list, as a restarted process would make it. */
+function createCodingLogImporterFor(s: ReturnType<typeof setup>, keysFile: string, initial: unknown, recordedSince: (seq: number) => Iterable<string>) {
+  const root = path.dirname(path.dirname(path.dirname(path.dirname(s.claudeFile))));
+  return createCodingLogImporter({
+    claudeRoots: [path.join(root, 'claude', 'projects')],
+    codexRoots: [path.join(root, 'codex', 'sessions')],
+    pricer,
+    target: (id) => ({ routeId: id, pricingProviderId: id, free: false }),
+    record: (r) => s.recorded.push(r),
+    proxied: () => false,
+    nextId: () => `log_r${s.recorded.length}`,
+    clock: systemClock,
+    log: createSilentLogger(),
+    initial,
+    onChange: () => {},
+    graceMs: 0,
+    keysFile,
+    recordedSince,
+  });
+}
 
 describe('Claude Code transcripts', () => {
   it('prices each call once: streamed duplicates, sidechain replays and API-error lines are not spend', async () => {
@@ -291,8 +314,8 @@ describe('saving the import state', () => {
     fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_1', requestId: 'req_1', input: 1000 })));
     expect(await s.importer.sync()).toBe(1);
     await vi.waitFor(() => expect(saves).toBe(1));
-    // Magic and two keys (message id with and without the request id), 8 bytes each.
-    expect(keysAtSave).toBe(4 + 2 * 8);
+    // Magic, the history seq the keys reach, and two keys (message id with and without the request id), 8 bytes each.
+    expect(keysAtSave).toBe(4 + 8 + 2 * 8);
     const snap = JSON.parse(JSON.stringify(s.importer.snapshot())) as Record<string, unknown>;
     expect(Object.keys(snap).sort()).toEqual(['files', 'version']);
     // After a restart, a rewritten file (new inode) with the old call and a new one counts the new one only.
@@ -307,5 +330,27 @@ describe('saving the import state', () => {
     fs.rmSync(s.claudeFile);
     fs.renameSync(s.claudeFile + '.tmp', s.claudeFile);
     expect(await s.make(snap).sync()).toBe(2);
+  });
+
+  it('after a kill, recognises by the history the calls recorded after its keys were saved (they are counted there)', async () => {
+    const keysFile = path.join(tempDir(), 'coding-logs-keys.bin');
+    let seq = 40;
+    const asked: number[] = [];
+    const s = setup({ keysFile, lastSeq: () => seq, recordedSince: (after) => (asked.push(after), []) });
+    // No keys file yet: every imported call in the history may be one this importer recorded.
+    expect(asked).toEqual([0]);
+    fs.writeFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_1', requestId: 'req_1', input: 1000 })));
+    expect(await s.importer.sync()).toBe(1);
+    await vi.waitFor(() => expect(fs.existsSync(keysFile)).toBe(true));
+    // Then msg_2 and msg_3 were recorded (seqs 41, 42) and the process was killed before its keys were saved again:
+    // a restart from the saved state (cursor before them, keys without them) finds msg_2 in the history.
+    const snap = JSON.parse(JSON.stringify(s.importer.snapshot())) as unknown;
+    seq = 42;
+    fs.appendFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_2', requestId: 'req_2', input: 1000 }), claudeLine({ msgId: 'msg_3', requestId: 'req_3', input: 1000 })));
+    const inHistory = ['msg_2'];
+    const restarted = createCodingLogImporterFor(s, keysFile, snap, (after) => (asked.push(after), after === 40 ? inHistory : []));
+    expect(asked).toEqual([0, 40]);
+    expect(await restarted.sync()).toBe(1);
+    expect(s.recorded.map((r) => r.upstreamId)).toEqual(['msg_1', 'msg_3']);
   });
 });
