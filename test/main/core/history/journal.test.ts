@@ -18,7 +18,7 @@ function rec(i: number, over: Partial<RequestRecord> = {}): RequestRecord {
 afterEach(() => vi.restoreAllMocks());
 
 describe('the journal', () => {
-  it('keeps text of several bytes a character as it was, and counts its size in bytes', () => {
+  it('keeps text of several bytes a character as it was, and counts its size in bytes', async () => {
     const file = path.join(tempDir('tg-journal-'), 'history.sqlite-pending');
     const j = openJournal(file)!;
     const wide = [rec(1, { note: 'naïve — 日本語 🚀' }), rec(2, { project: 'équipe' })];
@@ -31,6 +31,9 @@ describe('the journal', () => {
     j.write([{ seq: 4, r: rec(4) }]);
     expect(fs.readFileSync(file + SEGMENT_SUFFIX, 'utf8')).toContain('req_j4');
     j.release(sealed!);
+    // Emptied in the background (journal.ts truncateInBackground).
+    const t0 = Date.now();
+    while (fs.readFileSync(file, 'utf8') !== '' && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
     expect(fs.readFileSync(file, 'utf8')).toBe('');
     j.close();
   });
