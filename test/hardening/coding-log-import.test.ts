@@ -17,7 +17,8 @@ afterAll(() => figures.save());
 const why = !fullRun() ? ' (skipped: full hardening runs only, TOLLGATE_HARDENING=full)' : !canMeasureRss() ? ' (skipped: no /proc to read RSS from)' : '';
 describe.skipIf(why !== '')(`coding-log import of ${MB} MB${why}`, () => {
   it('imports every call once, within the time, memory and latency targets', async () => {
-    const r = await runImportScale(MB * 1024 * 1024);
+    // 500 idle calls (25 s), as many as the import takes: a p99 of 200 is their 2nd largest, of 500 the 5th.
+    const r = await runImportScale(MB * 1024 * 1024, 500);
     console.log(describeScale(r));
     const limitMs = (60_000 * MB) / 1024;
     const checks = [r.recorded === r.logs.calls, r.importMs < limitMs, r.rssPeakMb < 200, r.during.p99 <= 2 * r.idle.p99];
@@ -30,14 +31,15 @@ describe.skipIf(why !== '')(`coding-log import of ${MB} MB${why}`, () => {
     });
     expect(r.recorded).toBe(r.logs.calls);
     expect(r.rssPeakMb).toBeLessThan(200);
-    // Two targets are not met on this machine, and the figures row above counts them as failed. The assertions
-    // below hold what is achieved. Time: wall time depends on what else the shared machine runs (57–92 s at a
-    // load average of 3–7), so the assertion is on CPU time, the import's own cost (29–36 s): it fits in the 60 s.
+    // Time: 23–30 s wall on this 2-core machine when quiet (the history's commits on their worker thread), 35–41 s
+    // while other work shared it; the CPU time, which load cannot skew, is held too.
+    expect(r.importMs).toBeLessThan(limitMs);
     expect(r.cpuSec).toBeLessThan(limitMs / 1000);
-    // Latency: during the import the proxy's p99 is 4–7× idle (70–160 ms), not 2×. The long stalls are the history's
-    // synchronous SQLite writes on the event loop (~2.4 WAL page writes per imported call, and checkpoint fsyncs,
-    // some 20–130 ms on this shared disk) and the store's fsync, not the import's own slices (5 ms). Held here:
-    // every proxied call answered (call() throws otherwise), and the p99 under a second.
+    // Latency: one target is not met every time. On a quiet machine the proxy's p99 during the import is 15–25 ms
+    // against 7.6–11 ms idle: 1.4–2.5× over seven runs (3.5–4.8× before the commits moved off the event loop). What
+    // is left is the import's own slices (5 ms) and the scavenges its garbage causes (p50 4.5 ms, up to 12–16 ms),
+    // which a proxied call meets on one of its turns of the event loop. The figures row above counts a miss as
+    // failed; held here: every proxied call answered (call() throws otherwise), and the p99 under a second.
     expect(r.during.p99).toBeLessThan(1000);
   }, 900_000);
 });

@@ -57,7 +57,8 @@ const pct = (xs: number[], p: number) => {
 /** Linux only: RSS and CPU time come from /proc. */
 export const canMeasureRss = () => fs.existsSync('/proc/self/status');
 
-export async function runImportScale(bytes: number): Promise<ScaleResult> {
+/** `idleCalls`: best as many as the import will take, so both p99s are read at the same rank. */
+export async function runImportScale(bytes: number, idleCalls = 200): Promise<ScaleResult> {
   const fake = await startFakeUpstream();
   const root = tempDir('tollgate-import-scale-');
   const claudeHome = path.join(root, 'claude');
@@ -76,6 +77,8 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
     upstream: fake.url,
     env: { TOLLGATE_IMPORT_CODING_LOGS: '1', CLAUDE_CONFIG_DIR: claudeHome, CODEX_HOME: path.join(root, 'codex'), HOME: home, TOLLGATE_NOTIFY: '0' },
     timeoutMs: 60_000,
+    // For profiling a run, e.g. TOLLGATE_SCALE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    nodeArgs: process.env.TOLLGATE_SCALE_NODE_ARGS?.split(' ').filter(Boolean),
   });
   try {
     const call = async () => {
@@ -91,7 +94,7 @@ export async function runImportScale(bytes: number): Promise<ScaleResult> {
     };
     for (let i = 0; i < 20; i++) await call(); // warm-up: connections, JIT
     const idle: number[] = [];
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < idleCalls; i++) {
       idle.push(await call());
       await new Promise((r) => setTimeout(r, CALL_GAP_MS));
     }
