@@ -31,7 +31,7 @@ describe.skipIf(why !== '')(`coding-log import of ${MB} MB${why}`, () => {
     });
     expect(r.recorded).toBe(r.logs.calls);
     expect(r.rssPeakMb).toBeLessThan(200);
-    // Time: 23–30 s wall on this 2-core machine when quiet (the history's commits on their worker thread), 35–41 s
+    // Time: 23–29 s wall on this 2-core machine when quiet (the history's commits on their worker thread), 35–41 s
     // while other work shared it; the CPU time, which load cannot skew, is held too.
     expect(r.importMs).toBeLessThan(limitMs);
     expect(r.cpuSec).toBeLessThan(limitMs / 1000);
