@@ -19,7 +19,7 @@ const MAX_BACKLOG = 8 * CHUNK_ROWS;
  * The backlog under which room() resolves: bulk writers (the log import) wait for it between slices, so the
  * proxy's appends never reach MAX_BACKLOG and block the event loop behind the worker.
  */
-export const ROOM_ROWS = 2 * CHUNK_ROWS;
+const ROOM_ROWS = 2 * CHUNK_ROWS;
 /** How long room() waits at most: a bulk writer is paced, never stopped (MAX_BACKLOG still bounds memory). */
 const ROOM_WAIT_MS = 1_000;
 
@@ -57,11 +57,11 @@ export interface HistoryWriter {
   settle(): void;
   /** Waits for the batch the worker is committing (before the database file is replaced under it). */
   quiesce(): void;
-  /** Records added and not yet in the database (nor in the fault queue). */
-  readonly backlog: number;
-  /** Resolves once the backlog is at most ROOM_ROWS (or after ROOM_WAIT_MS): bulk writers pace themselves on it. */
+  /**
+   * Resolves once the records added and not yet in the database (the fault queue aside) are at most ROOM_ROWS, or
+   * after ROOM_WAIT_MS: bulk writers pace themselves on it.
+   */
   room(): Promise<void>;
-
   /** Writes the queue once the database can be written again; true when nothing waits. */
   drain(): boolean;
   /** The records the last process journaled but never committed (read before the journal opens). */
@@ -214,7 +214,7 @@ export function createHistoryWriter(d: {
     if (g.length) {
       // No answer ends with records imported from the coding tools' logs: a group of only those is journaled on
       // libuv's threads, where writing it on the event loop, to a disk the import kept busy, stalled every proxied
-      // call for up to 48 ms. (The logs still hold them should the process die before the write lands.)
+      // call for up to 48 ms. (Should the process die before the write lands, the logs still hold those calls.)
       if (journal && queue.length === 0 && d.target() && journal.write(g, g.every(imported))) {
         for (const q of g) journaled.push(q);
         if (journaled.length >= FLUSH_ROWS) flush();
@@ -253,9 +253,6 @@ export function createHistoryWriter(d: {
     },
     quiesce() {
       if (inFlight) d.worker!.wait();
-    },
-    get backlog() {
-      return backlog();
     },
     room() {
       if (backlog() <= ROOM_ROWS) return Promise.resolve();
