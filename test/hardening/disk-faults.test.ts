@@ -412,6 +412,11 @@ describe('disk full, injected (runs anywhere)', () => {
         if (full) throw Object.assign(new Error(`ENOSPC: no space left on device, open '${real.path}.tmp-1'`), { code: 'ENOSPC' });
         real.write(sections);
       },
+      // The timed flushes write in the background (conf-store.ts writeAsync): the fault reaches them too.
+      async writeAsync(sections) {
+        if (full) throw Object.assign(new Error(`ENOSPC: no space left on device, open '${real.path}.tmp-1'`), { code: 'ENOSPC' });
+        await real.writeAsync!(sections);
+      },
     };
     const tg = await start(dir, { store });
     const ids = await chats(tg.url, 3);

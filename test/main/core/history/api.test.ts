@@ -85,6 +85,11 @@ describe('history through the core', () => {
         if (frozen) throw new Error('not saving (simulated crash)');
         real.write(sections);
       },
+      // The timed flushes write in the background (conf-store.ts writeAsync): frozen too.
+      async writeAsync(sections) {
+        if (frozen) throw new Error('not saving (simulated crash)');
+        await real.writeAsync!(sections);
+      },
     };
     const first = await startTollgate({ upstream: up.url, dataDir: dir, core: { store } });
     first.core.flush();
