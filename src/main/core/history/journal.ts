@@ -32,7 +32,10 @@ export interface Journal {
   seal(): number | null;
   /** The records of a sealed segment are in the database: it starts again. */
   release(segment: number): void;
-  /** Every record written so far is in the database: both segments start again. */
+  /**
+   * Every record written so far is in the database: both segments start again (emptied in the background, as
+   * release() does, where the other segment can take the records meanwhile).
+   */
   clear(): void;
   /** fsync, for the history's once-a-second group sync. */
   sync(): void;
@@ -179,7 +182,16 @@ export function openJournal(file: string): Journal | null {
       if (segment !== active) truncateInBackground(segs[segment]!);
     },
     clear() {
-      for (const s of segs) truncate(s);
+      const a = segs[active]!;
+      const other = segs[1 - active]!;
+      // Off the event loop where it can be: a synchronous truncation of the segment an import had filled stalled
+      // every proxied call for 16 ms. New records then go to the other segment, empty by now, while this one is
+      // emptied; when the other is still being emptied itself, this one is truncated at once, as before.
+      if (a.size > 0 && other.size === 0 && !other.emptying) {
+        active = 1 - active;
+        truncateInBackground(a);
+      } else truncate(a);
+      truncateInBackground(other);
     },
     sync() {
       for (const s of segs) {

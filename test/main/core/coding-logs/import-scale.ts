@@ -163,4 +163,4 @@ export async function runImportScale(bytes: number, idleCalls = 200): Promise<Sc
 export const describeScale = (r: ScaleResult) =>
   `${r.mb.toFixed(0)} MB, ${r.logs.lines.toLocaleString('en-US')} lines, ${r.recorded.toLocaleString('en-US')} calls recorded in ${(r.importMs / 1000).toFixed(1)} s ` +
   `(${r.mbPerSec.toFixed(1)} MB/s; ${r.cpuSec.toFixed(1)} CPU s, ${r.mainCpuSec.toFixed(1)} on the main thread, ${r.mbPerCpuSec.toFixed(1)} MB per CPU s); RSS ${r.rssBeforeMb.toFixed(0)} → peak ${r.rssPeakMb.toFixed(0)} MB; proxied p99 idle ${r.idle.p99.toFixed(1)} ms, ` +
-  `during import ${r.during.p99.toFixed(1)} ms (${r.during.calls} calls)`;
+  `during import p50 ${r.during.p50.toFixed(1)} p99 ${r.during.p99.toFixed(1)} ms (idle p50 ${r.idle.p50.toFixed(1)}) (${r.during.calls} calls)`;

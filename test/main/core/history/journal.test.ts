@@ -73,4 +73,26 @@ describe('the journal', () => {
     expect(readJournal(file).map((q) => q.seq)).toEqual([1, 3]);
     j.close();
   });
+  it('empties both segments on clear() without truncating on the event loop, and keeps what is written meanwhile', async () => {
+    const file = path.join(tempDir('tg-journal-'), 'history.sqlite-pending');
+    const j = openJournal(file)!;
+    expect(j.write([1, 2, 3].map((i) => ({ seq: i, r: rec(i) })))).toBe(true);
+    const sync = vi.spyOn(fs, 'ftruncateSync');
+    j.clear();
+    expect(sync).not.toHaveBeenCalled();
+    // Written while the first segment is being emptied: it goes to the other one, which nothing truncates.
+    expect(j.write([{ seq: 4, r: rec(4) }])).toBe(true);
+    const t0 = Date.now();
+    while (fs.readFileSync(file, 'utf8') !== '' && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
+    expect(fs.readFileSync(file, 'utf8')).toBe('');
+    expect(readJournal(file)).toEqual([{ seq: 4, r: rec(4) }]);
+    // The truncation's callback, which marks the segment empty, runs on the loop's next turn for I/O.
+    await new Promise((r) => setTimeout(r, 20));
+    // Cleared again with the first one empty: the second is emptied in the background too.
+    j.clear();
+    expect(sync).not.toHaveBeenCalled();
+    while (fs.readFileSync(file + SEGMENT_SUFFIX, 'utf8') !== '' && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
+    expect(readJournal(file)).toEqual([]);
+    j.close();
+  });
 });
