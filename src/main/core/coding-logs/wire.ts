@@ -12,6 +12,9 @@ import type { History } from '../history/history.js';
 /** The key ids imported calls are recorded under (to-record.ts: logs:claude-code, logs:codex). */
 const LOG_KEY_PREFIX = 'logs:';
 
+/** The proxy counts as busy (importer.ts busy) this long after it recorded a call. */
+const BUSY_MS = 250;
+
 /** Upstream ids of proxied calls kept for dedupe: far more than a day of heavy use. */
 const MAX_PROXIED = 100_000;
 
@@ -43,8 +46,12 @@ export interface CodingLogWiring {
  */
 export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
   const proxied = new Set<string>();
+  let lastProxied = -Infinity;
   const note = (r: RequestRecord) => {
-    if (r.source === 'logs' || !r.upstreamId) return;
+    // Proxied calls only: imported and telemetry records never passed the proxy.
+    if (r.source !== undefined && r.source !== 'proxy') return;
+    lastProxied = performance.now();
+    if (!r.upstreamId) return;
     rememberSeen(proxied, r.upstreamId, MAX_PROXIED);
   };
   for (const r of w.ledger.recent({ limit: MAX_PROXIED })) note(r);
@@ -69,6 +76,7 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     onChange: w.onChange,
     onCodexRateLimits: w.onCodexRateLimits,
     room: w.room,
+    busy: () => performance.now() - lastProxied < BUSY_MS,
     lastSeq: w.history ? () => w.history!.lastSeq : undefined,
     recordedSince: w.history ? (seq) => w.history!.upstreamIdsSince(seq, LOG_KEY_PREFIX) : undefined,
   });
