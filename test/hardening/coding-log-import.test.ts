@@ -31,15 +31,12 @@ describe.skipIf(why !== '')(`coding-log import of ${MB} MB${why}`, () => {
     });
     expect(r.recorded).toBe(r.logs.calls);
     expect(r.rssPeakMb).toBeLessThan(200);
-    // Time: 23–29 s wall on this 2-core machine when quiet (the history's commits on their worker thread), 35–41 s
-    // while other work shared it; the CPU time, which load cannot skew, is held too.
+    // Time: 34–45 s wall on this 2-core machine with proxied calls flowing (the import rests longer between its
+    // slices while the proxy serves calls: importer.ts BUSY_REST_MS); the CPU time, which load cannot skew, is held too.
     expect(r.importMs).toBeLessThan(limitMs);
     expect(r.cpuSec).toBeLessThan(limitMs / 1000);
-    // Latency: one target is not met every time. On a quiet machine the proxy's p99 during the import is 15–25 ms
-    // against 7.6–11 ms idle: 1.4–2.5× over seven runs (3.5–4.8× before the commits moved off the event loop). What
-    // is left is the import's own slices (5 ms) and the scavenges its garbage causes (p50 4.5 ms, up to 12–16 ms),
-    // which a proxied call meets on one of its turns of the event loop. The figures row above counts a miss as
-    // failed; held here: every proxied call answered (call() throws otherwise), and the p99 under a second.
-    expect(r.during.p99).toBeLessThan(1000);
+    // Latency: over ten runs on a quiet machine, p99 12.8–21.5 ms during the import against 8.5–12.6 ms idle,
+    // 1.32–1.84× (1.4–2.9× while the import rested 3 ms between slices whether or not calls were flowing).
+    expect(r.during.p99).toBeLessThanOrEqual(2 * r.idle.p99);
   }, 900_000);
 });
