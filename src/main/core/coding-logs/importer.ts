@@ -12,6 +12,8 @@ import { readNewLines } from './line-reader.js';
 import { createCallMerger } from './call-merger.js';
 import { listLogFiles } from './scan.js';
 import { entryToRecord } from './to-record.js';
+import { importedIdentity } from './identity.js';
+import type { ImportedCall } from '../history/history.js';
 import type { CodexRateLimitsDto } from '../../contract/routing.js';
 import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
 
@@ -76,8 +78,8 @@ export interface CodingLogImporterDeps {
   onCodexRateLimits?: (rl: CodexRateLimitsDto) => void;
   /** The history seq of the last call recorded (saved with the keys). */
   lastSeq?: () => number;
-  /** Upstream ids of the calls imported from logs that the history holds after this seq (read once, at start). */
-  recordedSince?: (seq: number) => Iterable<string>;
+  /** The calls imported from logs that the history holds after this seq (read once, at start). */
+  recordedSince?: (seq: number) => Iterable<ImportedCall>;
   /**
    * Resolves once what was recorded can take more (the history's commits caught up: history.ts room()). The
    * import waits for it after each slice: recorded faster than committed, a month's calls would pile up in memory,
@@ -103,7 +105,7 @@ export interface CodingLogImporter {
 export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImporter {
   const { files, seen } = loadImportState(d.initial);
   /**
-   * Upstream ids of calls this importer recorded after its keys were last saved, from the history: a process
+   * Calls this importer recorded after its keys were last saved, from the history (identity.ts): a process
    * killed mid-import stored a summary that counts them (history/reconcile.ts counts the rest), so the lines read
    * again must not count them a second time. Empty after a clean stop, which saves the keys as it stops.
    */
@@ -117,7 +119,12 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     // A version 1 file does not say how far it reaches: nothing is looked up (as before there was a seq).
     const from = kept ? kept.seq : 0;
     if (from !== null) keysSeq = from;
-    if (from !== null && d.recordedSince) recorded = new Set(d.recordedSince(from));
+    if (from !== null && d.recordedSince) {
+      for (const c of d.recordedSince(from)) {
+        const id = importedIdentity(c);
+        if (id) recorded.add(id);
+      }
+    }
   }
   const watchers: fs.FSWatcher[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -167,7 +174,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
   function take(e: LogEntry, cutoff: number): boolean {
     if (e.ts < cutoff) return false;
     if (e.dedupeKeys.some((k) => seen.has(k))) return false;
-    if (e.upstreamId && (d.proxied(e.upstreamId) || recorded.has(e.upstreamId))) {
+    if ((e.upstreamId && d.proxied(e.upstreamId)) || (recorded.size > 0 && recorded.has(importedIdentity(e) ?? ''))) {
       for (const k of e.marks) seen.add(k);
       return false;
     }

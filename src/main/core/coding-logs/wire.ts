@@ -37,7 +37,7 @@ export interface CodingLogWiring {
   /** The history's pace (importer.ts room). */
   room?: () => Promise<void>;
   /** The history: its seqs mark how far the saved keys reach, and it holds the calls recorded after them. */
-  history?: Pick<History, 'lastSeq' | 'upstreamIdsSince'>;
+  history?: Pick<History, 'lastSeq' | 'importedSince'>;
 }
 
 /**
@@ -78,7 +78,7 @@ export function wireCodingLogs(w: CodingLogWiring): CodingLogImporter {
     room: w.room,
     busy: () => performance.now() - lastProxied < BUSY_MS,
     lastSeq: w.history ? () => w.history!.lastSeq : undefined,
-    recordedSince: w.history ? (seq) => w.history!.upstreamIdsSince(seq, LOG_KEY_PREFIX) : undefined,
+    recordedSince: w.history ? (seq) => w.history!.importedSince(seq, LOG_KEY_PREFIX) : undefined,
   });
 }
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { RequestRecord, RollupRow } from '../../contract/usage.js';
+import type { RequestRecord, RollupRow, TokenUsage } from '../../contract/usage.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { createCheckpointer } from './checkpointer.js';
@@ -14,6 +14,14 @@ import { searchDb, type HistoryPage, type HistoryQuery } from './search.js';
 
 /** Records kept in memory while the disk refuses them: about 50 MB at worst, hours of heavy traffic. */
 export { MAX_QUEUE };
+
+/** What the history keeps of an imported call that tells it apart (coding-logs/identity.ts). */
+export interface ImportedCall {
+  upstreamId: string | null;
+  session: string | null;
+  ts: number;
+  usage: Pick<TokenUsage, 'inputTokens' | 'outputTokens'>;
+}
 
 export interface History {
   /**
@@ -33,8 +41,8 @@ export interface History {
   search(q: HistoryQuery): HistoryPage;
   /** The newest `limit` records, for the in-memory recent list after a restart. */
   latest(limit: number): RequestRecord[];
-  /** Upstream ids of the records after `seq` whose key id starts with `keyPrefix` (the log import's, at start). */
-  upstreamIdsSince(seq: number, keyPrefix: string): string[];
+  /** What identifies the records after `seq` whose key id starts with `keyPrefix` (the log import's, at start). */
+  importedSince(seq: number, keyPrefix: string): ImportedCall[];
   /** Day rollups moved out of the small store, and read back for ranges that reach them. */
   archiveRollups(rows: readonly RollupRow[]): void;
   archivedRollups(from?: string, to?: string): RollupRow[];
@@ -306,16 +314,22 @@ export function createHistory(deps: {
       const rows = o.db.prepare(`SELECT ${COLUMNS} FROM requests ORDER BY seq DESC LIMIT ?`).all(limit) as Row[];
       return rows.reverse().map((row) => decode(o!.names, row));
     },
-    upstreamIdsSince(after, keyPrefix) {
+    importedSince(after, keyPrefix) {
       writer.settle();
-      // By seq (the primary key), names compared as text: no record is decoded.
-      const out = o
+      // By seq (the primary key), names compared as text; only a record without an upstream id has its extra
+      // fields (its session) decoded.
+      const rows = o
         ? (o.db
-            .prepare('SELECT r.upstream_id FROM requests r JOIN names n ON n.id = r.key WHERE r.seq > ? AND r.upstream_id IS NOT NULL AND n.s >= ? AND n.s < ?')
-            .pluck()
-            .all(after, keyPrefix, keyPrefix + '\uffff') as string[])
+            .prepare('SELECT r.upstream_id, r.ts, r.inp, r.outp, r.extra FROM requests r JOIN names n ON n.id = r.key WHERE r.seq > ? AND n.s >= ? AND n.s < ? ORDER BY r.seq')
+            .all(after, keyPrefix, keyPrefix + '\uffff') as { upstream_id: string | null; ts: number; inp: number; outp: number; extra: string | null }[])
         : [];
-      for (const q of queue) if (q.seq > after && q.r.upstreamId && q.r.keyId.startsWith(keyPrefix)) out.push(q.r.upstreamId);
+      const out: ImportedCall[] = rows.map((row) => ({
+        upstreamId: row.upstream_id,
+        session: row.upstream_id === null && row.extra ? ((JSON.parse(row.extra) as { session?: string }).session ?? null) : null,
+        ts: row.ts,
+        usage: { inputTokens: row.inp, outputTokens: row.outp },
+      }));
+      for (const q of queue) if (q.seq > after && q.r.keyId.startsWith(keyPrefix)) out.push({ upstreamId: q.r.upstreamId ?? null, session: q.r.session ?? null, ts: q.r.ts, usage: q.r.usage });
       return out;
     },
     archiveRollups(rows) {

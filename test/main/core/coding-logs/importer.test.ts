@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
 import { createCodingLogImporter } from '../../../../src/main/core/coding-logs/importer.js';
 import { loadImportState } from '../../../../src/main/core/coding-logs/import-state.js';
+import type { ImportedCall } from '../../../../src/main/core/history/history.js';
 import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
 import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
 import { systemClock } from '../../../../src/main/core/util/clock.js';
@@ -13,7 +14,7 @@ import { claudeApiErrorLine, claudeLine, claudeUserLine, codexCount, codexMeta, 
 
 const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
 
-function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void; keysFile?: string; room?: () => Promise<void>; busy?: () => boolean; lastSeq?: () => number; recordedSince?: (seq: number) => Iterable<string> } = {}) {
+function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; onChange?: () => void; keysFile?: string; room?: () => Promise<void>; busy?: () => boolean; lastSeq?: () => number; recordedSince?: (seq: number) => Iterable<ImportedCall> } = {}) {
   const root = tempDir();
   const claude = path.join(root, 'claude', 'projects');
   const codex = path.join(root, 'codex', 'sessions');
@@ -53,7 +54,7 @@ function setup(opts: { proxied?: string[]; initial?: unknown; graceMs?: number; 
 const lines = (...l: string[]) => l.map((s) => s + '\n').join('');
 
 /** Another importer over the same folders and record list, as a restarted process would make it. */
-function createCodingLogImporterFor(s: ReturnType<typeof setup>, keysFile: string, initial: unknown, recordedSince: (seq: number) => Iterable<string>) {
+function createCodingLogImporterFor(s: ReturnType<typeof setup>, keysFile: string, initial: unknown, recordedSince: (seq: number) => Iterable<ImportedCall>) {
   const root = path.dirname(path.dirname(path.dirname(path.dirname(s.claudeFile))));
   return createCodingLogImporter({
     claudeRoots: [path.join(root, 'claude', 'projects')],
@@ -369,10 +370,36 @@ describe('saving the import state', () => {
     const snap = JSON.parse(JSON.stringify(s.importer.snapshot())) as unknown;
     seq = 42;
     fs.appendFileSync(s.claudeFile, lines(claudeLine({ msgId: 'msg_2', requestId: 'req_2', input: 1000 }), claudeLine({ msgId: 'msg_3', requestId: 'req_3', input: 1000 })));
-    const inHistory = ['msg_2'];
+    const inHistory: ImportedCall[] = [{ upstreamId: 'msg_2', session: 'bb25-session', ts: 0, usage: { inputTokens: 0, outputTokens: 0 } }];
     const restarted = createCodingLogImporterFor(s, keysFile, snap, (after) => (asked.push(after), after === 40 ? inHistory : []));
     expect(asked).toEqual([0, 40]);
     expect(await restarted.sync()).toBe(1);
     expect(s.recorded.map((r) => r.upstreamId)).toEqual(['msg_1', 'msg_3']);
+  });
+
+  it('after a kill, recognises Codex turns counted from token_count lines (no upstream id) by session, time and tokens', async () => {
+    const keysFile = path.join(tempDir(), 'coding-logs-keys.bin');
+    let seq = 10;
+    const s = setup({ keysFile, lastSeq: () => seq, recordedSince: () => [] });
+    const t = Date.now() - 60_000;
+    const at = (i: number) => new Date(t + i * 1000).toISOString();
+    const u = (input: number, output: number) => ({ input, cached: 0, output, reasoning: 0 });
+    fs.writeFileSync(s.codexFile, lines(codexMeta(), codexTurn('gpt-5'), codexCount(u(100, 10), u(100, 10), at(1))));
+    expect(await s.importer.sync()).toBe(1);
+    await vi.waitFor(() => expect(fs.existsSync(keysFile)).toBe(true));
+    const snap = JSON.parse(JSON.stringify(s.importer.snapshot())) as unknown;
+    // Turns 2 and 3 were recorded (seqs 11, 12), then the process was killed before it saved its keys again. The
+    // history holds turn 2 only as it was recorded: as one record's fields, not the line's cumulative total.
+    seq = 12;
+    fs.appendFileSync(s.codexFile, lines(codexCount(u(300, 30), u(200, 20), at(2)), codexCount(u(700, 70), u(400, 40), at(3))));
+    expect(await s.importer.sync()).toBe(2);
+    const turn2 = s.recorded[1]!;
+    expect(turn2.upstreamId).toBeUndefined();
+    const inHistory: ImportedCall[] = [{ upstreamId: null, session: turn2.session ?? null, ts: turn2.ts, usage: turn2.usage }];
+    s.recorded.splice(1);
+    const restarted = createCodingLogImporterFor(s, keysFile, snap, (after) => (after === 10 ? inHistory : []));
+    // Read again from the saved cursor: turn 2 is known, turn 3 (lost with the kill) is counted.
+    expect(await restarted.sync()).toBe(1);
+    expect(s.recorded.map((r) => r.usage.inputTokens)).toEqual([100, 400]);
   });
 });

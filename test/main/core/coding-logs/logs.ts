@@ -89,11 +89,15 @@ const usage6 = (u: Usage6) => ({
 export const codexMeta = (session = 'thread-1', cwd = '/home/u/codex-proj') =>
   env('session_meta', { session_id: session, cwd, originator: 'codex_exec', cli_version: '0.171.0', source: 'exec', model_provider: 'openai' });
 export const codexTurn = (model = 'gpt-5') => env('turn_context', { model, cwd: '/home/u/codex-proj' });
-export const codexCount = (total: Usage6, last: Usage6 | null) =>
-  env('event_msg', {
-    type: 'token_count',
-    info: { total_token_usage: usage6(total), ...(last ? { last_token_usage: usage6(last) } : {}), last_usage_includes_reasoning: false, model_context_window: 258400 },
-    rate_limits: null,
-  });
+export const codexCount = (total: Usage6, last: Usage6 | null, ts?: string) =>
+  env(
+    'event_msg',
+    {
+      type: 'token_count',
+      info: { total_token_usage: usage6(total), ...(last ? { last_token_usage: usage6(last) } : {}), last_usage_includes_reasoning: false, model_context_window: 258400 },
+      rate_limits: null,
+    },
+    ts,
+  );
 export const codexRecord = (responseId: string, u: Usage6, session = 'thread-1') =>
   env('token_usage_record', { thread_id: session, turn_id: 't', session_id: session, root_turn_id: 't', response_id: responseId, usage: usage6(u), turn_token_usage: usage6(u), thread_token_usage: usage6(u) });

@@ -65,6 +65,27 @@ describe('history database', () => {
     expect([...h.since(35)].map((x) => x.r.id)).toEqual(['req_t35', 'req_t36', 'req_t37', 'req_t38', 'req_t39']);
   });
 
+  it('tells the imported calls after a seq apart: by upstream id, or by session, time and tokens where there is none', () => {
+    const { h } = make(tempDir('tg-hist-'));
+    const logs = (i: number, over: Partial<RequestRecord>) => rec(i, { keyId: 'logs:codex', source: 'logs', tool: 'codex', ...over });
+    h.append(logs(1, { upstreamId: 'resp_1', session: 's1' }));
+    const cut = h.append(logs(2, { session: 's1' }));
+    h.append(logs(3, { session: 's1', upstreamId: undefined }));
+    h.append(logs(4, { keyId: 'logs:claude-code', tool: 'claude-code', upstreamId: 'msg_4', session: 's2' }));
+    // A proxied call, and an imported one without a session: neither can be told apart this way.
+    h.append(rec(5, { upstreamId: 'msg_5' }));
+    h.append(logs(6, { upstreamId: undefined, session: undefined }));
+    const r3 = logs(3, { session: 's1', upstreamId: undefined });
+    const r4 = logs(4, { keyId: 'logs:claude-code', tool: 'claude-code', upstreamId: 'msg_4', session: 's2' });
+    const r6 = logs(6, { upstreamId: undefined, session: undefined });
+    const pick = (r: RequestRecord) => ({ upstreamId: r.upstreamId ?? null, ts: r.ts, inp: r.usage.inputTokens, outp: r.usage.outputTokens });
+    const got = h.importedSince(cut, 'logs:');
+    expect(got.map((c) => ({ upstreamId: c.upstreamId, ts: c.ts, inp: c.usage.inputTokens, outp: c.usage.outputTokens }))).toEqual([r3, r4, r6].map(pick));
+    // The session is read (from the record's extra fields) only where there is no upstream id.
+    expect(got.map((c) => c.session)).toEqual(['s1', null, null]);
+    expect(h.importedSince(0, 'logs:codex').map((c) => c.upstreamId)).toEqual(['resp_1', null, null, null]);
+  });
+
   it('searches by every filter, newest or dearest first, and pages without gaps or repeats', () => {
     const { h } = make(tempDir('tg-hist-'));
     const recs = Array.from({ length: 300 }, (_, i) => rec(i));
