@@ -1,4 +1,4 @@
-import type { ImportedCall } from '../history/history.js';
+import type { ImportedCall } from '../history/reads.js';
 
 /**
  * How a call read again after a kill is recognised among those the history already holds (importer.ts

@@ -13,7 +13,7 @@ import { createCallMerger } from './call-merger.js';
 import { listLogFiles } from './scan.js';
 import { entryToRecord } from './to-record.js';
 import { importedIdentity } from './identity.js';
-import type { ImportedCall } from '../history/history.js';
+import type { ImportedCall } from '../history/reads.js';
 import type { CodexRateLimitsDto } from '../../contract/routing.js';
 import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
 

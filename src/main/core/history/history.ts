@@ -1,27 +1,20 @@
 import fs from 'node:fs';
-import type { RequestRecord, RollupRow, TokenUsage } from '../../contract/usage.js';
+import type { RequestRecord, RollupRow } from '../../contract/usage.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { createCheckpointer } from './checkpointer.js';
 import { createCommitWorker } from './commit-worker.js';
 import { JOURNAL_SUFFIX, removeJournal } from './journal.js';
 import { createHistoryWriter, MAX_QUEUE } from './writer.js';
-import { addTotals } from '../ledger/rollups.js';
-import { COLUMNS, decode, type Row } from './codec.js';
+import { COLUMNS } from './codec.js';
 import { isCorrupt, moveAside, openDb, openReadOnly, type OpenDb } from './db.js';
 import { createPruner } from './prune.js';
-import { searchDb, type HistoryPage, type HistoryQuery } from './search.js';
+import { createHistoryReads, type ImportedCall } from './reads.js';
+import { createRollupArchive } from './rollup-archive.js';
+import type { HistoryPage, HistoryQuery } from './search.js';
 
 /** Records kept in memory while the disk refuses them: about 50 MB at worst, hours of heavy traffic. */
 export { MAX_QUEUE };
-
-/** What the history keeps of an imported call that tells it apart (coding-logs/identity.ts). */
-export interface ImportedCall {
-  upstreamId: string | null;
-  session: string | null;
-  ts: number;
-  usage: Pick<TokenUsage, 'inputTokens' | 'outputTokens'>;
-}
 
 export interface History {
   /**
@@ -273,6 +266,10 @@ export function createHistory(deps: {
   }
   writer.openJournal();
 
+  // A read sees every record appended before it: this tick's group and the journaled ones are written first.
+  const reads = createHistoryReads({ db: () => o, settle: () => writer.settle(), queue });
+  const archive = createRollupArchive({ db: () => o, wrote: (rows) => checkpointer.wrote(rows) });
+
   const pruner = createPruner({
     db: () => (readOnly ? null : (o?.db ?? null)),
     cutoff: () => deps.clock.now() - deps.retentionDays() * 86_400_000,
@@ -290,72 +287,8 @@ export function createHistory(deps: {
     get lastSeq() {
       return seq;
     },
-    *since(after) {
-      writer.settle();
-      // Read in pages: better-sqlite3 allows no other statement on a connection while an iterator is open.
-      const page = o?.db.prepare(`SELECT ${COLUMNS} FROM requests WHERE seq > ? ORDER BY seq LIMIT 2000`);
-      for (let at = after; page; ) {
-        const rows = page.all(at) as Row[];
-        for (const row of rows) yield { seq: row.seq, r: decode(o!.names, row) };
-        if (rows.length < 2000) break;
-        at = rows[rows.length - 1]!.seq;
-      }
-      // Queued records are counted too: they were recorded, only not yet written.
-      for (const q of queue) if (q.seq > after) yield q;
-    },
-    search(q) {
-      // A read sees every record appended before it: this tick's group and the journaled ones are written first.
-      writer.settle();
-      return o ? searchDb(o, q) : { records: [], next: null };
-    },
-    latest(limit) {
-      writer.settle();
-      if (!o) return [];
-      const rows = o.db.prepare(`SELECT ${COLUMNS} FROM requests ORDER BY seq DESC LIMIT ?`).all(limit) as Row[];
-      return rows.reverse().map((row) => decode(o!.names, row));
-    },
-    importedSince(after, keyPrefix) {
-      writer.settle();
-      // By seq (the primary key), names compared as text; only a record without an upstream id has its extra
-      // fields (its session) decoded.
-      const rows = o
-        ? (o.db
-            .prepare('SELECT r.upstream_id, r.ts, r.inp, r.outp, r.extra FROM requests r JOIN names n ON n.id = r.key WHERE r.seq > ? AND n.s >= ? AND n.s < ? ORDER BY r.seq')
-            .all(after, keyPrefix, keyPrefix + '\uffff') as { upstream_id: string | null; ts: number; inp: number; outp: number; extra: string | null }[])
-        : [];
-      const out: ImportedCall[] = rows.map((row) => ({
-        upstreamId: row.upstream_id,
-        session: row.upstream_id === null && row.extra ? ((JSON.parse(row.extra) as { session?: string }).session ?? null) : null,
-        ts: row.ts,
-        usage: { inputTokens: row.inp, outputTokens: row.outp },
-      }));
-      for (const q of queue) if (q.seq > after && q.r.keyId.startsWith(keyPrefix)) out.push({ upstreamId: q.r.upstreamId ?? null, session: q.r.session ?? null, ts: q.r.ts, usage: q.r.usage });
-      return out;
-    },
-    archiveRollups(rows) {
-      if (!o || rows.length === 0) return;
-      const get = o.db.prepare('SELECT data FROM rollups WHERE day = ? AND provider = ? AND key_id = ? AND model = ? AND project = ? AND user = ? AND run = ?');
-      const put = o.db.prepare('INSERT OR REPLACE INTO rollups (day, provider, key_id, model, project, user, run, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      o.db
-        .transaction(() => {
-          for (const r of rows) {
-            // Rollups are kept per user and run too (spend.query groups by them): they are part of the row's identity.
-            const key = [r.day, r.provider, r.keyId, r.model, r.project ?? '', r.user ?? '', r.run ?? ''] as const;
-            // A late record of an archived day is a second partial sum of it: the two are added, never replaced.
-            const had = get.get(...key) as { data: string } | undefined;
-            const row = { ...r };
-            if (had) addTotals(row, JSON.parse(had.data) as RollupRow);
-            put.run(...key, JSON.stringify(row));
-          }
-        })
-        .immediate();
-      checkpointer.wrote(rows.length);
-    },
-    archivedRollups(from, to) {
-      if (!o) return [];
-      const rows = o.db.prepare('SELECT data FROM rollups WHERE day >= ? AND day <= ?').all(from ?? '', to ?? '\uffff') as { data: string }[];
-      return rows.map((r) => JSON.parse(r.data) as RollupRow);
-    },
+    ...reads,
+    ...archive,
     tick,
     start() {
       if (timer) return;

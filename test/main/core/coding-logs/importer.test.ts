@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
 import { createCodingLogImporter } from '../../../../src/main/core/coding-logs/importer.js';
 import { loadImportState } from '../../../../src/main/core/coding-logs/import-state.js';
-import type { ImportedCall } from '../../../../src/main/core/history/history.js';
+import type { ImportedCall } from '../../../../src/main/core/history/reads.js';
 import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
 import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
 import { systemClock } from '../../../../src/main/core/util/clock.js';
