@@ -139,6 +139,9 @@ export function createCore(opts: CoreOptions): Core {
     clock,
     intervalMs: opts.flushIntervalMs,
     onProblems: () => events.emit('status.changed', status()),
+    // The ledger's summary never counts an imported call whose journal write has not landed: killed in between, the
+    // restart would read that call again from its log and count it a second time.
+    durable: () => historyModule?.history.durable() ?? Promise.resolve(),
   });
 
   // A section of the wrong shape (a hand edit, another version's file) must not stop Tollgate from starting: that

@@ -27,6 +27,11 @@ export interface History {
    * group is written. A proxied answer's last byte waits for it, so an answered request is always on disk.
    */
   afterWrite(cb: () => void): void;
+  /**
+   * Resolves once every record appended so far is on disk (a background journal write landed, or committed): the
+   * store's timed flush waits for it before it writes a summary that counts them (store/persistence.ts durable).
+   */
+  durable(): Promise<void>;
   /** The seq the last appended record got. */
   readonly lastSeq: number;
   /** Records with a seq after `seq`, oldest first: what a summary saved at `seq` has not counted. */
@@ -284,6 +289,7 @@ export function createHistory(deps: {
       return s;
     },
     afterWrite: (cb) => writer.afterWrite(cb),
+    durable: () => writer.durable(),
     get lastSeq() {
       return seq;
     },

@@ -39,6 +39,8 @@ export interface Journal {
   clear(): void;
   /** fsync, for the history's once-a-second group sync. */
   sync(): void;
+  /** Resolves once the background writes made so far have landed (history.ts durable). */
+  landed(): Promise<void>;
   close(): void;
 }
 
@@ -103,6 +105,8 @@ export function openJournal(file: string): Journal | null {
   }
   let active = 0;
   let closed = false;
+  /** Background writes on their way, each until it lands (or fails). */
+  const landing = new Set<Promise<void>>();
   /**
    * Closes a segment's descriptor once nothing is on its way to it: closed under a background write or truncation,
    * its number could be reused by another file before that runs.
@@ -148,8 +152,13 @@ export function openJournal(file: string): Journal | null {
         // Appended as one write(2) at the file's end (opened with O_APPEND), whenever it runs. A failure is not
         // reported: these records are committed as the others are, and only lose their crash copy.
         s.writing++;
+        let done!: () => void;
+        const p = new Promise<void>((r) => (done = r));
+        landing.add(p);
         fs.write(s.fd, buf, 0, buf.length, null, () => {
           s.writing--;
+          landing.delete(p);
+          done();
           if (closed) closeFd(s);
         });
         s.size += buf.length;
@@ -204,6 +213,7 @@ export function openJournal(file: string): Journal | null {
         });
       }
     },
+    landed: () => (landing.size ? Promise.all([...landing]).then(() => undefined) : Promise.resolve()),
     close() {
       closed = true;
       for (const s of segs) closeFd(s);

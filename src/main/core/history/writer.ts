@@ -53,6 +53,8 @@ export interface HistoryWriter {
   /** Takes a record with its seq; afterWrite's callbacks run once it is on disk. */
   add(q: Pending): void;
   afterWrite(cb: () => void): void;
+  /** Resolves once every record added so far is on disk: journaled (its background write landed) or committed. */
+  durable(): Promise<void>;
   /** Every record added so far in the database, or in the queue if it cannot be written: before reads. */
   settle(): void;
   /** Waits for the batch the worker is committing (before the database file is replaced under it). */
@@ -243,6 +245,12 @@ export function createHistoryWriter(d: {
     afterWrite(cb) {
       if (groupScheduled) waiters.push(cb);
       else cb();
+    },
+    durable() {
+      const landed = () => journal?.landed() ?? Promise.resolve();
+      if (!groupScheduled) return landed();
+      // This tick's group is journaled (or committed) first.
+      return new Promise<void>((resolve) => waiters.push(() => void landed().then(resolve)));
     },
     settle() {
       if (groupScheduled) commitGroup();

@@ -32,6 +32,12 @@ export function createPersistence(deps: {
   checkMs?: number;
   /** Called whenever problems() changes. */
   onProblems?: () => void;
+  /**
+   * Resolves once what the sections' snapshots count is on disk elsewhere (the history: the records they count).
+   * A timed flush takes its snapshots, waits for it, then writes: a process killed in between leaves the previous
+   * file, never one that counts records a restart cannot find.
+   */
+  durable?: () => Promise<void>;
 }): Persistence {
   const intervalMs = deps.intervalMs ?? 1000;
   const checkMs = deps.checkMs ?? intervalMs;
@@ -47,6 +53,8 @@ export function createPersistence(deps: {
   let writes = 0;
   /** A timed flush's write still on its way to disk (its sections): the next timed flush waits for it. */
   let writing: string[] | null = null;
+  /** Synchronous flushes so far: a timed flush that waited on `durable` meanwhile is dropped (see flushInBackground). */
+  let syncFlushes = 0;
 
   const schedule = () => {
     if (!running || timer) return;
@@ -116,6 +124,7 @@ export function createPersistence(deps: {
     // A background write on its way may never land (the process is stopping): its sections are written again here,
     // and the store drops the older write (conf-store.ts writeAsync).
     if (writing) for (const n of writing) dirty.add(n);
+    syncFlushes++;
     const t = take();
     if (!t) return true;
     try {
@@ -136,10 +145,18 @@ export function createPersistence(deps: {
     const t = take();
     if (!t) return;
     writing = t.names;
-    deps.store.writeAsync(t.out).then(
-      () => {
+    const asOf = syncFlushes;
+    const write = async () => {
+      // A synchronous flush (a stop) came while this one waited: it wrote these sections again, newer; this older
+      // document must not follow it.
+      if (syncFlushes !== asOf) return false;
+      await deps.store.writeAsync!(t.out);
+      return true;
+    };
+    (deps.durable ? deps.durable().then(write) : write()).then(
+      (wrote) => {
         writing = null;
-        written();
+        if (wrote) written();
       },
       (err: unknown) => {
         writing = null;

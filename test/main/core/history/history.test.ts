@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
 import { createHistory, type History } from '../../../../src/main/core/history/history.js';
 import { JOURNAL_SUFFIX, readJournal } from '../../../../src/main/core/history/journal.js';
@@ -84,6 +84,30 @@ describe('history database', () => {
     // The session is read (from the record's extra fields) only where there is no upstream id.
     expect(got.map((c) => c.session)).toEqual(['s1', null, null]);
     expect(h.importedSince(0, 'logs:codex').map((c) => c.upstreamId)).toEqual(['resp_1', null, null, null]);
+  });
+
+  it('durable() resolves once the records appended so far are on disk: this tick\'s group journaled, its background write landed', async () => {
+    const { h } = make(tempDir('tg-hist-'), { commitWorker: false });
+    const real = fs.write;
+    let landedAt = 0;
+    // The journal write of imported records goes to libuv's threads; its completion is held back 50 ms.
+    vi.spyOn(fs, 'write').mockImplementation(((...a: unknown[]) => {
+      const cb = a.pop() as (...r: unknown[]) => void;
+      (real as (...x: unknown[]) => void)(...a, (...r: unknown[]) => setTimeout(() => ((landedAt = performance.now()), cb(...r)), 50));
+    }) as typeof fs.write);
+    try {
+      h.append(rec(1, { source: 'logs', keyId: 'logs:claude-code' }));
+      const t0 = performance.now();
+      await h.durable();
+      expect(landedAt).toBeGreaterThan(0);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+      // With nothing waiting, it resolves at once.
+      const t1 = performance.now();
+      await h.durable();
+      expect(performance.now() - t1).toBeLessThan(45);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('searches by every filter, newest or dearest first, and pages without gaps or repeats', () => {

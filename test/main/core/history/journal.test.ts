@@ -95,4 +95,24 @@ describe('the journal', () => {
     expect(readJournal(file)).toEqual([]);
     j.close();
   });
+  it('landed() resolves once the background writes made before it are on disk, not before', async () => {
+    const file = path.join(tempDir('tg-journal-'), 'history.sqlite-pending');
+    const j = openJournal(file)!;
+    await j.landed();
+    const real = fs.write;
+    let landedAt = 0;
+    // Each background write's completion is held back 50 ms, as a busy disk would.
+    vi.spyOn(fs, 'write').mockImplementation(((...a: unknown[]) => {
+      const cb = a.pop() as (...r: unknown[]) => void;
+      (real as (...x: unknown[]) => void)(...a, (...r: unknown[]) => setTimeout(() => ((landedAt = performance.now()), cb(...r)), 50));
+    }) as typeof fs.write);
+    expect(j.write([{ seq: 1, r: rec(1, { source: 'logs' }) }], true)).toBe(true);
+    const t0 = performance.now();
+    await j.landed();
+    expect(landedAt).toBeGreaterThan(0);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(readJournal(file).map((q) => q.seq)).toEqual([1]);
+    vi.restoreAllMocks();
+    j.close();
+  });
 });

@@ -94,6 +94,44 @@ describe('persistence', () => {
     held.shift()!();
   });
 
+  it('a timed flush takes its snapshot, waits until what it counts is on disk elsewhere (durable), then writes; a stop meanwhile drops it', async () => {
+    const dir = tempDir();
+    const store = createConfStore(dir);
+    let asyncWrites = 0;
+    const counting = { ...store, writeAsync: async (s: Record<string, unknown>) => (asyncWrites++, store.writeAsync!(s)) };
+    const gates: (() => void)[] = [];
+    const p = createPersistence({
+      store: counting,
+      log: createSilentLogger(),
+      clock: systemClock,
+      intervalMs: 20,
+      durable: () => new Promise<void>((r) => gates.push(r)),
+    });
+    let value = 1;
+    const mark = p.section('ledger', () => ({ value }));
+    p.start();
+    mark();
+    await waitFor(() => gates.length === 1, 1000, 'a flush waiting on durable');
+    // The snapshot is taken before the wait: a change meanwhile is not in this write.
+    value = 2;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(asyncWrites).toBe(0);
+    gates.shift()!();
+    await waitFor(() => asyncWrites === 1, 1000, 'the write once durable');
+    const file = path.join(dir, 'tollgate.json');
+    await waitFor(() => fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).ledger?.value === 1, 1000, 'the snapshot on disk');
+    // Next flush waits again; a stop writes at once, and the waiting write, older, must not follow it.
+    mark();
+    await waitFor(() => gates.length === 1, 1000, 'the second flush waiting');
+    value = 3;
+    p.stop();
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).ledger).toEqual({ value: 3 });
+    gates.shift()!();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(asyncWrites).toBe(1);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).ledger).toEqual({ value: 3 });
+  });
+
   it('the conf store drops a background write that a later write overtook', async () => {
     const dir = tempDir();
     const store = createConfStore(dir);
