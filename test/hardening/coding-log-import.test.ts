@@ -35,8 +35,9 @@ describe.skipIf(why !== '')(`coding-log import of ${MB} MB${why}`, () => {
     // slices while the proxy serves calls: importer.ts BUSY_REST_MS); the CPU time, which load cannot skew, is held too.
     expect(r.importMs).toBeLessThan(limitMs);
     expect(r.cpuSec).toBeLessThan(limitMs / 1000);
-    // Latency: over ten runs on a quiet machine, p99 12.8–21.5 ms during the import against 8.5–12.6 ms idle,
-    // 1.32–1.84× (1.4–2.9× while the import rested 3 ms between slices whether or not calls were flowing).
+    // Latency: over fourteen runs on a quiet machine, p99 12.8–21.5 ms during the import against 8.0–13.4 ms idle,
+    // 1.24–1.97× (1.4–2.9× while the import rested 3 ms between slices whether or not calls were flowing). The idle
+    // p99 (the test's own client, mostly) moves the ratio most: the margin is thin in a run with a quiet idle phase.
     expect(r.during.p99).toBeLessThanOrEqual(2 * r.idle.p99);
   }, 900_000);
 });
