@@ -7,12 +7,11 @@ import { parseClaudeCodeLine } from './claude-code.js';
 import { newCodexState, parseCodexLine } from './codex.js';
 import type { LogEntry } from './entry.js';
 import { loadImportState, type ImportSnapshot } from './import-state.js';
-import { readKeysFile, writeKeysFile, writeKeysFileSync } from './keys-file.js';
 import { readNewLines } from './line-reader.js';
 import { createCallMerger } from './call-merger.js';
 import { listLogFiles } from './scan.js';
 import { entryToRecord } from './to-record.js';
-import { importedIdentity } from './identity.js';
+import { createImportSaver } from './import-saver.js';
 import type { ImportedCall } from '../history/reads.js';
 import type { CodexRateLimitsDto } from '../../contract/routing.js';
 import { parseCodexRateLimits } from '../subscriptions/codex-limits.js';
@@ -31,14 +30,6 @@ const REST_MS = 3;
  * brings. A month's import takes longer only while calls are flowing.
  */
 const BUSY_REST_MS = 10;
-
-/**
- * While a sync reads, the import state (cursors and ~100,000 dedupe keys, a few MB) is handed to the store at most
- * this often, and once the sync ends: the store writes its whole document, on the event loop, at every save, so
- * saving the keys every second stalled proxied calls by 100 ms at a time during a month's import. A crash loses
- * at most this much of the state; the calls read meanwhile may then be read again.
- */
-const SAVE_MS = 10_000;
 
 /** Merged calls are recorded once this many are collected, so memory stays bounded however large a file is. */
 const BATCH = 100;
@@ -104,28 +95,7 @@ export interface CodingLogImporter {
  */
 export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImporter {
   const { files, seen } = loadImportState(d.initial);
-  /**
-   * Calls this importer recorded after its keys were last saved, from the history (identity.ts): a process
-   * killed mid-import stored a summary that counts them (history/reconcile.ts counts the rest), so the lines read
-   * again must not count them a second time. Empty after a clean stop, which saves the keys as it stops.
-   */
-  let recorded = new Set<string>();
-  /** The seq the keys saved last reach. */
-  let keysSeq = 0;
-  if (d.keysFile) {
-    const kept = readKeysFile(d.keysFile);
-    if (kept) seen.decodeBytes(kept.keys);
-    // No file yet: a first import killed before it saved any, so every imported call in the history is after it.
-    // A version 1 file does not say how far it reaches: nothing is looked up (as before there was a seq).
-    const from = kept ? kept.seq : 0;
-    if (from !== null) keysSeq = from;
-    if (from !== null && d.recordedSince) {
-      for (const c of d.recordedSince(from)) {
-        const id = importedIdentity(c);
-        if (id) recorded.add(id);
-      }
-    }
-  }
+  const saver = createImportSaver({ keysFile: d.keysFile, seen, lastSeq: d.lastSeq, recordedSince: d.recordedSince, clock: d.clock, log: d.log, onChange: d.onChange });
   const watchers: fs.FSWatcher[] = [];
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
@@ -134,33 +104,6 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
   let stopped = true;
   const grace = d.graceMs ?? 1000;
   let retry: NodeJS.Timeout | null = null;
-  let unsaved = false;
-  let savedAt = d.clock.now();
-  /** The keys file's write in flight: writes never overlap, and the cursors are saved only after the keys. */
-  let writing: Promise<void> = Promise.resolve();
-  /** Synchronous writes made by stop(): an asynchronous one begun before such a write must not replace it. */
-  let syncWrites = 0;
-  const save = () => {
-    unsaved = false;
-    savedAt = d.clock.now();
-    const file = d.keysFile;
-    if (!file) return d.onChange();
-    // Keys first: cursors saved ahead of their keys could, after a crash, let a re-read count a call again;
-    // keys ahead of their cursors only mean lines read again are recognised.
-    const keys = seen.encodeBytes();
-    // Every call these keys cover was recorded by now: its seq is at most this one.
-    const upTo = d.lastSeq?.() ?? 0;
-    keysSeq = upTo;
-    const asOf = syncWrites;
-    writing = writing
-      .then(() => writeKeysFile(file, keys, upTo, () => syncWrites !== asOf))
-      .catch((err: unknown) => d.log.warn('could not save the coding tool log keys', { error: (err as Error).message }))
-      .then(() => d.onChange());
-  };
-  const changed = () => {
-    unsaved = true;
-    if (d.clock.now() - savedAt >= SAVE_MS) save();
-  };
   /** One timer for the earliest deferred line. */
   const later = (ms: number) => {
     if (stopped || retry) return;
@@ -174,7 +117,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
   function take(e: LogEntry, cutoff: number): boolean {
     if (e.ts < cutoff) return false;
     if (e.dedupeKeys.some((k) => seen.has(k))) return false;
-    if ((e.upstreamId && d.proxied(e.upstreamId)) || (recorded.size > 0 && recorded.has(importedIdentity(e) ?? ''))) {
+    if ((e.upstreamId && d.proxied(e.upstreamId)) || saver.recordedBefore(e)) {
       for (const k of e.marks) seen.add(k);
       return false;
     }
@@ -246,7 +189,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     if (!cursor) return n;
     if (!prev || prev.ino !== cursor.ino || prev.offset !== cursor.offset || n > 0) {
       files.set(file, { ...cursor, ...(codex ? { codex } : {}) });
-      changed();
+      saver.changed();
     }
     return n;
   }
@@ -280,9 +223,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
         n += await syncOnce();
       } while (again && !stopped);
       running = null;
-      // Every file has been read past where the killed process was: those calls are all in `seen` now.
-      recorded = new Set();
-      if (unsaved) save();
+      saver.synced();
       return n;
     })();
     return running;
@@ -310,23 +251,7 @@ export function createCodingLogImporter(d: CodingLogImporterDeps): CodingLogImpo
     },
     stop() {
       stopped = true;
-      // Also when only other calls were recorded since the keys were saved: the next start then has no history to
-      // look through for calls imported after them (recordedSince).
-      const behind = d.keysFile !== undefined && (d.lastSeq?.() ?? 0) > keysSeq;
-      if (unsaved || behind) {
-        // The process may be exiting: no later turn to finish an asynchronous write in.
-        unsaved = false;
-        if (d.keysFile) {
-          try {
-            keysSeq = d.lastSeq?.() ?? 0;
-            writeKeysFileSync(d.keysFile, seen.encodeBytes(), keysSeq);
-            syncWrites++;
-          } catch (err) {
-            d.log.warn('could not save the coding tool log keys', { error: (err as Error).message });
-          }
-        }
-        d.onChange();
-      }
+      saver.stop();
       for (const w of watchers.splice(0)) w.close();
       if (timer) clearInterval(timer);
       if (retry) clearTimeout(retry);
