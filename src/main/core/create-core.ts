@@ -431,8 +431,7 @@ export function createCore(opts: CoreOptions): Core {
         server.close(() => resolve());
         server.closeAllConnections();
         sockets.close();
-        agents.http.destroy();
-        agents.https.destroy();
+        agents.destroy();
       });
     },
   };

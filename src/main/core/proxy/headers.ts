@@ -19,12 +19,14 @@ export const ATTRIBUTION_HEADERS = ['x-tollgate-project', 'x-tollgate-run', 'x-t
 /**
  * The headers sent upstream, built in one pass: hop-by-hop and Tollgate's own headers dropped, Host set to the
  * upstream's. A metered call's body is final bytes of a known length; an unmetered one streams the client's body
- * as it came, so its framing (content-length or chunked) is kept.
+ * as it came: its content-length is kept, and a chunked one is chunked again on the way (transfer-encoding is
+ * hop-by-hop).
  */
 export function upstreamRequestHeaders(h: IncomingHttpHeaders, host: string, bodyLength: number | null): Record<string, string | string[] | undefined> {
   const out: Record<string, string | string[] | undefined> = {};
   for (const k in h) {
-    if (HOP_BY_HOP.has(k) || k === 'host' || k.startsWith('x-tollgate-')) continue;
+    // Expect was answered by Tollgate's own server, which has the body on its way already.
+    if (HOP_BY_HOP.has(k) || k === 'host' || k === 'expect' || k.startsWith('x-tollgate-')) continue;
     out[k] = h[k];
   }
   if (bodyLength !== null) {
@@ -32,7 +34,7 @@ export function upstreamRequestHeaders(h: IncomingHttpHeaders, host: string, bod
     // decompressor on the hot path. Loopback to the client gains nothing from compression anyway.
     out['accept-encoding'] = 'identity';
     out['content-length'] = String(bodyLength);
-  } else if (h['transfer-encoding']) out['transfer-encoding'] = h['transfer-encoding'];
+  }
   out.host = host;
   return out;
 }

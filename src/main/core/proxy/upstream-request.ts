@@ -1,14 +1,11 @@
-import http, { type ClientRequest, type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { ProviderRoute } from '../providers/registry.js';
 import type { ProviderModule, UpstreamRequest } from '../providers/types.js';
 import { upstreamRequestHeaders } from './headers.js';
+import { sendUpstream, UnsendableRequestError, type UpstreamEvents } from './upstream-client.js';
 
-export class UpstreamTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`upstream sent nothing for ${Math.round(ms / 1000)} s`);
-  }
-}
+export { UpstreamTimeoutError } from './upstream-client.js';
 
 /** The provider's `authorize` threw or rejected: the request never left. */
 export class AuthorizeError extends Error {
@@ -29,16 +26,18 @@ export interface UpstreamSpec {
   secret: (() => string) | null;
   /** The final body (metered calls), or null to stream the client's body through unread. */
   body: Buffer | null;
+  /** The client's body, streamed through unread when `body` is null (pass-through); null when it has none. */
+  stream?: Readable | null;
   /** The longest silence from upstream before the call is given up on. */
   idleMs: number;
 }
 
 /**
  * The one place an upstream request is built, for metered calls and pass-through alike: headers in one pass,
- * then the provider's `authorize` over the final method, path, headers and body, then the request. `opened`
- * gets the request to write the body to; `failed` gets an AuthorizeError when authorize threw.
+ * then the provider's `authorize` over the final method, path, headers and body, then the request (events: see
+ * UpstreamEvents); `failed` gets an AuthorizeError when authorize threw.
  */
-export function openUpstream(spec: UpstreamSpec, opened: (upReq: ClientRequest) => void, failed: (err: AuthorizeError) => void): void {
+export function openUpstream(spec: UpstreamSpec, events: UpstreamEvents, failed: (err: AuthorizeError) => void): void {
   const up = spec.route.upstream;
   const secret = spec.secret ? spec.secret() : null;
   const request: UpstreamRequest = {
@@ -51,24 +50,23 @@ export function openUpstream(spec: UpstreamSpec, opened: (upReq: ClientRequest) 
   const send = () => {
     // Without a secret nothing was put in the query, so the client's own bytes go on unchanged.
     const qs = secret !== null ? request.query.toString() : spec.rawQuery;
-    let upReq: ClientRequest;
-    try {
-      upReq = (up.protocol === 'https:' ? https : http).request({
-        protocol: up.protocol,
-        hostname: up.hostname,
-        port: up.port,
+    sendUpstream(
+      up.dispatcher,
+      {
+        origin: up.origin,
         method: request.method,
         path: qs ? `${request.path}?${qs}` : request.path,
         headers: request.headers,
-        agent: up.agent,
-      });
-    } catch (err) {
-      // A header authorize set that HTTP cannot carry: refused here rather than thrown out of the event loop.
-      failed(new AuthorizeError(err));
-      return;
-    }
-    upReq.setTimeout(spec.idleMs, () => upReq.destroy(new UpstreamTimeoutError(spec.idleMs)));
-    opened(upReq);
+        body: request.body ?? spec.stream ?? null,
+        idleMs: spec.idleMs,
+      },
+      {
+        opened: events.opened,
+        response: events.response,
+        // A header authorize set that HTTP cannot carry: refused here, as authorize's own failure.
+        error: (err) => (err instanceof UnsendableRequestError ? failed(new AuthorizeError(err)) : events.error(err)),
+      },
+    );
   };
   authorizeThen(spec.route.provider, request, secret, send, failed);
 }

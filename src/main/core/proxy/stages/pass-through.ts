@@ -1,7 +1,14 @@
+import type { IncomingMessage } from 'node:http';
 import type { Arrival } from '../call.js';
 import { clientResponseHeaders } from '../headers.js';
 import { sendProviderError } from '../respond.js';
 import { openUpstream, unreachableMessage, UpstreamTimeoutError } from '../upstream-request.js';
+
+/** Whether the client sent a body to stream on (a GET for a model list has none). */
+function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}
 
 /** Unmetered paths (model lists, files, count_tokens…): streamed both ways, never buffered, never recorded. */
 export function passThrough(a: Arrival, idleMs: number): void {
@@ -19,19 +26,32 @@ export function passThrough(a: Arrival, idleMs: number): void {
       incoming: req.headers,
       secret: a.ident.secret,
       body: null,
+      stream: hasBody(req) ? req : null,
       idleMs,
     },
-    (upReq) => {
-      upReq.on('response', (upRes) => {
+    {
+      opened(upReq) {
+        res.on('close', () => {
+          if (!res.writableFinished) upReq.destroy();
+        });
+        return !res.destroyed;
+      },
+      response(upRes) {
         const h = clientResponseHeaders(upRes.headers);
         h['x-tollgate-request-id'] = id;
-        res.writeHead(upRes.statusCode ?? 502, h);
-        upRes.pipe(res);
+        res.writeHead(upRes.statusCode, h);
+        upRes.on('data', (c: Buffer) => {
+          if (!res.write(c)) {
+            upRes.pause();
+            res.once('drain', () => upRes.resume());
+          }
+        });
+        upRes.on('end', () => res.end());
         upRes.on('close', () => {
           if (!upRes.complete) res.destroy();
         });
-      });
-      upReq.on('error', (err) => {
+      },
+      error(err) {
         if (res.headersSent) return res.destroy();
         const timeout = err instanceof UpstreamTimeoutError;
         refuse(
@@ -39,11 +59,7 @@ export function passThrough(a: Arrival, idleMs: number): void {
           timeout ? 'upstream_timeout' : 'upstream_unreachable',
           timeout ? `The ${provider.name} upstream did not answer in time.` : unreachableMessage(provider.name, provider.baseUrl, err),
         );
-      });
-      res.on('close', () => {
-        if (!res.writableFinished) upReq.destroy();
-      });
-      req.pipe(upReq);
+      },
     },
     (err) => refuse(500, 'internal', `Tollgate could not authorize the request for ${provider.name}: ${err.message}`),
   );

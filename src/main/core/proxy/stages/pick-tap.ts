@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import type { Framing } from '../../providers/types.js';
 import type { CallPlan } from '../call.js';
+import type { UpstreamAnswer } from '../upstream-client.js';
 import { tapBuffered } from './tap-buffered.js';
 import { tapEventStream } from './tap-event-stream.js';
 import { tapSse } from './tap-sse.js';
@@ -11,7 +11,7 @@ import { tapWhole } from './tap-whole.js';
  * How an answer is framed: what the response's content-type says where it is decisive (SSE, AWS event-stream),
  * else what the operation declares for a stream. Error answers of streamed calls are plain JSON bodies.
  */
-export function framingOf(plan: CallPlan, upRes: IncomingMessage, status: number): Framing {
+export function framingOf(plan: CallPlan, upRes: UpstreamAnswer, status: number): Framing {
   const ct = upRes.headers['content-type'] ?? '';
   if (ct.includes('text/event-stream')) return 'sse';
   if (ct.includes('application/vnd.amazon.eventstream')) return 'aws-event-stream';

@@ -1,15 +1,16 @@
-import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { StreamMeter } from '../../providers/types.js';
 import type { CallOutcome, CallPlan } from '../call.js';
 import { clientResponseHeaders } from '../headers.js';
+import type { UpstreamAnswer, UpstreamCall } from '../upstream-client.js';
 import type { Recorder } from './record.js';
 
 /** Everything a tap works with: one per answered call. */
 export interface Tap {
   plan: CallPlan;
   out: CallOutcome;
-  upReq: ClientRequest;
-  upRes: IncomingMessage;
+  upReq: UpstreamCall;
+  upRes: UpstreamAnswer;
   recorder: Recorder;
   /** The most of a decoded answer kept to read its usage. */
   decodeCap: number;
@@ -72,7 +73,7 @@ export function budgetCheck(t: Tap, meter: StreamMeter): () => void {
   };
 }
 
-function cutOff(t: Tap, res: ServerResponse, upReq: ClientRequest, message: string) {
+function cutOff(t: Tap, res: ServerResponse, upReq: UpstreamCall, message: string) {
   t.out.flags.push('cut-off');
   t.out.note = message;
   const frame = t.plan.op.streamErrorFrame(message);

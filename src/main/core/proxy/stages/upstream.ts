@@ -1,6 +1,6 @@
-import type { ClientRequest } from 'node:http';
 import type { CallOutcome, CallPlan } from '../call.js';
 import { sendProviderError } from '../respond.js';
+import type { UpstreamCall } from '../upstream-client.js';
 import { AuthorizeError, openUpstream, unreachableMessage, UpstreamTimeoutError } from '../upstream-request.js';
 import type { Admitted } from './admit.js';
 import { framingOf, TAPS } from './pick-tap.js';
@@ -18,7 +18,7 @@ const ignore = () => {};
 export function forwardUpstream(plan: CallPlan, out: CallOutcome, admitted: Admitted, opts: UpstreamOptions): void {
   const { res, provider } = plan;
   const { recorder } = opts;
-  let upReq: ClientRequest | null = null;
+  let upReq: UpstreamCall | null = null;
 
   const failBeforeAnswer = (status: number, kind: 'upstream_timeout' | 'upstream_unreachable' | 'internal', message: string) => {
     if (out.done) return;
@@ -49,27 +49,25 @@ export function forwardUpstream(plan: CallPlan, out: CallOutcome, admitted: Admi
       body: admitted.payload,
       idleMs: opts.idleMs,
     },
-    (r) => {
-      upReq = r;
-      if (out.done) return void r.destroy(); // the client left while the provider was authorizing
-      let responded = false;
-      r.on('response', (upRes) => {
-        responded = true;
+    {
+      opened(call) {
+        upReq = call;
+        return !out.done; // the client left while the provider was authorizing
+      },
+      response(upRes) {
         out.ttfbMs = Math.round(performance.now() - plan.t0);
-        out.status = upRes.statusCode ?? 502;
+        out.status = upRes.statusCode;
         upRes.on('error', ignore); // 'close' with complete=false carries the failure
-        TAPS[framingOf(plan, upRes, out.status)]({ plan, out, upReq: r, upRes, recorder, decodeCap: opts.decodeCap });
-      });
-      r.on('error', (err) => {
-        if (responded) return; // the response's own close handler records it
+        TAPS[framingOf(plan, upRes, out.status)]({ plan, out, upReq: upReq!, upRes, recorder, decodeCap: opts.decodeCap });
+      },
+      error(err) {
         const timeout = err instanceof UpstreamTimeoutError;
         failBeforeAnswer(
           timeout ? 504 : 502,
           timeout ? 'upstream_timeout' : 'upstream_unreachable',
           timeout ? `The ${provider.name} upstream did not answer in time (${err.message}).` : unreachableMessage(provider.name, provider.baseUrl, err),
         );
-      });
-      r.end(admitted.payload);
+      },
     },
     (err: AuthorizeError) => failBeforeAnswer(500, 'internal', `Tollgate could not authorize the request for ${provider.name}: ${err.message}`),
   );
