@@ -7,6 +7,7 @@
  * it untouched), or by a default scenario set on the server. Every request it receives is kept for assertions.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Scenario {
@@ -54,7 +55,7 @@ export interface FakeUpstream {
   received: ReceivedRequest[];
   setDefault(s: Scenario): void;
   close(): Promise<void>;
-  server: http.Server;
+  server: http.Server | https.Server;
 }
 
 export const DEFAULT_TEXT = 'Hello from the fake upstream!';
@@ -260,10 +261,11 @@ async function gemini(res: ServerResponse, model: string, method: string, query:
 
 // ---- server ----------------------------------------------------------------------------------------------
 
-export async function startFakeUpstream(defaults: Scenario = {}): Promise<FakeUpstream> {
+/** `tls`: serve HTTPS with this key and certificate (the real providers' scheme) instead of plain HTTP. */
+export async function startFakeUpstream(defaults: Scenario = {}, opts: { tls?: { key: string; cert: string } } = {}): Promise<FakeUpstream> {
   let def = defaults;
   const received: ReceivedRequest[] = [];
-  const server = http.createServer(async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const raw = await readAll(req);
     let body: unknown = null;
@@ -305,12 +307,13 @@ export async function startFakeUpstream(defaults: Scenario = {}): Promise<FakeUp
       if (!res.headersSent) json(res, 500, { error: { message: String(err) } });
       else res.destroy();
     }
-  });
+  };
+  const server = opts.tls ? https.createServer(opts.tls, handler) : http.createServer(handler);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     received,
     server,
