@@ -14,6 +14,12 @@ import { printTeamBench } from './team.js';
 import { benchHistory } from './history.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/**
+ * The floor moved: the bare pipe over undici (Tollgate's upstream client since issue 10) instead of http.request.
+ * The "vs pipe" columns stay against http.request's pipe (the issue's reference); a table after the first one
+ * puts Tollgate against this one too.
+ */
+const UNDICI_PIPE = 'bare undici pipe';
 const ROUNDS = 5;
 const children: ChildProcess[] = [];
 
@@ -52,8 +58,9 @@ async function main() {
   const upstream = await start('upstream');
   // "no history": the same server without the history database, so the table shows what durability costs (each
   // answer's last byte waits for its record's commit).
-  const [pipe, tollgate, tollgate100, tollgateNoHistory] = await Promise.all([
+  const [pipe, undiciPipe, tollgate, tollgate100, tollgateNoHistory] = await Promise.all([
     start('pipe', upstream),
+    start('undici-pipe', upstream),
     start('tollgate', upstream, '0'),
     start('tollgate', upstream, '100'),
     startWith({ TOLLGATE_HISTORY: '0' }, 'tollgate', upstream, '0'),
@@ -63,6 +70,7 @@ async function main() {
   const targets: [string, string][] = [
     ['direct to upstream', `${upstream}/v1/chat/completions`],
     ['bare Node pipe', `${pipe}/v1/chat/completions`],
+    [UNDICI_PIPE, `${undiciPipe}/v1/chat/completions`],
     ['Tollgate', `${tollgate}/openai/v1/chat/completions`],
     ['Tollgate, 100 budgets', `${tollgate100}/openai/v1/chat/completions`],
     ['Tollgate, no history', `${tollgateNoHistory}/openai/v1/chat/completions`],
@@ -128,6 +136,13 @@ async function main() {
     ]);
   }
   table(rows);
+  console.log(`\nThe same, against the ${UNDICI_PIPE} (the floor for a proxy built on undici)\n`);
+  const urows: (string | number)[][] = [['path', 'added p50 vs undici pipe', 'c=1 req/s vs undici pipe', 'c=16 req/s vs undici pipe']];
+  const undiciAdded = p50(UNDICI_PIPE, 1) - directP50;
+  for (const [name] of targets.filter(([n]) => n.startsWith('Tollgate'))) {
+    urows.push([name, ratio(p50(name, 1) - directP50, undiciAdded), ratio(rpsOf(name, 1), rpsOf(UNDICI_PIPE, 1)), ratio(rpsOf(name, 16), rpsOf(UNDICI_PIPE, 16))]);
+  }
+  table(urows);
 
   if (hasWrk()) {
     // Streams, CPU-bound: 20 chunks sent back to back, so throughput measures the per-chunk work of each path.
@@ -158,7 +173,8 @@ async function main() {
   const sheaders = { ...headers, 'x-fake': JSON.stringify({ chunks: 20, chunkDelayMs: 5, text: 'x'.repeat(400) }) };
   const srows: (string | number)[][] = [['path', 'TTFB p50 ms', 'added TTFB ms', 'chunk gap p50 ms', 'added gap ms']];
   const sres: Record<string, { ttfb: number; gap: number }> = {};
-  for (const [name, url] of targets.slice(0, 3)) {
+  const ttfbTargets = targets.filter(([n]) => n === 'direct to upstream' || n === PIPE || n === 'Tollgate');
+  for (const [name, url] of ttfbTargets) {
     const ttfb: number[] = [];
     const gaps: number[] = [];
     for (let i = 0; i < 40; i++) {
@@ -168,7 +184,7 @@ async function main() {
     }
     sres[name] = { ttfb: median(ttfb), gap: median(gaps) };
   }
-  for (const [name] of targets.slice(0, 3)) {
+  for (const [name] of ttfbTargets) {
     const d = sres['direct to upstream']!;
     const r = sres[name]!;
     srows.push([name, r.ttfb.toFixed(3), name.startsWith('direct') ? '-' : (r.ttfb - d.ttfb).toFixed(3), r.gap.toFixed(3), name.startsWith('direct') ? '-' : (r.gap - d.gap).toFixed(3)]);

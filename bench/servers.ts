@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
+import { Pool } from 'undici';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFakeUpstream } from '../test/support/fake-upstream.js';
@@ -34,6 +35,50 @@ async function main() {
     });
     server.keepAliveTimeout = 65_000;
     // An orderly exit, so a profiled run (`node --cpu-prof`, bench/profile.ts) writes its profile.
+    process.on('SIGTERM', () => process.exit(0));
+    server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    return;
+  }
+  if (kind === 'undici-pipe') {
+    // The same pipe with undici (the client under Node's fetch, and Tollgate's upstream leg) in place of
+    // http.request: the request body read whole (as any metering proxy must), the answer's bytes passed on as
+    // they arrive, no parsing.
+    const target = new URL(args[0]!);
+    const pool = new Pool(target.origin);
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (k !== 'connection' && k !== 'host' && typeof v === 'string') headers[k] = v;
+        pool.dispatch(
+          { origin: target.origin, path: req.url!, method: 'POST', headers, body: Buffer.concat(chunks) },
+          {
+            onConnect() {},
+            onHeaders(status, raw) {
+              const h: string[] = [];
+              for (let i = 0; i < raw.length; i += 2) {
+                const k = raw[i]!.toString('latin1');
+                if (!/^(connection|keep-alive)$/i.test(k)) h.push(k, raw[i + 1]!.toString('latin1'));
+              }
+              res.writeHead(status, h);
+              return true;
+            },
+            onData(c) {
+              res.write(c);
+              return true;
+            },
+            onComplete() {
+              res.end();
+            },
+            onError() {
+              res.destroy();
+            },
+          },
+        );
+      });
+    });
+    server.keepAliveTimeout = 65_000;
     process.on('SIGTERM', () => process.exit(0));
     server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
     return;
