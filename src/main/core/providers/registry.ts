@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Agent as Dispatcher } from 'undici';
+import type { Agent as Dispatcher } from 'undici';
+import UndiciAgent from 'undici/lib/dispatcher/agent.js';
 import type { Settings } from '../../contract/settings.js';
 import { BUILTIN_PROVIDERS, CUSTOM_PREFIX, createCustomProvider, type BuiltinProvider } from './index.js';
 import type { ProviderModule } from './types.js';
@@ -50,7 +51,7 @@ export function createAgents(): Agents {
     // An idle connection is kept 30 s, or less when the server's Keep-Alive hint says so (undici takes a second
     // off the hint). undici's default without a hint, 4 s, would make a call after a short pause pay for a new
     // TLS handshake with the provider.
-    dispatcher: new Dispatcher({ keepAliveTimeout: 30_000 }),
+    dispatcher: new UndiciAgent({ keepAliveTimeout: 30_000 }),
     destroy() {
       agents.http.destroy();
       agents.https.destroy();
