@@ -1,3 +1,4 @@
+import http from 'node:http';
 import OpenAI from 'openai';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useProxyFixture } from '../../../support/harness.js';
@@ -151,5 +152,35 @@ describe('OpenAI through the proxy, with the official SDK', () => {
     expect(models.data[0]!.id).toBe('gpt-4o-mini');
     await new Promise((r) => setTimeout(r, 20));
     expect((await records(env.tg.core, 0)).length).toBe(before);
+  });
+
+  it('streams an unmetered upload through whole: chunked, after asking to continue', async () => {
+    const parts = ['{"purpose":', '"batch","data":"', 'x'.repeat(200_000), '"}'];
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        `${env.tg.url}/openai/v1/files`,
+        { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', expect: '100-continue' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        },
+      );
+      req.on('error', reject);
+      // The body leaves only once Tollgate's server says to continue, in parts, as an upload's stream would.
+      req.on('continue', async () => {
+        for (const p of parts) {
+          req.write(p);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        req.end();
+      });
+    });
+    expect(status).toBe(404); // the fake upstream has no files route: what it received is what counts
+    const got = env.fake.received.at(-1)!;
+    expect(got.path).toBe('/v1/files');
+    expect(got.rawBody.toString()).toBe(parts.join(''));
+    expect(got.headers['transfer-encoding']).toBe('chunked');
+    expect(got.headers.expect).toBeUndefined();
+    expect(got.headers.authorization).toBe(`Bearer ${KEY}`);
   });
 });
