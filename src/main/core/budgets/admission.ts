@@ -9,7 +9,7 @@ import type { BudgetAlerts } from './alerts.js';
 import type { Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
 import { createFit, splitWorst, worstUsage } from './fit.js';
-import { setHeld, streamAmounts, type Holds } from './holds.js';
+import { reserve, setHeld, streamAmounts, type Holds } from './holds.js';
 import type { KnownCounters } from './known-counters.js';
 import { matchesPattern, type CallFacts } from './scope.js';
 import type { Spend } from './spend.js';
@@ -242,13 +242,9 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
         if (expectedOut < 0) expectedOut = deps.expected.tokens(input.keyId, model, worst.outputTokens);
         usdHeld = worst.usd === null ? 0 : worst.inputUsd + expectedOut * worst.perOutputUsd;
         tokensHeld = worst.inputTokens + expectedOut;
-        c.streamHeldUsd += usdHeld;
-        c.streamHeldTokens += tokensHeld;
       }
       if (holds.amounts) setHeld(holds.amounts, i, usdHeld, tokensHeld);
-      c.reservedUsd += usdHeld;
-      c.reservedTokens += tokensHeld;
-      if (b.dailyGuardrailUsd !== null) c.guardReservedUsd += usdHeld;
+      reserve(c, b, usdHeld, tokensHeld, stream);
       if (run !== null) {
         c.iterations++;
         perRun = true;

@@ -30,6 +30,8 @@ export interface Counter {
   reservedUsd: number;
   reservedTokens: number;
   guardReservedUsd: number;
+  /** How many calls in flight hold a reservation here: when the last one is given back, every sum is 0 again. */
+  inFlight: number;
   /**
    * Of the reservations, what streams hold (they can be cut off), and what those streams have produced so far.
    * A stream is ended when spend, the holds of calls that cannot be cut, and the streams' running cost pass the
@@ -71,6 +73,7 @@ type RuntimeField =
   | 'reservedUsd'
   | 'reservedTokens'
   | 'guardReservedUsd'
+  | 'inFlight'
   | 'streamHeldUsd'
   | 'streamHeldTokens'
   | 'streamLiveUsd'
@@ -93,6 +96,7 @@ const RUNTIME: Pick<Counter, RuntimeField> = {
   reservedUsd: 0,
   reservedTokens: 0,
   guardReservedUsd: 0,
+  inFlight: 0,
   streamHeldUsd: 0,
   streamHeldTokens: 0,
   streamLiveUsd: 0,
@@ -139,7 +143,7 @@ export function fromStored(s: StoredCounter): Counter {
 }
 
 export function toStored(c: Counter): StoredCounter {
-  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, streamHeldUsd: _hu, streamHeldTokens: _ht, streamLiveUsd: _lu, streamLiveTokens: _lt, streamStepUsd: _su, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, nextTier: _nt, nextTierFired: _nf, nextTierCount: _nc, nextTierBudget: _nb, ...rest } = c;
+  const { reservedUsd: _r, reservedTokens: _t, guardReservedUsd: _g, inFlight: _f, streamHeldUsd: _hu, streamHeldTokens: _ht, streamLiveUsd: _lu, streamLiveTokens: _lt, streamStepUsd: _su, keyZone: _z, keyStart: _s, keyEnd: _e, prefixUsd: _pu, prefixTokens: _pt, prefixCount: _pc, nextTier: _nt, nextTierFired: _nf, nextTierCount: _nc, nextTierBudget: _nb, ...rest } = c;
   return rest;
 }
 

@@ -57,7 +57,7 @@ export function createEditing(state: BudgetState, deps: Deps): BudgetEditing {
         for (const [k, c] of state.counters) {
           if (c.budgetId !== id) continue;
           const fresh = newCounter(id, c.run, periodAt(next.period, deps.clock.now(), tz()), deps.clock.now());
-          state.counters.set(k, { ...fresh, reservedUsd: c.reservedUsd, reservedTokens: c.reservedTokens, guardReservedUsd: c.guardReservedUsd });
+          state.counters.set(k, { ...fresh, reservedUsd: c.reservedUsd, reservedTokens: c.reservedTokens, guardReservedUsd: c.guardReservedUsd, inFlight: c.inFlight });
         }
       }
       audit.record('budget-updated', `Budget "${next.name}" changed.`, id);
