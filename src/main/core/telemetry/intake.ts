@@ -1,4 +1,4 @@
-import type { RequestFlag, RequestRecord } from '../../contract/usage.js';
+import type { RequestFlag, RequestRecord, TokenUsage } from '../../contract/usage.js';
 import type { Pricer, PricingTarget } from '../pricing/pricer.js';
 import type { Clock } from '../util/clock.js';
 import { type Figures, type TelemetryCall, type TelemetryTool } from './call.js';
@@ -9,7 +9,8 @@ import { createReconciler } from './reconcile.js';
 import { createSeriesTracker } from './series.js';
 import { nsToMs, type LogEvent, type MetricPoint } from './shape.js';
 
-const LABEL: Record<TelemetryTool, string> = { 'claude-code': 'Claude Code (telemetry)', codex: 'Codex (telemetry)' };
+const NAME: Record<TelemetryTool, string> = { 'claude-code': 'Claude Code', codex: 'Codex' };
+const LABEL: Record<TelemetryTool, string> = { 'claude-code': `${NAME['claude-code']} (telemetry)`, codex: `${NAME.codex} (telemetry)` };
 
 export interface TelemetryIntakeDeps {
   pricer: Pricer;
@@ -67,18 +68,41 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
   const reconcile = createReconciler(snap.reconcile);
   const elsewhere = createCrossSourceIndex({ now: () => d.clock.now(), latest: d.latest, ...(typeof snap.lastEventAt === 'number' ? { lastEventAt: snap.lastEventAt } : {}) });
 
-  function toRecord(base: { tool: TelemetryTool; provider: string; operation: string; ts: number; model: string | null; user: string | null; session: string | null }, f: Figures, reported: boolean, extra: Partial<RequestRecord>, flags: RequestFlag[]): RequestRecord {
-    const usage = { inputTokens: f[1] + f[3] + f[4], cacheReadTokens: f[3], cacheWrite5mTokens: f[4], cacheWrite1hTokens: 0, outputTokens: f[2], reasoningTokens: 0, ...extra.usage };
-    let costUsd: number | null = f[0];
-    let pricedModel: string | null = base.model;
-    let priceSource: string | null = `${base.tool} (exported)`;
-    if (!reported) {
-      const q = base.model ? d.pricer.quote(d.target(base.provider), base.model, usage, { at: base.ts }) : { costUsd: null, pricedModel: null, source: null };
-      costUsd = q.costUsd;
-      pricedModel = q.pricedModel;
-      priceSource = q.source;
+  /**
+   * A call's price: Tollgate's pricer on its tokens (user overrides, corrections, the price database), as for a
+   * proxied call, so the same call costs the same whichever way it arrived. Claude Code's events do not say how
+   * long a cache write lives, so its tokens alone give a range (every write at the 5-minute rate up to every write
+   * at the 1-hour rate). Claude Code's own figure, which knows, is kept when it falls in that range and brought
+   * to its nearest end when it does not: its price table can lag the provider's (2.1.197 counts claude-sonnet-5
+   * at $3/$15 per million tokens; Anthropic's list says $2/$10). For a model the pricer does not know, the
+   * tool's figure stands as it came.
+   */
+  function price(base: { tool: TelemetryTool; provider: string; ts: number; model: string | null }, usage: TokenUsage, exported: number | null) {
+    const quote = (u: TokenUsage) => d.pricer.quote(d.target(base.provider), base.model!, u, { at: base.ts });
+    const low = base.model ? quote(usage) : null;
+    if (low && low.costUsd !== null) {
+      let costUsd = low.costUsd;
+      if (exported !== null && exported > costUsd) {
+        const writes = usage.cacheWrite5mTokens;
+        const high = writes > 0 ? (quote({ ...usage, cacheWrite5mTokens: 0, cacheWrite1hTokens: usage.cacheWrite1hTokens + writes }).costUsd ?? costUsd) : costUsd;
+        costUsd = Math.min(exported, high);
+      }
+      return { costUsd, pricedModel: low.pricedModel, priceSource: low.source, byPricer: true };
     }
+    if (exported !== null) return { costUsd: exported, pricedModel: base.model, priceSource: `${base.tool} (exported)`, byPricer: false };
+    return { costUsd: null, pricedModel: null, priceSource: null, byPricer: false };
+  }
+
+  /** The record for what a call or a batch of points adds; null when it adds only a cost the pricer derives anyway. */
+  function toRecord(base: { tool: TelemetryTool; provider: string; operation: string; ts: number; model: string | null; user: string | null; session: string | null }, f: Figures, exported: boolean, extra: Partial<RequestRecord>, flags: RequestFlag[]): RequestRecord | null {
+    const usage: TokenUsage = { inputTokens: f[1] + f[3] + f[4], cacheReadTokens: f[3], cacheWrite5mTokens: f[4], cacheWrite1hTokens: 0, outputTokens: f[2], reasoningTokens: 0, ...extra.usage };
+    const p = price(base, usage, exported ? f[0] : null);
+    // Priced from tokens, a cost with no tokens beside it (a cost point before its token points) adds nothing.
+    if (p.byPricer && f[1] + f[2] + f[3] + f[4] === 0 && !extra.usage) return null;
+    const { costUsd, pricedModel, priceSource } = p;
     if (costUsd === null) flags.push('unpriced');
+    // Where the tool's own figure differs, the record keeps it beside the price it was given.
+    const note = exported && p.byPricer && Math.abs(f[0] - p.costUsd!) > 1e-9 ? `${NAME[base.tool]} reported $${Number(f[0].toPrecision(6))}` : undefined;
     return {
       id: d.nextId(),
       ts: base.ts,
@@ -99,6 +123,7 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
       pricedModel,
       priceSource,
       flags,
+      ...(note ? { note } : {}),
       source: 'telemetry',
       tool: base.tool,
       ...(base.session ? { session: base.session } : {}),
@@ -123,8 +148,11 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
           // Codex exports no spend metrics, so there is nothing to reconcile: the event is the call.
           if (dup) continue;
           const flags: RequestFlag[] = c.subscription ? ['subscription'] : [];
-          d.record(toRecord(c, figuresOf(c, 0), false, { usage: c.usage }, flags));
-          written++;
+          const r = toRecord(c, figuresOf(c, 0), false, { usage: c.usage }, flags);
+          if (r) {
+            d.record(r);
+            written++;
+          }
           continue;
         }
         const reported = c.costUsd !== null;
@@ -133,7 +161,9 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
         // A call recorded elsewhere still counts as covered, so the metrics do not bring it back.
         const add = reconcile.take(keyOf(c.tool, c.user, c.session, c.model), 'events', figuresOf(c, usd));
         if (dup || !any(add)) continue;
-        d.record(toRecord(c, add, reported, c.requestId ? { upstreamId: c.requestId } : {}, []));
+        const r = toRecord(c, add, reported, c.requestId ? { upstreamId: c.requestId } : {}, []);
+        if (!r) continue;
+        d.record(r);
         written++;
       }
       d.onChange();
@@ -159,7 +189,9 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
         const add = reconcile.take(key, 'metrics', g.f);
         if (!any(add)) continue;
         const base = { tool: 'claude-code' as const, provider: 'anthropic', operation: 'messages', ts: g.ts || d.clock.now(), ...g.series };
-        d.record(toRecord(base, add, true, {}, []));
+        const r = toRecord(base, add, true, {}, []);
+        if (!r) continue;
+        d.record(r);
         written++;
       }
       d.onChange();

@@ -16,6 +16,12 @@ let claudeRoot: string;
 const dataDir = tempDir();
 
 const WORDS = 'Tollgate can warn but not stop this: route Claude Code through Tollgate.';
+/** claude-sonnet-4-5 per token, as the price database has it: telemetry is priced from its tokens like a proxied call. */
+const SONNET = { input: 3e-6, output: 15e-6, read: 0.3e-6, write: 3.75e-6 };
+const priceOf = (o: { input: number; output: number; cacheRead?: number; cacheCreation?: number }) =>
+  o.input * SONNET.input + o.output * SONNET.output + (o.cacheRead ?? 0) * SONNET.read + (o.cacheCreation ?? 0) * SONNET.write;
+/** Claude Code's own figure for a call, when it agrees with the price list. */
+const agreed = (o: { requestId: string; input: number; output: number; email: string }) => ({ ...o, costUsd: priceOf(o) });
 
 async function start() {
   tg = await startTollgate({ upstream: fake.url, dataDir, core: { codingLogs: { claudeRoots: [claudeRoot], codexRoots: [], pollMs: 500 } } });
@@ -106,14 +112,17 @@ describe('budgets by source', () => {
 
     fs.writeFileSync(claudeFile, claudeLine({ msgId: 'msg_direct', requestId: 'req_d', input: 900, write5m: 100, read: 500, output: 60 }) + '\n');
     await eventually(async () => (await tg.core.api['requests.recent']({ limit: 10 })).some((r) => r.source === 'logs'), 4000, 'the imported line');
+    // Claude Code says $0.02; Tollgate prices the tokens as it prices a proxied call: 4000 × $3 + 500 × $15 per MTok.
     await sendEvent({ requestId: 'req_tel_1', costUsd: 0.02, input: 4000, output: 500, email: 'yuki@example.com' });
+    const tel1 = 0.0195;
+    expect(priceOf({ input: 4000, output: 500 })).toBeCloseTo(tel1, 12);
 
     expect((await byName('proxy only')).spentUsd).toBeCloseTo(proxyCost, 12);
     expect((await byName('proxy and logs')).spentUsd).toBeCloseTo(proxyCost + 0.004125, 12);
-    expect((await byName('everything')).spentUsd).toBeCloseTo(proxyCost + 0.004125 + 0.02, 12);
+    expect((await byName('everything')).spentUsd).toBeCloseTo(proxyCost + 0.004125 + tel1, 12);
     // A retried export adds nothing anywhere.
     await sendEvent({ requestId: 'req_tel_1', costUsd: 0.02, input: 4000, output: 500, email: 'yuki@example.com' });
-    expect((await byName('everything')).spentUsd).toBeCloseTo(proxyCost + 0.004125 + 0.02, 12);
+    expect((await byName('everything')).spentUsd).toBeCloseTo(proxyCost + 0.004125 + tel1, 12);
 
     expect((await byName('proxy only')).unblockable).toBeUndefined();
     expect((await byName('proxy and logs')).unblockable).toEqual({ tools: ['claude-code'], message: WORDS });
@@ -142,11 +151,12 @@ describe('budgets by source', () => {
   it('fires each tier of a per-user telemetry budget exactly once, saying Tollgate cannot stop it', async () => {
     const res = await tg.admin<{ id: string }>('budgets.create', { name: 'zoe', scope: { user: 'zoe@example.com' }, period: { kind: 'day' }, limitUsd: 0.01, thresholds: [50, 80, 100], hardStopPercent: 120 });
     const id = res.body.data!.id;
-    await sendEvent({ requestId: 'req_z1', costUsd: 0.006, input: 11, output: 1, email: 'zoe@example.com' });
-    await sendEvent({ requestId: 'req_z2', costUsd: 0.003, input: 12, output: 1, email: 'zoe@example.com' });
-    await sendEvent({ requestId: 'req_z2', costUsd: 0.003, input: 12, output: 1, email: 'zoe@example.com' });
-    await sendEvent({ requestId: 'req_z3', costUsd: 0.0035, input: 13, output: 1, email: 'zoe@example.com' });
-    await sendEvent({ requestId: 'req_z4', costUsd: 0.001, input: 14, output: 1, email: 'zoe@example.com' });
+    // $0.006, $0.003 (sent twice), $0.0036, $0.0009: 60%, 90%, 126%, 135% of $0.01.
+    await sendEvent(agreed({ requestId: 'req_z1', input: 2000, output: 0, email: 'zoe@example.com' }));
+    await sendEvent(agreed({ requestId: 'req_z2', input: 1000, output: 0, email: 'zoe@example.com' }));
+    await sendEvent(agreed({ requestId: 'req_z2', input: 1000, output: 0, email: 'zoe@example.com' }));
+    await sendEvent(agreed({ requestId: 'req_z3', input: 1200, output: 0, email: 'zoe@example.com' }));
+    await sendEvent(agreed({ requestId: 'req_z4', input: 300, output: 0, email: 'zoe@example.com' }));
     const alerts = (await tg.admin<BudgetAlert[]>('alerts.recent', { limit: 100 })).body.data!.filter((a) => a.budgetId === id);
     expect(alerts.map((a) => [a.kind, a.tier]).sort()).toEqual([
       ['hard-stop', 120],
@@ -163,7 +173,7 @@ describe('budgets by source', () => {
   it("says the same in a daily guardrail's alert", async () => {
     const res = await tg.admin<{ id: string }>('budgets.create', { name: 'gail', scope: { user: 'gail@example.com' }, period: { kind: 'month' }, limitUsd: 1, dailyGuardrailUsd: 0.01, hardStopPercent: null });
     const id = res.body.data!.id;
-    await sendEvent({ requestId: 'req_g1', costUsd: 0.02, input: 21, output: 2, email: 'gail@example.com' });
+    await sendEvent(agreed({ requestId: 'req_g1', input: 4000, output: 0, email: 'gail@example.com' }));
     const alerts = (await tg.admin<BudgetAlert[]>('alerts.recent', { limit: 100 })).body.data!.filter((a) => a.budgetId === id);
     expect(alerts.map((a) => a.kind)).toEqual(['guardrail']);
     expect(alerts[0]!.body).toContain(WORDS);
@@ -179,10 +189,11 @@ describe('budgets by source', () => {
     // An event counted before the restart, re-sent after it: the intake's memory was persisted.
     await sendEvent({ requestId: 'req_tel_1', costUsd: 0.02, input: 4000, output: 500, email: 'yuki@example.com' });
     expect((await byName('everything')).spentUsd).toBeCloseTo(before, 12);
-    await sendEvent({ requestId: 'req_after_restart', costUsd: 0.05, input: 777, output: 7, email: 'yuki@example.com' });
-    expect((await byName('everything')).spentUsd).toBeCloseTo(before + 0.05, 12);
+    const late = { requestId: 'req_after_restart', input: 777, output: 7, email: 'yuki@example.com' };
+    await sendEvent(agreed(late));
+    expect((await byName('everything')).spentUsd).toBeCloseTo(before + priceOf(late), 12);
     expect((await byName('proxy and logs')).spentUsd).toBeCloseTo(proxyCost + 0.004125, 12);
-    await sendEvent({ requestId: 'req_after_restart', costUsd: 0.05, input: 777, output: 7, email: 'yuki@example.com' });
-    expect((await byName('everything')).spentUsd).toBeCloseTo(before + 0.05, 12);
+    await sendEvent(agreed(late));
+    expect((await byName('everything')).spentUsd).toBeCloseTo(before + priceOf(late), 12);
   });
 });

@@ -113,24 +113,25 @@ describe('OTLP intake with the official exporters', () => {
     const m = claudeMetrics({ url: metricsUrl, key, protocol: 'json', temporality: 'cumulative' });
     const attrs = { 'user.email': 'carol@example.com', 'session.id': 's-carol', model: 'claude-sonnet-4-5' };
     try {
-      m.cost(0.5, attrs);
+      // claude-sonnet-4-5: $3 in, $15 out, $0.30 cache read per MTok.
+      m.cost(0.006, attrs);
       m.tokens(1000, 'input', attrs);
       m.tokens(200, 'output', attrs);
       await m.flush();
-      expect((await ofUser('carol@example.com')).usd).toBeCloseTo(0.5, 12);
+      expect((await ofUser('carol@example.com')).usd).toBeCloseTo(0.006, 12);
       await m.flush();
       await m.flush();
       const same = await ofUser('carol@example.com');
       expect([same.n, same.input, same.output]).toEqual([1, 1000, 200]);
-      expect(same.usd).toBeCloseTo(0.5, 12);
-      m.cost(0.25, attrs);
+      expect(same.usd).toBeCloseTo(0.006, 12);
+      m.cost(0.00009, attrs);
       m.tokens(300, 'cacheRead', attrs);
       await m.flush();
     } finally {
       await m.close();
     }
     const c = await ofUser('carol@example.com');
-    expect(c.usd).toBeCloseTo(0.75, 12);
+    expect(c.usd).toBeCloseTo(0.00609, 12);
     expect([c.input, c.output, c.read]).toEqual([1300, 200, 300]);
   });
 
@@ -138,10 +139,11 @@ describe('OTLP intake with the official exporters', () => {
     const m = claudeMetrics({ url: metricsUrl, key, protocol: 'protobuf', temporality: 'delta', gzip: true });
     const attrs = { 'user.id': 'u-dave', 'session.id': 's-dave', model: 'claude-opus-4-8' };
     try {
-      m.cost(0.2, attrs);
+      // claude-opus-4-8: $5 in, $25 out per MTok.
+      m.cost(0.002, attrs);
       m.tokens(400, 'input', attrs);
       await m.flush();
-      m.cost(0.1, attrs);
+      m.cost(0.00125, attrs);
       m.tokens(50, 'output', attrs);
       await m.flush();
       await m.flush();
@@ -149,7 +151,7 @@ describe('OTLP intake with the official exporters', () => {
       await m.close();
     }
     const d = await ofUser('u-dave');
-    expect(d.usd).toBeCloseTo(0.3, 12);
+    expect(d.usd).toBeCloseTo(0.00325, 12);
     expect([d.input, d.output]).toEqual([400, 50]);
   });
 
@@ -159,17 +161,17 @@ describe('OTLP intake with the official exporters', () => {
     const who = { 'user.email': 'erin@example.com' };
     const attrs = { ...who, 'session.id': 's-erin', model: 'claude-opus-4-8' };
     try {
-      events.apiRequest({ model: 'claude-opus-4-8', input: 100, output: 10, costUsd: 0.01, requestId: 'req_erin_1', session: 's-erin', user: who });
+      events.apiRequest({ model: 'claude-opus-4-8', input: 100, output: 10, costUsd: 0.00075, requestId: 'req_erin_1', session: 's-erin', user: who });
       await events.flush();
-      m.cost(0.01, attrs);
+      m.cost(0.00075, attrs);
       m.tokens(100, 'input', attrs);
       m.tokens(10, 'output', attrs);
       await m.flush();
       const once = await ofUser('erin@example.com');
-      expect(once.usd).toBeCloseTo(0.01, 12);
+      expect(once.usd).toBeCloseTo(0.00075, 12);
       expect([once.n, once.input, once.output]).toEqual([1, 100, 10]);
       // A call whose event never came (logs exporter off for a while): only the metrics know it.
-      m.cost(0.004, attrs);
+      m.cost(0.0002, attrs);
       m.tokens(40, 'input', attrs);
       await m.flush();
     } finally {
@@ -177,8 +179,96 @@ describe('OTLP intake with the official exporters', () => {
       await m.close();
     }
     const e = await ofUser('erin@example.com');
-    expect(e.usd).toBeCloseTo(0.014, 12);
+    expect(e.usd).toBeCloseTo(0.00095, 12);
     expect([e.n, e.input, e.output]).toEqual([2, 140, 10]);
+  });
+
+  it("prices Claude Code's calls as a proxied call: a figure from a stale price table is brought to the price list, and kept in the note", async () => {
+    const events = claudeEvents({ url: logsUrl, key });
+    const m = claudeMetrics({ url: metricsUrl, key, protocol: 'json', temporality: 'delta' });
+    const who = { 'user.email': 'ivy@example.com' };
+    const attrs = { ...who, 'session.id': 's-ivy', model: 'claude-sonnet-5' };
+    // Claude Code 2.1.197 counts claude-sonnet-5 at $3/$15 per MTok: 10,000 in and 1,000 out is $0.045 to it.
+    try {
+      events.apiRequest({ model: 'claude-sonnet-5', input: 10_000, output: 1000, costUsd: 0.045, requestId: 'req_ivy_1', session: 's-ivy', user: who });
+      await events.flush();
+      // Its metrics say the same about the same call: still one call, at one price.
+      m.cost(0.045, attrs);
+      m.tokens(10_000, 'input', attrs);
+      m.tokens(1000, 'output', attrs);
+      await m.flush();
+    } finally {
+      await events.close();
+      await m.close();
+    }
+    const recs = (await telemetry()).filter((r) => r.user === 'ivy@example.com');
+    expect(recs).toHaveLength(1);
+    // Anthropic's list: $2 in, $10 out per MTok.
+    expect(recs[0]!.costUsd).toBeCloseTo(10_000 * 2e-6 + 1000 * 10e-6, 12);
+    expect(recs[0]!.note).toBe('Claude Code reported $0.045');
+    expect(recs[0]!.priceSource).not.toContain('exported');
+  });
+
+  it("keeps Claude Code's figure where the tokens leave the price open (cache writes of unknown lifetime), and only there", async () => {
+    const events = claudeEvents({ url: logsUrl, key });
+    const who = { 'user.email': 'jon@example.com' };
+    // claude-opus-4-8, 100 in, 1,000 written to the cache, 10 out: $0.007 if the writes live 5 minutes ($6.25 per
+    // MTok), $0.01075 if they live an hour ($10).
+    const call = { model: 'claude-opus-4-8', input: 100, cacheCreation: 1000, output: 10, session: 's-jon', user: who };
+    try {
+      events.apiRequest({ ...call, costUsd: 0.01075, requestId: 'req_jon_1h' });
+      events.apiRequest({ ...call, costUsd: 0.0085, requestId: 'req_jon_mixed' });
+      events.apiRequest({ ...call, costUsd: 0.02, requestId: 'req_jon_over' });
+      events.apiRequest({ ...call, costUsd: 0.001, requestId: 'req_jon_under' });
+      await events.flush();
+    } finally {
+      await events.close();
+    }
+    const recs = (await telemetry()).filter((r) => r.user === 'jon@example.com');
+    expect(recs.map((r) => [r.upstreamId, Number(r.costUsd!.toFixed(9)), r.note ?? null])).toEqual([
+      ['req_jon_1h', 0.01075, null],
+      ['req_jon_mixed', 0.0085, null],
+      ['req_jon_over', 0.01075, 'Claude Code reported $0.02'],
+      ['req_jon_under', 0.007, 'Claude Code reported $0.001'],
+    ]);
+  });
+
+  it('writes nothing for a cost point that comes before its token points; the tokens bring the call, priced', async () => {
+    const m = claudeMetrics({ url: metricsUrl, key, protocol: 'json', temporality: 'delta' });
+    const attrs = { 'user.email': 'lea@example.com', 'session.id': 's-lea', model: 'claude-opus-4-8' };
+    try {
+      m.cost(0.002, attrs);
+      await m.flush();
+      expect((await ofUser('lea@example.com')).n).toBe(0);
+      m.tokens(400, 'input', attrs);
+      await m.flush();
+    } finally {
+      await m.close();
+    }
+    const l = await ofUser('lea@example.com');
+    expect([l.n, l.input]).toEqual([1, 400]);
+    expect(l.usd).toBeCloseTo(400 * 5e-6, 12);
+  });
+
+  it("takes the tool's figure for a model the price list does not know, and a user's price override over both", async () => {
+    const events = claudeEvents({ url: logsUrl, key });
+    const who = { 'user.email': 'kim@example.com' };
+    try {
+      events.apiRequest({ model: 'claude-unlisted-test-1', input: 1000, output: 100, costUsd: 0.0042, requestId: 'req_kim_1', session: 's-kim', user: who });
+      await events.flush();
+      expect((await tg.admin('settings.update', { priceOverrides: [{ provider: 'anthropic', model: 'claude-opus-4-8', inputPerMTok: 1, outputPerMTok: 2 }] })).status).toBe(200);
+      events.apiRequest({ model: 'claude-opus-4-8', input: 1000, output: 100, costUsd: 0.0075, requestId: 'req_kim_2', session: 's-kim', user: who });
+      await events.flush();
+    } finally {
+      await events.close();
+      await tg.admin('settings.update', { priceOverrides: [] });
+    }
+    const recs = (await telemetry()).filter((r) => r.user === 'kim@example.com');
+    expect(recs.map((r) => [r.model, Number(r.costUsd!.toFixed(9)), r.priceSource, r.flags.includes('unpriced')])).toEqual([
+      ['claude-unlisted-test-1', 0.0042, 'claude-code (exported)', false],
+      // The override's $1 in and $2 out per MTok: 1000 × 1 + 100 × 2.
+      ['claude-opus-4-8', 0.0012, 'override', false],
+    ]);
   });
 
   it('reads events sent as http/protobuf by the official serializer, gzip-compressed', async () => {
@@ -327,7 +417,7 @@ describe('OTLP intake refusals', () => {
             {
               scope: { name: 'com.anthropic.claude_code' },
               metrics: [
-                { name: 'claude_code.cost.usage', unit: 'USD', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point(0.125)] } },
+                { name: 'claude_code.cost.usage', unit: 'USD', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point(0.00525)] } },
                 { name: 'claude_code.token.usage', unit: 'tokens', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point(700, 'input'), point(70, 'output')] } },
                 { name: 'claude_code.session.count', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point(1)] } },
               ],
@@ -338,7 +428,7 @@ describe('OTLP intake refusals', () => {
     });
     for (let i = 0; i < 3; i++) expect((await post(metricsUrl, body)).status).toBe(200);
     const h = await ofUser('hana@example.com');
-    expect(h.usd).toBeCloseTo(0.125, 12);
+    expect(h.usd).toBeCloseTo(0.00525, 12);
     expect([h.n, h.input, h.output]).toEqual([1, 700, 70]);
   });
 
