@@ -74,8 +74,8 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
    * long a cache write lives, so its tokens alone give a range (every write at the 5-minute rate up to every write
    * at the 1-hour rate). Claude Code's own figure, which knows, is kept when it falls in that range and brought
    * to its nearest end when it does not: its price table can lag the provider's (2.1.197 counts claude-sonnet-5
-   * at $3/$15 per million tokens, test/e2e/claude-code.test.ts; Anthropic's list says $2/$10). For a model the pricer does not know, the
-   * tool's figure stands as it came.
+   * at $3/$15 per million tokens, test/e2e/claude-code.test.ts; Anthropic's list says $2/$10). For a model the
+   * pricer does not know, the tool's figure stands as it came.
    */
   function price(base: { tool: TelemetryTool; provider: string; ts: number; model: string | null }, usage: TokenUsage, exported: number | null) {
     const quote = (u: TokenUsage) => d.pricer.quote(d.target(base.provider), base.model!, u, { at: base.ts });
