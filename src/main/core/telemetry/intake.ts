@@ -101,8 +101,9 @@ export function createTelemetryIntake(d: TelemetryIntakeDeps): TelemetryIntake {
     if (p.byPricer && f[1] + f[2] + f[3] + f[4] === 0 && !extra.usage) return null;
     const { costUsd, pricedModel, priceSource } = p;
     if (costUsd === null) flags.push('unpriced');
-    // Where the tool's own figure differs, the record keeps it beside the price it was given.
-    const note = exported && p.byPricer && Math.abs(f[0] - p.costUsd!) > 1e-9 ? `${NAME[base.tool]} reported $${Number(f[0].toPrecision(6))}` : undefined;
+    // Where the tool's own figure differs, the record keeps it beside the price it was given (metrics that add
+    // tokens and no cost carry no figure to keep).
+    const note = exported && p.byPricer && f[0] > 0 && Math.abs(f[0] - p.costUsd!) > 1e-9 ? `${NAME[base.tool]} reported $${Number(f[0].toPrecision(6))}` : undefined;
     return {
       id: d.nextId(),
       ts: base.ts,

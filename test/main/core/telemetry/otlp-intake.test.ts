@@ -248,6 +248,8 @@ describe('OTLP intake with the official exporters', () => {
     const l = await ofUser('lea@example.com');
     expect([l.n, l.input]).toEqual([1, 400]);
     expect(l.usd).toBeCloseTo(400 * 5e-6, 12);
+    // The batch that brought the tokens carried no cost: there is no figure of Claude Code's to keep.
+    expect((await telemetry()).find((r) => r.user === 'lea@example.com')!.note).toBeUndefined();
   });
 
   it("takes the tool's figure for a model the price list does not know, and a user's price override over both", async () => {
