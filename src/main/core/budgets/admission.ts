@@ -9,7 +9,7 @@ import type { BudgetAlerts } from './alerts.js';
 import type { Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
 import { createFit, splitWorst, worstUsage } from './fit.js';
-import { reserve, setHeld, streamAmounts, type Holds } from './holds.js';
+import { reserve, setHeld, type AmountsPool, type Holds } from './holds.js';
 import type { KnownCounters } from './known-counters.js';
 import { matchesPattern, type CallFacts } from './scope.js';
 import type { Spend } from './spend.js';
@@ -41,6 +41,7 @@ interface Deps {
   alerts: BudgetAlerts;
   expected: ExpectedOutput;
   known: KnownCounters;
+  amounts: AmountsPool;
 }
 
 /**
@@ -227,7 +228,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     // reservations, so they cannot all pass on the same remaining amount. A stream holds what such calls usually
     // produce (it is cut off at the hard stop if it runs past the room); anything else holds its worst case.
     const streamed = input.call.stream;
-    const holds: Holds = { budgets: applicable, run: facts.run, streamed, usd: worst.usd ?? 0, tokens: worst.tokens, amounts: streamed ? streamAmounts(applicable.length) : null };
+    const holds: Holds = { budgets: applicable, run: facts.run, streamed, usd: worst.usd ?? 0, tokens: worst.tokens, amounts: streamed ? deps.amounts.take(applicable.length) : null };
     let perRun = false;
     let expectedOut = -1;
     for (let i = 0; i < applicable.length; i++) {

@@ -12,7 +12,7 @@ import { addSpend, rollTo } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
 import { splitWorst } from './fit.js';
 import { tokens as fmtTokens, usd } from './format.js';
-import { grow, heldTokens, heldUsd, holdKey, isStream, releaseHolds, unreserve, type Holds } from './holds.js';
+import { grow, heldTokens, heldUsd, holdKey, isStream, releaseHolds, unreserve, type AmountsPool, type Holds } from './holds.js';
 import type { KnownCounters } from './known-counters.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, OpenTicket, Worst } from './state.js';
@@ -34,6 +34,7 @@ interface Deps {
   audit: Audit;
   expected: ExpectedOutput;
   known: KnownCounters;
+  amounts: AmountsPool;
 }
 
 interface Shared extends Deps {
@@ -152,6 +153,8 @@ class Ticket implements AdmissionTicket, OpenTicket {
       }
       d.alerts.check(b, c, now);
     }
+    // Out of the state's tickets (above), so nothing reads this call's figures again.
+    if (h.amounts) d.amounts.give(h.amounts);
     // What calls of this key and model usually produce, for the next streams' reservations; a cut or broken
     // answer says nothing about that.
     if (!record.flags.some((f) => f === 'cut-off' || f === 'partial' || f === 'error')) d.expected.record(this.input.keyId, this.model, record.usage.outputTokens);
@@ -163,6 +166,7 @@ class Ticket implements AdmissionTicket, OpenTicket {
     const { d, holds: h } = this;
     if (!d.state.tickets.delete(this.id)) return;
     releaseHolds(d.state.counters, h);
+    if (h.amounts) d.amounts.give(h.amounts);
     d.onChange();
   }
 }

@@ -301,4 +301,25 @@ describe('streams reserved at what they usually produce', () => {
     b.ticket.release();
     expect(engine.list()[0]!.reservedUsd).toBeCloseTo(0, 12);
   });
+
+  it("a stream's figures do not carry over to the next stream, which reuses their array", () => {
+    const { engine, call, record } = setup();
+    engine.create({ name: 'tokens', scope: { provider: 'anthropic' }, period: { kind: 'day' }, limitTokens: 20_000, hardStopPercent: 100 });
+    // x stays in flight throughout, so the counter's stream sums are never cleared by its last call ending.
+    const x = engine.admit(call({ stream: true }));
+    const first = call({ stream: true });
+    const a = engine.admit(first);
+    if (!x.ok || !a.ok) throw new Error('not admitted');
+    expect(a.ticket.progress(metered(1000, 6000))).toBeNull();
+    a.ticket.settle(record(first, 0, 6000)); // 6,010 tokens spent
+    const b = engine.admit(call({ stream: true }));
+    if (!b.ok) throw new Error('not admitted');
+    // b's own 12,000 tokens and the 6,010 spent fit under 20,000; at 14,000 they do not. Had b started from a's
+    // live 7,000 tokens, it would count 7,000 fewer and run on.
+    expect(b.ticket.progress(metered(1000, 11_000))).toBeNull();
+    expect(b.ticket.progress(metered(1000, 13_000))).toMatch(/Tollgate ended this stream: it would carry budget "tokens" past its hard stop/);
+    b.ticket.release();
+    x.ticket.release();
+    expect(engine.list()[0]!.reservedTokens).toBe(0);
+  });
 });

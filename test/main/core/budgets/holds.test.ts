@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Budget } from '../../../../src/main/contract/budgets.js';
 import { newCounter } from '../../../../src/main/core/budgets/counters.js';
-import { grow, reserve, setHeld, streamAmounts, unreserve, type Holds } from '../../../../src/main/core/budgets/holds.js';
+import { createAmountsPool, grow, reserve, setHeld, unreserve, type Holds } from '../../../../src/main/core/budgets/holds.js';
 import { periodAt } from '../../../../src/main/core/budgets/periods.js';
 import { budgetFixture } from '../../../support/fixtures.js';
 
@@ -58,7 +58,7 @@ describe('reservations on a counter', () => {
     const b = budget();
     const c = newCounter('b', null, periodAt(b.period, NOW, 'UTC'), NOW);
     const stream = (usd: number, tokens: number): Holds => {
-      const h: Holds = { budgets: [b], run: null, streamed: true, usd: 0, tokens: 0, amounts: streamAmounts(1) };
+      const h: Holds = { budgets: [b], run: null, streamed: true, usd: 0, tokens: 0, amounts: createAmountsPool().take(1) };
       setHeld(h.amounts!, 0, usd, tokens);
       reserve(c, b, usd, tokens, true);
       return h;
@@ -74,5 +74,26 @@ describe('reservations on a counter', () => {
     expect(c.streamLiveUsd).toBeCloseTo(0.9, 9);
     unreserve(c, d, 0);
     expect([c.reservedUsd, c.reservedTokens, c.streamHeldUsd, c.streamHeldTokens, c.streamLiveUsd, c.streamLiveTokens, c.streamStepUsd, c.inFlight]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('a reused figures array comes back all 0 where the next call reads it, and the pool keeps at most its bound', () => {
+    const pool = createAmountsPool(2);
+    const a = pool.take(3);
+    expect(a.length).toBe(15);
+    a.fill(7);
+    pool.give(a);
+    const again = pool.take(2);
+    expect(again).toBe(a);
+    expect([...again.subarray(0, 10)]).toEqual(new Array(10).fill(0));
+    pool.give(again);
+    // Too short for 4 budgets: a new array, and the short one is not handed out again.
+    const big = pool.take(4);
+    expect(big).not.toBe(a);
+    expect(big.length).toBe(20);
+    const spares = [pool.take(1), pool.take(1), pool.take(1)];
+    for (const x of spares) pool.give(x);
+    const out = [pool.take(1), pool.take(1), pool.take(1)];
+    // Two came back from the pool, the third is new.
+    expect(out.filter((x) => spares.includes(x)).length).toBe(2);
   });
 });
