@@ -5,6 +5,7 @@ import type { Clock } from '../util/clock.js';
 import type { BudgetAlerts } from './alerts.js';
 import { nextId, type Audit } from './audit.js';
 import { newCounter } from './counters.js';
+import { carryHolds } from './holds.js';
 import { usd } from './format.js';
 import { periodAt } from './periods.js';
 import { reindex, type BudgetState } from './state.js';
@@ -57,7 +58,8 @@ export function createEditing(state: BudgetState, deps: Deps): BudgetEditing {
         for (const [k, c] of state.counters) {
           if (c.budgetId !== id) continue;
           const fresh = newCounter(id, c.run, periodAt(next.period, deps.clock.now(), tz()), deps.clock.now());
-          state.counters.set(k, { ...fresh, reservedUsd: c.reservedUsd, reservedTokens: c.reservedTokens, guardReservedUsd: c.guardReservedUsd, inFlight: c.inFlight });
+          carryHolds(c, fresh);
+          state.counters.set(k, fresh);
         }
       }
       audit.record('budget-updated', `Budget "${next.name}" changed.`, id);

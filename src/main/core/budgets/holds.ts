@@ -117,6 +117,22 @@ function clearHolds(c: Counter): void {
   c.streamStepUsd = 0;
 }
 
+/**
+ * What calls in flight hold on `from`, onto `to` (a budget's new counter when its period changes): streams' held,
+ * live and step figures too, which their checks and their release read from whichever counter is the budget's.
+ */
+export function carryHolds(from: Counter, to: Counter): void {
+  to.inFlight = from.inFlight;
+  to.reservedUsd = from.reservedUsd;
+  to.reservedTokens = from.reservedTokens;
+  to.guardReservedUsd = from.guardReservedUsd;
+  to.streamHeldUsd = from.streamHeldUsd;
+  to.streamHeldTokens = from.streamHeldTokens;
+  to.streamLiveUsd = from.streamLiveUsd;
+  to.streamLiveTokens = from.streamLiveTokens;
+  to.streamStepUsd = from.streamStepUsd;
+}
+
 /** Gives the i-th reservation back to its counter. */
 export function unreserve(c: Counter, h: Holds, i: number): void {
   const usd = heldUsd(h, i);

@@ -322,4 +322,21 @@ describe('streams reserved at what they usually produce', () => {
     x.ticket.release();
     expect(engine.list()[0]!.reservedTokens).toBe(0);
   });
+
+  it('a stream in flight checks against the counter its budget has after an edit, not the one it started on', () => {
+    const { engine, call, spend } = setup();
+    const b = engine.create({ name: 'tokens', scope: { provider: 'anthropic' }, period: { kind: 'day' }, limitTokens: 20_000, hardStopPercent: 100 });
+    spend(0, { max: 1 }); // 11 tokens
+    const s = engine.admit(call({ stream: true }));
+    if (!s.ok) throw new Error('not admitted');
+    expect(s.ticket.progress(metered(1000, 2000))).toBeNull();
+    for (let i = 0; i < 8; i++) spend(0, { max: 1 }); // the old counter: 99 tokens spent
+    // A new period starts the budget on a fresh counter (nothing spent in it yet), holding the stream's reservation.
+    engine.update(b.id, { limitTokens: 20_000, period: { kind: 'week' } });
+    // 19,990 tokens: the stream alone fits under the new counter; with the old counter's spend it would not.
+    expect(s.ticket.progress(metered(1000, 18_990))).toBeNull();
+    expect(s.ticket.progress(metered(1000, 19_100))).toMatch(/Tollgate ended this stream: it would carry budget "tokens" past its hard stop/);
+    s.ticket.release();
+    expect(engine.list()[0]!.reservedTokens).toBe(0);
+  });
 });
