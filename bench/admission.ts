@@ -1,10 +1,11 @@
 import type { BudgetScope } from '../src/main/contract/budgets.js';
 import type { RequestRecord } from '../src/main/contract/usage.js';
-import { createBudgetEngine } from '../src/main/core/budgets/engine.js';
+import { createBudgetEngine, type BudgetEngine } from '../src/main/core/budgets/engine.js';
 import { inScope } from '../src/main/core/budgets/scope.js';
 import { createPriceDatabase } from '../src/main/core/pricing/price-database.js';
 import { createPricer } from '../src/main/core/pricing/pricer.js';
 import type { AdmissionInput } from '../src/main/core/proxy/admission.js';
+import type { MeteredUsage } from '../src/main/core/providers/types.js';
 import { defaultSettings } from '../src/main/core/settings/settings.js';
 import { systemClock } from '../src/main/core/util/clock.js';
 
@@ -57,7 +58,7 @@ function bestOf(op: () => void, rounds = 5, n = 5000): number {
 export async function benchAdmission(): Promise<(string | number)[][]> {
   const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
   const settings = defaultSettings();
-  const rows: (string | number)[][] = [['budgets configured', 'applying to the call', 'µs per admit+settle', 'µs per admit']];
+  const rows: (string | number)[][] = [['budgets configured', 'applying to the call', 'µs per admit+settle', 'µs per admit', 'µs per stream check']];
   for (const mix of [sparse(0), sparse(10), sparse(100), mixed(100), { ...mixed(100), agents: true }]) {
     const engine = createBudgetEngine({ clock: systemClock, settings: () => settings, pricer, tokenizer: { count: () => null, ready: async () => {} }, keyLabel: (id) => id, onChange: () => {}, onAlert: () => {} });
     const scopes: BudgetScope[] = [];
@@ -100,7 +101,34 @@ export async function benchAdmission(): Promise<(string | number)[][]> {
     }
     const both = bestOf(admitSettle);
     const admitOnly = bestOf(admitRelease);
-    rows.push([mix.agents ? `${mix.n} (clamping streams)` : mix.n, applying, both.toFixed(1), admitOnly.toFixed(1)]);
+    rows.push([mix.agents ? `${mix.n} (clamping streams)` : mix.n, applying, both.toFixed(1), admitOnly.toFixed(1), streamCheck(engine, input, rec).toFixed(2)]);
   }
   return rows;
+}
+
+/**
+ * A stream's budget check (ticket.progress, every 16 output tokens over each budget the call holds against), in
+ * µs: a stream admitted, checked 20 times and settled, less one admitted and settled with no check, over 20.
+ */
+function streamCheck(engine: BudgetEngine, base: (i: number) => AdmissionInput, rec: RequestRecord): number {
+  let seq = 0;
+  const m = { usage: null, textChars: 0 };
+  const stream = (checks: number) => () => {
+    const i = seq++;
+    const input = base(i);
+    const d = engine.admit({ ...input, requestId: `s${i}`, call: { ...input.call, stream: true } });
+    if (!d.ok) return;
+    for (let k = 1; k <= checks; k++) {
+      m.textChars = k * 64; // 16 tokens more each time
+      d.ticket.progress(m as unknown as MeteredUsage);
+    }
+    d.ticket.settle({ ...rec, id: `s${i}` });
+  };
+  const checked = stream(20);
+  const unchecked = stream(0);
+  for (let i = 0; i < 2000; i++) {
+    checked();
+    unchecked();
+  }
+  return Math.max(0, (bestOf(checked, 5, 2000) - bestOf(unchecked, 5, 2000)) / 20);
 }

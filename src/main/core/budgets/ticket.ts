@@ -8,12 +8,13 @@ import { approxTokens } from '../tokens/estimate.js';
 import type { Clock } from '../util/clock.js';
 import type { BudgetAlerts } from './alerts.js';
 import type { Audit } from './audit.js';
-import { addSpend, rollTo } from './counters.js';
+import { addSpend, rollTo, type Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
 import { splitWorst } from './fit.js';
 import { tokens as fmtTokens, usd } from './format.js';
 import { grow, heldTokens, heldUsd, holdKey, isStream, releaseHolds, unreserve, type AmountsPool, type Holds } from './holds.js';
 import type { KnownCounters } from './known-counters.js';
+import type { ScopeIndex } from './scope-index.js';
 import type { Spend } from './spend.js';
 import type { BudgetState, OpenTicket, Worst } from './state.js';
 import { HOW_TO_RAISE } from './words.js';
@@ -51,6 +52,8 @@ class Ticket implements AdmissionTicket, OpenTicket {
   private cutChecked = -Infinity;
   /** The running cost at the last check (its input at first): what the stream added since is its step. */
   private lastUsd: number | null = null;
+  private counters: (Counter | undefined)[] | null = null;
+  private countersIndex: ScopeIndex | null = null;
   readonly at: number;
   /** Whether any reservation is a stream's (only those can outgrow a worst case). */
   private readonly streams: boolean;
@@ -68,6 +71,23 @@ class Ticket implements AdmissionTicket, OpenTicket {
     let streams = false;
     if (holds.streamed) for (let i = 0; i < holds.budgets.length && !streams; i++) streams = isStream(holds, i);
     this.streams = streams;
+  }
+
+  /**
+   * The counters of the call's budgets, by position, looked up once per stream rather than once per check: a
+   * check runs every 16 output tokens over every budget of the call, and the map look-ups were most of its cost
+   * (bench/admission.ts, 60 budgets applying: about 3.3 µs a check with them, 1.2 without). They stay valid while
+   * the scope index does: a counter is replaced or deleted only when its budget is edited or deleted, which
+   * rebuilds the index, or pruned with its run, which spares a counter holding a reservation (this call's).
+   */
+  private countersNow(): (Counter | undefined)[] {
+    const { state } = this.d;
+    if (this.counters === null || this.countersIndex !== state.index) {
+      const h = this.holds;
+      this.counters = h.budgets.map((_, i) => state.counters.get(holdKey(h, i)));
+      this.countersIndex = state.index;
+    }
+    return this.counters;
   }
 
   /** What the call has cost so far: its metered input once the stream reports it, else the worst case's. */
@@ -98,8 +118,9 @@ class Ticket implements AdmissionTicket, OpenTicket {
     const enforced = d.settings().hardStopEnforcement;
     const now = d.clock.now();
     let message: string | null = null;
+    const counters = this.countersNow();
     for (let i = 0; i < h.budgets.length; i++) {
-      const c = state.counters.get(holdKey(h, i));
+      const c = counters[i];
       if (!c) continue;
       const stream = isStream(h, i);
       if (stream) grow(c, h, i, run.usd ?? 0, run.tokens, stepUsd);
