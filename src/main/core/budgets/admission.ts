@@ -9,7 +9,7 @@ import type { BudgetAlerts } from './alerts.js';
 import type { Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
 import { createFit, splitWorst, worstUsage } from './fit.js';
-import { reserve, setHeld, type AmountsPool, type Holds } from './holds.js';
+import { newHolds, reserve } from './holds.js';
 import type { KnownCounters } from './known-counters.js';
 import { matchesPattern, type CallFacts } from './scope.js';
 import type { Spend } from './spend.js';
@@ -41,7 +41,6 @@ interface Deps {
   alerts: BudgetAlerts;
   expected: ExpectedOutput;
   known: KnownCounters;
-  amounts: AmountsPool;
 }
 
 /**
@@ -228,24 +227,23 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     // reservations, so they cannot all pass on the same remaining amount. A stream holds what such calls usually
     // produce (it is cut off at the hard stop if it runs past the room); anything else holds its worst case.
     const streamed = input.call.stream;
-    const holds: Holds = { budgets: applicable, run: facts.run, streamed, usd: worst.usd ?? 0, tokens: worst.tokens, amounts: streamed ? deps.amounts.take(applicable.length) : null };
+    const holds = newHolds(applicable, facts.run, streamed, worst.usd ?? 0, worst.tokens);
     let perRun = false;
-    let expectedOut = -1;
+    let streamHeld = false;
     for (let i = 0; i < applicable.length; i++) {
       const b = applicable[i]!;
       const run = b.scope.run ? facts.run : null;
       const c = counters[i]!;
       const stream = streamed && b.admission !== 'strict';
-      let usdHeld = holds.usd;
-      let tokensHeld = holds.tokens;
-      if (stream) {
+      if (stream && !streamHeld) {
         split(worst);
-        if (expectedOut < 0) expectedOut = deps.expected.tokens(input.keyId, model, worst.outputTokens);
-        usdHeld = worst.usd === null ? 0 : worst.inputUsd + expectedOut * worst.perOutputUsd;
-        tokensHeld = worst.inputTokens + expectedOut;
+        const expectedOut = deps.expected.tokens(input.keyId, model, worst.outputTokens);
+        holds.streamUsd = worst.usd === null ? 0 : worst.inputUsd + expectedOut * worst.perOutputUsd;
+        holds.streamTokens = worst.inputTokens + expectedOut;
+        streamHeld = true;
       }
-      if (holds.amounts) setHeld(holds.amounts, i, usdHeld, tokensHeld);
-      reserve(c, b, usdHeld, tokensHeld, stream);
+      if (stream) reserve(c, b, holds.streamUsd, holds.streamTokens, true);
+      else reserve(c, b, holds.usd, holds.tokens, false);
       if (run !== null) {
         c.iterations++;
         perRun = true;

@@ -5,8 +5,10 @@ import { counterKey, type Counter } from './counters.js';
  * What one admitted call holds against each budget it falls under, as one record for the call rather than one
  * object per budget: a call under 60 budgets held 60 objects for as long as it was in flight, long enough to be
  * copied by the young generation's collections (bench/profile.ts put garbage collection at twice its share without
- * budgets). Every reservation that is not a stream's holds the call's worst case; a stream's all start at the same
- * expected cost and then move on their own, so per-budget figures exist only for a call that streams.
+ * budgets). Every reservation that is not a stream's holds the call's worst case. A stream's reservations all
+ * start at the same expected cost and move together (each check grows every one of them by the same running
+ * cost), so a streamed call keeps one set of stream figures, not a set per budget, which cost an array per call
+ * and an array read per budget at every check.
  */
 export interface Holds {
   /** The budgets held against, in admission's order: the scope index's list, shared and never changed. */
@@ -15,20 +17,31 @@ export interface Holds {
   run: string | null;
   /** The call streams: its reservations under budgets that do not admit strictly are streams' (they can be cut). */
   streamed: boolean;
-  /** What each reservation holds when the call does not stream. */
+  /** What each reservation holds when it is not a stream's. */
   usd: number;
   tokens: number;
-  /** A streamed call: SLOTS figures per budget, by position (see the offsets below); null otherwise. */
-  amounts: Float64Array | null;
+  /** What each stream reservation holds: its expected cost at first, then at least its running cost. */
+  streamUsd: number;
+  streamTokens: number;
+  /** The stream's running cost at its last check, and its latest step (what it added since the check before). */
+  liveUsd: number;
+  liveTokens: number;
+  stepUsd: number;
 }
 
-/** Per budget in `amounts`: what the reservation holds, a stream's running cost so far, and its latest step. */
-export const SLOTS = 5;
-const USD = 0;
-const TOKENS = 1;
-const LIVE_USD = 2;
-const LIVE_TOKENS = 3;
-const STEP_USD = 4;
+/** What one check moved a stream's figures by (`advance`): the same for each of its stream reservations. */
+export interface StreamDelta {
+  liveUsd: number;
+  liveTokens: number;
+  heldUsd: number;
+  heldTokens: number;
+  stepUsd: number;
+}
+
+/** A call's holds: `usd` and `tokens` for each reservation; a streamed call's stream figures are set by admission. */
+export function newHolds(budgets: readonly Budget[], run: string | null, streamed: boolean, usd: number, tokens: number): Holds {
+  return { budgets, run, streamed, usd, tokens, streamUsd: 0, streamTokens: 0, liveUsd: 0, liveTokens: 0, stepUsd: 0 };
+}
 
 export function holdKey(h: Holds, i: number): string {
   const b = h.budgets[i]!;
@@ -41,45 +54,11 @@ export function isStream(h: Holds, i: number): boolean {
 }
 
 export function heldUsd(h: Holds, i: number): number {
-  return h.amounts === null ? h.usd : h.amounts[i * SLOTS + USD]!;
+  return isStream(h, i) ? h.streamUsd : h.usd;
 }
 
 export function heldTokens(h: Holds, i: number): number {
-  return h.amounts === null ? h.tokens : h.amounts[i * SLOTS + TOKENS]!;
-}
-
-/**
- * Streamed calls' figure arrays, reused: a Float64Array this size keeps its bytes outside the JS heap, and making
- * one cost about 3.5 µs on this project's bench machine (allocation, zeroing and the collector's bookkeeping for
- * memory it does not own), against about 10 ns to take one back from here. Bounded: past `max` spare arrays,
- * what comes back is left to the collector.
- */
-export interface AmountsPool {
-  /** Room for a streamed call's figures under `n` budgets, all 0 (each reservation then set with `setHeld`). */
-  take(n: number): Float64Array;
-  /** An array no open ticket reads any more. */
-  give(a: Float64Array): void;
-}
-
-export function createAmountsPool(max = 256): AmountsPool {
-  const spare: Float64Array[] = [];
-  return {
-    take(n) {
-      const len = n * SLOTS;
-      const a = spare.pop();
-      if (a === undefined || a.length < len) return new Float64Array(len);
-      a.fill(0, 0, len);
-      return a;
-    },
-    give(a) {
-      if (spare.length < max) spare.push(a);
-    },
-  };
-}
-
-export function setHeld(amounts: Float64Array, i: number, usd: number, tokens: number): void {
-  amounts[i * SLOTS + USD] = usd;
-  amounts[i * SLOTS + TOKENS] = tokens;
+  return isStream(h, i) ? h.streamTokens : h.tokens;
 }
 
 /** Takes one call's reservation on a counter: `usd` and `tokens` held, a stream's (isStream) also as such. */
@@ -141,43 +120,46 @@ export function unreserve(c: Counter, h: Holds, i: number): void {
   c.reservedTokens = less(c.reservedTokens, tokens);
   if (h.budgets[i]!.dailyGuardrailUsd !== null) c.guardReservedUsd = less(c.guardReservedUsd, usd);
   if (isStream(h, i)) {
-    const a = h.amounts!;
-    const o = i * SLOTS;
     c.streamHeldUsd = less(c.streamHeldUsd, usd);
     c.streamHeldTokens = less(c.streamHeldTokens, tokens);
-    c.streamLiveUsd = less(c.streamLiveUsd, a[o + LIVE_USD]!);
-    c.streamLiveTokens = less(c.streamLiveTokens, a[o + LIVE_TOKENS]!);
-    c.streamStepUsd = less(c.streamStepUsd, a[o + STEP_USD]!);
+    c.streamLiveUsd = less(c.streamLiveUsd, h.liveUsd);
+    c.streamLiveTokens = less(c.streamLiveTokens, h.liveTokens);
+    c.streamStepUsd = less(c.streamStepUsd, h.stepUsd);
   }
   if (--c.inFlight <= 0) clearHolds(c);
 }
 
 /**
- * A stream's running cost and latest step into its counter (the i-th reservation, a stream's): live, and its hold
- * once the running cost passes what it held.
+ * A stream's running cost and latest step into its figures: live, and its hold once the running cost passes what
+ * it held. Fills `d` with what changed, for `grow` to add to each of its stream reservations' counters.
  */
-export function grow(c: Counter, h: Holds, i: number, usdNow: number, tokensNow: number, stepUsd: number): void {
-  const a = h.amounts!;
-  const o = i * SLOTS;
-  c.streamLiveUsd += usdNow - a[o + LIVE_USD]!;
-  c.streamLiveTokens += tokensNow - a[o + LIVE_TOKENS]!;
-  a[o + LIVE_USD] = usdNow;
-  a[o + LIVE_TOKENS] = tokensNow;
-  if (usdNow > a[o + USD]!) {
-    const d = usdNow - a[o + USD]!;
-    c.reservedUsd += d;
-    c.streamHeldUsd += d;
-    if (h.budgets[i]!.dailyGuardrailUsd !== null) c.guardReservedUsd += d;
-    a[o + USD] = usdNow;
+export function advance(h: Holds, usdNow: number, tokensNow: number, stepUsd: number, d: StreamDelta): void {
+  d.liveUsd = usdNow - h.liveUsd;
+  d.liveTokens = tokensNow - h.liveTokens;
+  d.heldUsd = usdNow > h.streamUsd ? usdNow - h.streamUsd : 0;
+  d.heldTokens = tokensNow > h.streamTokens ? tokensNow - h.streamTokens : 0;
+  d.stepUsd = stepUsd - h.stepUsd;
+  h.liveUsd = usdNow;
+  h.liveTokens = tokensNow;
+  h.streamUsd += d.heldUsd;
+  h.streamTokens += d.heldTokens;
+  h.stepUsd = stepUsd;
+}
+
+/** One check's change to a stream (`advance`) into the counter of one of its stream reservations, under `b`. */
+export function grow(c: Counter, b: Budget, d: StreamDelta): void {
+  c.streamLiveUsd += d.liveUsd;
+  c.streamLiveTokens += d.liveTokens;
+  if (d.heldUsd > 0) {
+    c.reservedUsd += d.heldUsd;
+    c.streamHeldUsd += d.heldUsd;
+    if (b.dailyGuardrailUsd !== null) c.guardReservedUsd += d.heldUsd;
   }
-  if (tokensNow > a[o + TOKENS]!) {
-    const d = tokensNow - a[o + TOKENS]!;
-    c.reservedTokens += d;
-    c.streamHeldTokens += d;
-    a[o + TOKENS] = tokensNow;
+  if (d.heldTokens > 0) {
+    c.reservedTokens += d.heldTokens;
+    c.streamHeldTokens += d.heldTokens;
   }
-  c.streamStepUsd += stepUsd - a[o + STEP_USD]!;
-  a[o + STEP_USD] = stepUsd;
+  c.streamStepUsd += d.stepUsd;
 }
 
 /** Gives back everything a call holds, to the counters that still exist. */

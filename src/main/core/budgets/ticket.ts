@@ -12,7 +12,7 @@ import { addSpend, rollTo, type Counter } from './counters.js';
 import type { ExpectedOutput } from './expected-output.js';
 import { splitWorst } from './fit.js';
 import { tokens as fmtTokens, usd } from './format.js';
-import { grow, heldTokens, heldUsd, holdKey, isStream, releaseHolds, unreserve, type AmountsPool, type Holds } from './holds.js';
+import { advance, grow, heldTokens, heldUsd, holdKey, isStream, releaseHolds, unreserve, type Holds, type StreamDelta } from './holds.js';
 import type { KnownCounters } from './known-counters.js';
 import type { ScopeIndex } from './scope-index.js';
 import type { Spend } from './spend.js';
@@ -35,7 +35,6 @@ interface Deps {
   audit: Audit;
   expected: ExpectedOutput;
   known: KnownCounters;
-  amounts: AmountsPool;
 }
 
 interface Shared extends Deps {
@@ -54,6 +53,8 @@ class Ticket implements AdmissionTicket, OpenTicket {
   private lastUsd: number | null = null;
   private counters: (Counter | undefined)[] | null = null;
   private countersIndex: ScopeIndex | null = null;
+  /** What the latest check moved the stream's figures by (reused: one per ticket, none per check). */
+  private readonly delta: StreamDelta = { liveUsd: 0, liveTokens: 0, heldUsd: 0, heldTokens: 0, stepUsd: 0 };
   readonly at: number;
   /** Whether any reservation is a stream's (only those can outgrow a worst case). */
   private readonly streams: boolean;
@@ -119,12 +120,13 @@ class Ticket implements AdmissionTicket, OpenTicket {
     const now = d.clock.now();
     let message: string | null = null;
     const counters = this.countersNow();
+    if (this.streams) advance(h, run.usd ?? 0, run.tokens, stepUsd, this.delta);
     for (let i = 0; i < h.budgets.length; i++) {
       const c = counters[i];
       if (!c) continue;
-      const stream = isStream(h, i);
-      if (stream) grow(c, h, i, run.usd ?? 0, run.tokens, stepUsd);
       const b = h.budgets[i]!;
+      const stream = isStream(h, i);
+      if (stream) grow(c, b, this.delta);
       if (!enforced || message !== null || b.hardStopPercent === null) continue;
       // Streams count at what they have really produced, everything else at what it holds: streams compete
       // for the room by use. A stream is ended once the room left cannot take the next step of every live
@@ -174,8 +176,6 @@ class Ticket implements AdmissionTicket, OpenTicket {
       }
       d.alerts.check(b, c, now);
     }
-    // Out of the state's tickets (above), so nothing reads this call's figures again.
-    if (h.amounts) d.amounts.give(h.amounts);
     // What calls of this key and model usually produce, for the next streams' reservations; a cut or broken
     // answer says nothing about that.
     if (!record.flags.some((f) => f === 'cut-off' || f === 'partial' || f === 'error')) d.expected.record(this.input.keyId, this.model, record.usage.outputTokens);
@@ -187,7 +187,6 @@ class Ticket implements AdmissionTicket, OpenTicket {
     const { d, holds: h } = this;
     if (!d.state.tickets.delete(this.id)) return;
     releaseHolds(d.state.counters, h);
-    if (h.amounts) d.amounts.give(h.amounts);
     d.onChange();
   }
 }

@@ -302,7 +302,7 @@ describe('streams reserved at what they usually produce', () => {
     expect(engine.list()[0]!.reservedUsd).toBeCloseTo(0, 12);
   });
 
-  it("a stream's figures do not carry over to the next stream, which reuses their array", () => {
+  it("a stream's checks count its own figures, not those of the stream before it on the same budgets", () => {
     const { engine, call, record } = setup();
     engine.create({ name: 'tokens', scope: { provider: 'anthropic' }, period: { kind: 'day' }, limitTokens: 20_000, hardStopPercent: 100 });
     // x stays in flight throughout, so the counter's stream sums are never cleared by its last call ending.
