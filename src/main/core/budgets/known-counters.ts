@@ -1,5 +1,5 @@
 import type { Budget } from '../../contract/budgets.js';
-import type { Counter } from './counters.js';
+import { counterKey, type Counter } from './counters.js';
 import type { ScopeIndex } from './scope-index.js';
 import type { Spend } from './spend.js';
 import type { BudgetState } from './state.js';
@@ -19,6 +19,12 @@ export interface KnownCounters {
   counterFor(list: readonly Budget[], i: number, run: string | null, now: number): Counter;
   /** The counter of the i-th budget of `list` if it is known, without rolling it; null otherwise. */
   known(list: readonly Budget[], i: number): Counter | null;
+  /**
+   * Every counter of `list`, by position, without rolling them: one array shared by all calls with that list (a
+   * stream's checks read it every 16 tokens), null when the list has a run budget (a run's counter is the call's
+   * own) or a budget without a counter.
+   */
+  ofList(list: readonly Budget[]): readonly Counter[] | null;
 }
 
 export function createKnownCounters(state: BudgetState, spend: Spend): KnownCounters {
@@ -31,7 +37,27 @@ export function createKnownCounters(state: BudgetState, spend: Spend): KnownCoun
 
   const valid = (l: readonly Budget[], i: number) => l === list && state.index === index && generation[i] === current;
 
+  // Per list, for as long as the list lives (the index that handed it out): its counters and the index they
+  // were found under.
+  const lists = new WeakMap<readonly Budget[], { index: ScopeIndex; counters: Counter[] | null }>();
+
   return {
+    ofList(l) {
+      const hit = lists.get(l);
+      if (hit && hit.index === state.index) return hit.counters;
+      let counters: Counter[] | null = [];
+      for (const b of l) {
+        const c = b.scope.run ? undefined : state.counters.get(counterKey(b.id, null));
+        if (c === undefined) {
+          counters = null;
+          break;
+        }
+        counters.push(c);
+      }
+      // Not kept when a counter was missing: the next call's admission makes it.
+      if (counters !== null || l.some((b) => b.scope.run)) lists.set(l, { index: state.index, counters });
+      return counters;
+    },
     counterFor(l, i, run, now) {
       const b = l[i]!;
       if (b.scope.run) return spend.counterFor(b, run, now);

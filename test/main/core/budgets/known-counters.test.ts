@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../../src/main/contract/settings.js';
 import type { RequestRecord } from '../../../../src/main/contract/usage.js';
+import type { Budget } from '../../../../src/main/contract/budgets.js';
 import { createBudgetEngine } from '../../../../src/main/core/budgets/engine.js';
+import { createKnownCounters } from '../../../../src/main/core/budgets/known-counters.js';
+import { createSpend } from '../../../../src/main/core/budgets/spend.js';
+import { createBudgetState, reindex } from '../../../../src/main/core/budgets/state.js';
 import { createPriceDatabase } from '../../../../src/main/core/pricing/price-database.js';
 import { createPricer } from '../../../../src/main/core/pricing/pricer.js';
 import type { AdmissionInput } from '../../../../src/main/core/proxy/admission.js';
 import { defaultSettings } from '../../../../src/main/core/settings/settings.js';
 import { createManualClock } from '../../../../src/main/core/util/clock.js';
+import { budgetFixture } from '../../../support/fixtures.js';
 
 const pricer = createPricer({ db: createPriceDatabase(), overrides: () => [] });
 
@@ -78,5 +83,37 @@ describe('counters found by position', () => {
     expect(after.get('b39')).toEqual([9.5, 0]);
     expect(after.get('per run/r1')).toEqual([9, 0]);
     expect(engine.outstanding).toBe(0);
+  });
+
+  it("a list's counters are shared by its calls while the index stands, and found again after an edit; a list with a run budget has none", () => {
+    const clock = createManualClock(Date.UTC(2026, 5, 10, 12));
+    const settings: Settings = { ...defaultSettings(), timezone: 'UTC' };
+    const state = createBudgetState(undefined);
+    const spend = createSpend(state, { clock, settings: () => settings });
+    const known = createKnownCounters(state, spend);
+    const budget = (id: string, scope: Budget['scope']): Budget => budgetFixture({ id, name: id, scope, period: { kind: 'day' }, limitUsd: 10 });
+    for (const b of [budget('a', {}), budget('b', { provider: 'openai' })]) state.budgets.set(b.id, b);
+    reindex(state);
+    const facts = { provider: 'openai', keyId: 'k1', model: 'gpt-4o-mini', project: null, user: null, run: null };
+    const list = state.index.candidates(facts);
+    // No counters yet (admission makes them): nothing to share.
+    expect(known.ofList(list)).toBeNull();
+    list.forEach((b) => spend.counterFor(b, null, clock.now()));
+    const shared = known.ofList(list)!;
+    expect(shared.map((c) => c.budgetId)).toEqual(list.map((b) => b.id));
+    expect(known.ofList(list)).toBe(shared);
+    // An edit rebuilds the index and may replace a counter: the list's counters are the state's again.
+    state.counters.set('a', { ...state.counters.get('a')! });
+    reindex(state);
+    const again = known.ofList(list)!;
+    expect(again).not.toBe(shared);
+    expect(again[list.findIndex((b) => b.id === 'a')]).toBe(state.counters.get('a'));
+    // A run budget's counter is the run's: a list holding one is never shared.
+    state.budgets.set('r', budget('r', { run: '*' }));
+    reindex(state);
+    const withRun = state.index.candidates({ ...facts, run: 'r1' });
+    withRun.forEach((b) => spend.counterFor(b, b.scope.run ? 'r1' : null, clock.now()));
+    expect(withRun.some((b) => b.id === 'r')).toBe(true);
+    expect(known.ofList(withRun)).toBeNull();
   });
 });
