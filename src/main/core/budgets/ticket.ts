@@ -49,8 +49,15 @@ interface Shared extends Deps {
 class Ticket implements AdmissionTicket, OpenTicket {
   /** Output at the last progress check: the next is due 16 tokens later. */
   private cutChecked = -Infinity;
-  /** The running cost at the last check (its input at first): what the stream added since is its step. */
-  private lastUsd: number | null = null;
+  /**
+   * The running cost at the last check (its input at first; NaN before the first priced check): what the stream
+   * added since is its step. Numbers, not null: a field that only ever holds numbers is updated in place, where
+   * one that has held null takes a new heap number at every check.
+   */
+  private lastUsd = NaN;
+  /** What `measure` found: the call's running cost (NaN when it has no price) and tokens. */
+  private runUsd = NaN;
+  private runTokens = 0;
   private counters: (Counter | undefined)[] | null = null;
   private countersIndex: ScopeIndex | null = null;
   /** What the latest check moved the stream's figures by (reused: one per ticket, none per check). */
@@ -94,16 +101,19 @@ class Ticket implements AdmissionTicket, OpenTicket {
     return this.counters;
   }
 
-  /** What the call has cost so far: its metered input once the stream reports it, else the worst case's. */
-  private running(m: MeteredUsage, out: number): { usd: number | null; tokens: number } {
+  /** What the call has cost so far, into runUsd and runTokens: its metered input once the stream reports it, else the worst case's. */
+  private measure(m: MeteredUsage, out: number): void {
     const { worst, target, model, input } = this;
     const u = m.usage;
     if (u && u.inputTokens) {
       const usage = { inputTokens: u.inputTokens, cacheReadTokens: u.cacheReadTokens ?? 0, cacheWrite5mTokens: u.cacheWrite5mTokens ?? 0, cacheWrite1hTokens: u.cacheWrite1hTokens ?? 0, outputTokens: out, reasoningTokens: 0 };
-      return { usd: this.d.pricer.quote(target, model, usage, { at: input.ts }).costUsd, tokens: u.inputTokens + out };
+      this.runUsd = this.d.pricer.quote(target, model, usage, { at: input.ts }).costUsd ?? NaN;
+      this.runTokens = u.inputTokens + out;
+      return;
     }
     splitWorst(this.d.pricer, worst, target, model, input.ts);
-    return { usd: worst.usd === null ? null : worst.inputUsd + out * worst.perOutputUsd, tokens: worst.inputTokens + out };
+    this.runUsd = worst.usd === null ? NaN : worst.inputUsd + out * worst.perOutputUsd;
+    this.runTokens = worst.inputTokens + out;
   }
 
   progress(m: MeteredUsage): string | null {
@@ -115,15 +125,20 @@ class Ticket implements AdmissionTicket, OpenTicket {
     // Given back already (the sweep's stale-ticket release): what it would add to the counters stays there.
     if (!state.tickets.has(this.id)) return null;
     this.cutChecked = outSoFar;
-    const run = this.running(m, outSoFar);
-    if (this.lastUsd === null && run.usd !== null) this.lastUsd = this.running(m, 0).usd;
-    const stepUsd = run.usd !== null && this.lastUsd !== null ? Math.max(0, run.usd - this.lastUsd) : 0;
-    this.lastUsd = run.usd;
+    if (Number.isNaN(this.lastUsd)) {
+      this.measure(m, 0);
+      this.lastUsd = this.runUsd;
+    }
+    this.measure(m, outSoFar);
+    const runUsd = this.runUsd;
+    const priced = !Number.isNaN(runUsd);
+    const stepUsd = priced && !Number.isNaN(this.lastUsd) ? Math.max(0, runUsd - this.lastUsd) : 0;
+    this.lastUsd = runUsd;
     const enforced = d.settings().hardStopEnforcement;
     const now = d.clock.now();
     let message: string | null = null;
     const counters = this.countersNow();
-    if (this.streams) advance(h, run.usd ?? 0, run.tokens, stepUsd, this.delta);
+    if (this.streams) advance(h, priced ? runUsd : 0, this.runTokens, stepUsd, this.delta);
     for (let i = 0; i < h.budgets.length; i++) {
       const c = counters[i];
       if (!c) continue;
@@ -136,13 +151,13 @@ class Ticket implements AdmissionTicket, OpenTicket {
       // stream (each about what it sent since its last check), so the stop is passed by at most the chunk
       // each stream has in flight when it is ended.
       const limUsd = spend.limitUsd(b, now);
-      const committedUsd = stream ? c.reservedUsd - c.streamHeldUsd + c.streamLiveUsd + c.streamStepUsd : c.reservedUsd - heldUsd(h, i) + (run.usd ?? 0);
-      if (limUsd !== null && run.usd !== null && spend.spentUsd(b, c, now) + committedUsd > (limUsd * b.hardStopPercent) / 100) {
+      const committedUsd = stream ? c.reservedUsd - c.streamHeldUsd + c.streamLiveUsd + c.streamStepUsd : c.reservedUsd - heldUsd(h, i) + (priced ? runUsd : 0);
+      if (limUsd !== null && priced && spend.spentUsd(b, c, now) + committedUsd > (limUsd * b.hardStopPercent) / 100) {
         message = `Tollgate ended this stream: it would carry budget "${b.name}" past its hard stop (${usd((limUsd * b.hardStopPercent) / 100)}). ${HOW_TO_RAISE}`;
         continue;
       }
       const limTok = spend.limitTokens(b, now);
-      const committedTok = stream ? c.reservedTokens - c.streamHeldTokens + c.streamLiveTokens : c.reservedTokens - heldTokens(h, i) + run.tokens;
+      const committedTok = stream ? c.reservedTokens - c.streamHeldTokens + c.streamLiveTokens : c.reservedTokens - heldTokens(h, i) + this.runTokens;
       if (limTok !== null && spend.spentTokens(b, c, now) + committedTok > (limTok * b.hardStopPercent) / 100) {
         message = `Tollgate ended this stream: it would carry budget "${b.name}" past its hard stop (${fmtTokens((limTok * b.hardStopPercent) / 100)}). ${HOW_TO_RAISE}`;
       }
