@@ -191,7 +191,7 @@ async function main() {
   }
   table(srows);
 
-  console.log('\nBudget admission (in-process: admit + settle of one request), 20,000 requests\n');
+  console.log('\nBudget admission (in-process: admit + settle of one request, 20,000 requests; a stream check: one of its every-16-tokens checks)\n');
   table(await benchAdmission());
 
   await printTeamBench(start, upstream, pipe, SECONDS);
