@@ -254,7 +254,7 @@ export function createAdmission(state: BudgetState, deps: Deps): { admit(input: 
     if (perRun) deps.onChange();
     return {
       ok: true,
-      ticket: deps.tickets.open(input.requestId, holds, worst, input.pricing, model, input),
+      ticket: deps.tickets.open(holds, worst, input.pricing, model, input),
       headers,
       ...(degradedTo ? { model: degradedTo } : {}),
       ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),

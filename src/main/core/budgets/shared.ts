@@ -1,4 +1,5 @@
 import type { Budget, BudgetOverride } from '../../contract/budgets.js';
+import type { AdmissionTicket } from '../proxy/admission.js';
 import type { Clock } from '../util/clock.js';
 import type { BudgetAlerts } from './alerts.js';
 import { addSpend } from './counters.js';
@@ -35,7 +36,8 @@ const DAY_MS = 86_400_000;
  * counters so local admission, status and alerts see it. Nothing here knows where shared spend is kept.
  */
 export interface SharedSeam {
-  held(requestId: string, enforced: boolean): SharedHold[];
+  /** What an admitted call (its ticket) holds against each of its budgets; nothing for a ticket not open here. */
+  held(ticket: AdmissionTicket, enforced: boolean): SharedHold[];
   /** Sets a counter's spend to the team's figure, if it is still in `periodKey`; fires any tier it crossed. */
   applyShared(key: string, periodKey: string, usd: number, tokens: number): void;
   /** Replaces the budgets made in the app, and the overrides, with the team's (nothing changes when equal). */
@@ -55,9 +57,9 @@ function takeOldest(hourly: [number, number, number][], field: 1 | 2, amount: nu
 export function createSharedSeam(state: BudgetState, deps: { clock: Clock; spend: Spend; alerts: BudgetAlerts; onChange: () => void }): SharedSeam {
   const { spend } = deps;
   return {
-    held(requestId, enforced) {
-      const t = state.tickets.get(requestId);
-      if (!t) return [];
+    held(ticket, enforced) {
+      const t: unknown = ticket;
+      if (!state.tickets.has(t)) return [];
       const now = deps.clock.now();
       const h = t.holds;
       const out: SharedHold[] = [];

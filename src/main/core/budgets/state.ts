@@ -1,6 +1,6 @@
 import type { AuditEntry, Budget, BudgetAlert, BudgetOverride } from '../../contract/budgets.js';
 import { counterKey, fromStored, toStored, type Counter, type StoredCounter } from './counters.js';
-import type { Holds } from './holds.js';
+import { createOpenTickets, type OpenTickets } from './open-tickets.js';
 import type { ReportedSpendSource } from './reported-spend.js';
 import { createScopeIndex, type ScopeIndex, type TeamOf } from './scope-index.js';
 
@@ -31,12 +31,6 @@ export interface Worst {
   longCache: boolean;
 }
 
-/** An admitted call in flight: what it holds, and since when (the sweep gives back what stale ones hold). */
-export interface OpenTicket {
-  holds: Holds;
-  at: number;
-}
-
 export interface ReportedValue {
   usd: number;
   tokens: number;
@@ -63,7 +57,8 @@ export interface BudgetState {
   audit: AuditEntry[];
   alerts: BudgetAlert[];
   warnedOverrides: Set<string>;
-  tickets: Map<string, OpenTicket>;
+  /** The calls in flight (see open-tickets.ts for why a list, not a map). */
+  tickets: OpenTickets;
   reported: ReportedState;
   /** Enabled budgets by scope field; rebuilt whenever the set of budgets changes (see reindex). */
   index: ScopeIndex;
@@ -85,7 +80,7 @@ export function createBudgetState(initial: unknown): BudgetState {
     audit: snap?.audit ?? [],
     alerts: snap?.alerts ?? [],
     warnedOverrides: new Set(snap?.warnedOverrides ?? []),
-    tickets: new Map(),
+    tickets: createOpenTickets(),
     reported: { source: null, off: null, version: 0, cache: new Map() },
     index: createScopeIndex(budgets.values()),
     teamOf: () => null,

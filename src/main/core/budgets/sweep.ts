@@ -22,13 +22,13 @@ export function createSweep(state: BudgetState, deps: Deps): () => void {
     const now = deps.clock.now();
     const s = deps.settings();
     const staleAfter = s.upstreamIdleTimeoutMs + 120_000;
-    for (const [id, t] of state.tickets) {
+    state.tickets.forEach((t) => {
       if (now - t.at > staleAfter) {
-        state.tickets.delete(id);
+        state.tickets.remove(t);
         releaseHolds(state.counters, t.holds);
         deps.onChange();
       }
-    }
+    });
     for (const o of state.overrides) {
       if (o.expiresAt > now && o.expiresAt - now <= OVERRIDE_WARNING_MS && !state.warnedOverrides.has(o.id)) {
         state.warnedOverrides.add(o.id);

@@ -16,13 +16,14 @@ import { advance, grow, heldTokens, heldUsd, holdKey, isStream, releaseHolds, un
 import type { KnownCounters } from './known-counters.js';
 import type { ScopeIndex } from './scope-index.js';
 import type { Spend } from './spend.js';
-import type { BudgetState, OpenTicket, Worst } from './state.js';
+import type { OpenTicket, OpenTickets } from './open-tickets.js';
+import type { BudgetState, Worst } from './state.js';
 import { HOW_TO_RAISE } from './words.js';
 import { createZoneAt } from '../time/zoned.js';
 
 export interface Tickets {
   /** The ticket for an admitted call holding `holds` (the no-op ticket when it holds none). */
-  open(id: string, holds: Holds, worst: Worst, target: PricingTarget, model: string, input: AdmissionInput): AdmissionTicket;
+  open(holds: Holds, worst: Worst, target: PricingTarget, model: string, input: AdmissionInput): AdmissionTicket;
 }
 
 interface Deps {
@@ -63,12 +64,14 @@ class Ticket implements AdmissionTicket, OpenTicket {
   /** What the latest check moved the stream's figures by (reused: one per ticket, none per check). */
   private readonly delta: StreamDelta = { liveUsd: 0, liveTokens: 0, heldUsd: 0, heldTokens: 0, stepUsd: 0 };
   readonly at: number;
+  openIn: OpenTickets | null = null;
+  prevOpen: OpenTicket | null = null;
+  nextOpen: OpenTicket | null = null;
   /** Whether any reservation is a stream's (only those can outgrow a worst case). */
   private readonly streams: boolean;
 
   constructor(
     private readonly d: Shared,
-    private readonly id: string,
     readonly holds: Holds,
     readonly worst: Worst,
     readonly target: PricingTarget,
@@ -123,7 +126,7 @@ class Ticket implements AdmissionTicket, OpenTicket {
     // A worst-case reservation covers the whole output: only a stream that outgrows it needs checking.
     if ((!this.streams && outSoFar <= this.worst.outputTokens) || outSoFar - this.cutChecked < 16) return null;
     // Given back already (the sweep's stale-ticket release): what it would add to the counters stays there.
-    if (!state.tickets.has(this.id)) return null;
+    if (!state.tickets.has(this)) return null;
     this.cutChecked = outSoFar;
     if (Number.isNaN(this.lastUsd)) {
       this.measure(m, 0);
@@ -168,7 +171,7 @@ class Ticket implements AdmissionTicket, OpenTicket {
   settle(record: RequestRecord): void {
     const { d, holds: h } = this;
     const { state, spend } = d;
-    if (!state.tickets.delete(this.id)) return;
+    if (!state.tickets.remove(this)) return;
     const now = d.clock.now();
     const used = record.usage.inputTokens + record.usage.outputTokens;
     const cost = record.costUsd ?? 0;
@@ -203,7 +206,7 @@ class Ticket implements AdmissionTicket, OpenTicket {
 
   release(): void {
     const { d, holds: h } = this;
-    if (!d.state.tickets.delete(this.id)) return;
+    if (!d.state.tickets.remove(this)) return;
     releaseHolds(d.state.counters, h);
     d.onChange();
   }
@@ -212,10 +215,10 @@ class Ticket implements AdmissionTicket, OpenTicket {
 export function createTickets(state: BudgetState, deps: Deps): Tickets {
   const shared: Shared = { ...deps, state, zoneAt: createZoneAt(() => deps.settings().timezone) };
   return {
-    open(id, holds, worst, target, model, input) {
+    open(holds, worst, target, model, input) {
       if (holds.budgets.length === 0) return NOOP_TICKET;
-      const t = new Ticket(shared, id, holds, worst, target, model, input);
-      state.tickets.set(id, t);
+      const t = new Ticket(shared, holds, worst, target, model, input);
+      state.tickets.add(t);
       return t;
     },
   };

@@ -95,7 +95,7 @@ export function createSharedAdmission(d: {
     admit(input: AdmissionInput) {
       const decision = d.engine.admit(input);
       if (!decision.ok || decision.ticket === NOOP_TICKET) return decision;
-      const holds = d.engine.held(input.requestId, d.enforced()).filter((h) => d.failMode(h.budget) !== 'local');
+      const holds = d.engine.held(decision.ticket, d.enforced()).filter((h) => d.failMode(h.budget) !== 'local');
       if (holds.length === 0) return decision;
       const parts = holds.map((h) => ({ key: h.key, periodKey: h.periodKey, usd: h.usd, tokens: h.tokens, stopUsd: h.stopUsd, stopTokens: h.stopTokens, ...(h.windowMs ? { windowMs: h.windowMs } : {}) }));
       const id = input.requestId;

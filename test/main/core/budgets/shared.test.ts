@@ -37,7 +37,7 @@ function setup() {
     };
     const d = engine.admit(input);
     if (!d.ok) throw new Error(d.message);
-    const held = engine.held(id, true);
+    const held = engine.held(d.ticket, true);
     d.ticket.settle({ id, ts: input.ts, usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 }, costUsd: usd, flags: [] } as unknown as RequestRecord);
     return held;
   };
