@@ -11,7 +11,7 @@ export type FailMode = 'open' | 'closed' | 'local';
 
 /** What admission needs of the budget engine: the local decision, what it holds, and where team spend goes. */
 export interface LocalEngine extends Admission {
-  held(requestId: string, enforced: boolean): SharedHold[];
+  held(ticket: AdmissionTicket, enforced: boolean): SharedHold[];
   applyShared(key: string, periodKey: string, usd: number, tokens: number): void;
   recordAudit(kind: 'block', message: string, budgetId?: string | null, requestId?: string | null): void;
 }
