@@ -5,16 +5,15 @@
  * itself, so run `npm run build` first); several are measured side by side, to compare a change with its base.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import { median } from './load.js';
+import { readCpu, serverPid } from './proc-cpu.js';
 import { wrk } from './wrk.js';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const SECONDS = Number(process.argv[3] ?? 3);
 const BUILDS = process.argv.length > 4 ? process.argv.slice(4) : ['out'];
 const children: ChildProcess[] = [];
-const TICK_US = 1e6 / 100; // USER_HZ is 100 on every Linux Node supports
 
 interface Server {
   url: string;
@@ -25,19 +24,9 @@ function start(kind: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/servers.ts', kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   children.push(child);
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (url) => {
-      // Tollgate's launcher runs headless.js as its child: that child is the process to measure.
-      const kids = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
-      resolve({ url, pid: kind === 'tollgate' ? Number(kids.split(/\s+/)[0]) : child.pid! });
-    });
+    createInterface({ input: child.stdout! }).once('line', (url) => resolve({ url, pid: serverPid(child.pid!, kind) }));
     child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
   });
-}
-
-/** utime + stime of a process, its threads (GC helpers, libuv's pool) included, in µs. */
-function cpuUs(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_US;
 }
 
 interface Case {
@@ -73,9 +62,9 @@ async function main() {
   for (let round = 0; round < ROUNDS; round++) {
     // Round-robin, so drift in the machine's load spreads over every case alike.
     for (const k of cases) {
-      const before = cpuUs(k.server.pid);
+      const before = readCpu(k.server.pid).total;
       const r = wrk(k.server.url + k.path, k.body, k.headers, k.c, SECONDS);
-      const after = cpuUs(k.server.pid);
+      const after = readCpu(k.server.pid).total;
       if (r.errors) console.error(`${k.name}: ${r.errors} errors`);
       (per[k.name] ??= []).push((after - before) / r.requests);
     }

@@ -12,6 +12,7 @@ import { hasWrk, wrk } from './wrk.js';
 import { benchAdmission } from './admission.js';
 import { printTeamBench } from './team.js';
 import { benchHistory } from './history.js';
+import { canReadCpu, cpuPerRequest, readCpu, serverPid } from './proc-cpu.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /**
@@ -22,6 +23,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const UNDICI_PIPE = 'bare undici pipe';
 const ROUNDS = 5;
 const children: ChildProcess[] = [];
+/** Each server's URL → the pid whose CPU it is (Tollgate's headless process, not its launcher). */
+const pids = new Map<string, number>();
 
 /**
  * On a machine with two cores or more, the servers share one core and the load generators get the other, so a
@@ -41,7 +44,10 @@ function startWith(env: NodeJS.ProcessEnv, kind: string, ...args: string[]): Pro
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   children.push(child);
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout! }).once('line', (url) => {
+      pids.set(url, serverPid(child.pid!, kind));
+      resolve(url);
+    });
     child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
   });
 }
@@ -75,6 +81,10 @@ async function main() {
     ['Tollgate, 100 budgets', `${tollgate100}/openai/v1/chat/completions`],
     ['Tollgate, no history', `${tollgateNoHistory}/openai/v1/chat/completions`],
   ];
+  const proxyOf: Record<string, string> = { 'bare Node pipe': pipe, [UNDICI_PIPE]: undiciPipe, Tollgate: tollgate, 'Tollgate, 100 budgets': tollgate100, 'Tollgate, no history': tollgateNoHistory };
+  // CPU per request at c=1, by process and thread, over the same rounds (Linux only): where a c=1 gap comes from.
+  const measureCpu = canReadCpu();
+  const cpuAt1: Record<string, { main: number; other: number; upstream: number; requests: number }> = {};
   // Warm up every path (JIT, keep-alive sockets, price cache).
   for (const [, url] of targets) for (let i = 0; i < 300; i++) await once(url, body, headers);
 
@@ -88,6 +98,9 @@ async function main() {
       // Round-robin, so drift in what else the machine is doing spreads over every path alike.
       for (const [name, url] of targets) {
         const cell = ((cells[name] ??= {})[conc] ??= { p50: [], p99: [], requests: 0, seconds: 0, errors: 0 });
+        const proxy = measureCpu && conc === 1 && proxyOf[name] ? pids.get(proxyOf[name]!)! : null;
+        const before = proxy ? [readCpu(proxy), readCpu(pids.get(upstream)!)] : null;
+        const requestsBefore = cell.requests;
         if (hasWrk()) {
           const r = wrk(url, body, headers, conc, SECONDS / ROUNDS);
           cell.p50.push(r.p50Ms);
@@ -102,6 +115,16 @@ async function main() {
           cell.requests += r.requests;
           cell.seconds += r.seconds;
           cell.errors += r.errors;
+        }
+        if (proxy && before) {
+          const n = cell.requests - requestsBefore;
+          const p = cpuPerRequest(before[0]!, readCpu(proxy), n);
+          const u = cpuPerRequest(before[1]!, readCpu(pids.get(upstream)!), n);
+          const acc = (cpuAt1[name] ??= { main: 0, other: 0, upstream: 0, requests: 0 });
+          acc.main += p.main * n;
+          acc.other += p.other * n;
+          acc.upstream += u.total * n;
+          acc.requests += n;
         }
       }
     }
@@ -143,6 +166,22 @@ async function main() {
     urows.push([name, ratio(p50(name, 1) - directP50, undiciAdded), ratio(rpsOf(name, 1), rpsOf(UNDICI_PIPE, 1)), ratio(rpsOf(name, 16), rpsOf(UNDICI_PIPE, 16))]);
   }
   table(urows);
+
+  if (measureCpu) {
+    console.log(`\nWhere the CPU goes at c=1: µs per request over the c=1 rounds above, from /proc${PIN ? ' (proxy and upstream share core 1, so their sum bounds c=1 throughput)' : ''}`);
+    console.log("(the proxy's other threads: V8's GC and compiler, libuv's pool, the history's commit worker)\n");
+    const crows: (string | number)[][] = [['path', 'proxy main thread', 'proxy other threads', 'upstream', 'total', 'total vs pipe', 'c=1 req/s vs pipe']];
+    const per = (name: string) => {
+      const a = cpuAt1[name]!;
+      return { main: a.main / a.requests, other: a.other / a.requests, upstream: a.upstream / a.requests, total: (a.main + a.other + a.upstream) / a.requests };
+    };
+    for (const name of Object.keys(proxyOf)) {
+      const c = per(name);
+      const vsPipe = name !== PIPE;
+      crows.push([name, c.main.toFixed(1), c.other.toFixed(1), c.upstream.toFixed(1), c.total.toFixed(1), vsPipe ? ratio(c.total, per(PIPE).total) : '-', vsPipe ? ratio(rpsOf(name, 1), rpsOf(PIPE, 1)) : '-']);
+    }
+    table(crows);
+  }
 
   if (hasWrk()) {
     // Streams, CPU-bound: 20 chunks sent back to back, so throughput measures the per-chunk work of each path.
