@@ -62,6 +62,12 @@ export function createRecorder(deps: Pick<ProxyDeps, 'pricer' | 'record' | 'log'
   return {
     finish,
     end(res, last) {
+      // Node keeps a response's socket corked until the next tick after a write, so the last chunk of a stream,
+      // passed on as it came, is usually still waiting in it here. One more cork keeps it there until the record
+      // is on disk, and it leaves with the end of the answer in one write (end() uncorks fully). Without it the
+      // chunk left at the next tick and the end on its own after the journal write: two writes and two packets
+      // per stream, about 20 µs more of CPU each, where a bare pipe makes one.
+      res.socket?.cork();
       afterWrite(() => {
         if (last === undefined) res.end();
         else res.end(last);
