@@ -68,3 +68,13 @@ export function percentile(xs: number[], p: number): number {
 }
 
 export const median = (xs: number[]) => percentile(xs, 50);
+
+/**
+ * Round by round, `of`'s figure over `base`'s from the same round: the lowest, median and highest. Paths measured
+ * round-robin share each round's stretch of the machine's speed, so this is how far one run's ratio can move.
+ */
+export function roundRatios(of: readonly number[], base: readonly number[]): { low: number; median: number; high: number } {
+  if (of.length !== base.length || of.length === 0) throw new Error(`roundRatios: ${of.length} rounds against ${base.length}`);
+  const r = of.map((n, i) => n / base[i]!).sort((a, b) => a - b);
+  return { low: r[0]!, median: median(r), high: r[r.length - 1]! };
+}

@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import os from 'node:os';
-import { median, once, percentile, run, stream } from './load.js';
+import { median, once, percentile, roundRatios, run, stream } from './load.js';
 import { hasWrk, wrk } from './wrk.js';
 import { benchAdmission } from './admission.js';
 import { printTeamBench } from './team.js';
@@ -15,6 +15,8 @@ import { benchHistory } from './history.js';
 import { canReadCpu, cpuPerRequest, readCpu, serverPid } from './proc-cpu.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Each path's warm-up under load (c=16) before the first measured round. */
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 5);
 /**
  * The floor moved: the bare pipe over undici (Tollgate's upstream client since issue 10) instead of http.request.
  * The "vs pipe" columns stay against http.request's pipe (the issue's reference); a table after the first one
@@ -87,17 +89,21 @@ async function main() {
   const cpuAt1: Record<string, { main: number; other: number; upstream: number; requests: number }> = {};
   // Warm up every path (JIT, keep-alive sockets, price cache).
   for (const [, url] of targets) for (let i = 0; i < 300; i++) await once(url, body, headers);
+  // Then under load, so every path is measured in its steady state. 300 calls are enough for a bare pipe, not for
+  // Tollgate: V8 is still compiling its request path for the next few thousand, and its first 2 s rounds at c=1
+  // came out at 0.55× and 0.74× the pipe where the rounds after settled near 0.85× (README, Performance).
+  if (hasWrk()) for (const [, url] of targets) wrk(url, body, headers, 16, WARM_SECONDS);
 
   const gen = hasWrk() ? 'wrk' : 'a Node client (install wrk for steadier figures)';
-  console.log(`\nNon-streamed chat completion, loopback, keep-alive, load from ${gen}; ${ROUNDS} rounds of ${SECONDS / ROUNDS} s per cell, round-robin`);
+  console.log(`\nNon-streamed chat completion, loopback, keep-alive, load from ${gen}; ${ROUNDS} rounds of ${SECONDS / ROUNDS} s per cell, round-robin${hasWrk() ? `, after ${WARM_SECONDS} s of each path at c=16 to warm up` : ''}`);
   console.log(`(${process.arch}, Node ${process.version}, ${os.cpus().length} cores${PIN ? '; servers pinned to core 1, load generators to core 0' : ''})\n`);
-  type Cell = { p50: number[]; p99: number[]; requests: number; seconds: number; errors: number };
+  type Cell = { p50: number[]; p99: number[]; requests: number; seconds: number; errors: number; byRound: number[] };
   const cells: Record<string, Record<number, Cell>> = {};
   for (const conc of [1, 16]) {
     for (let round = 0; round < ROUNDS; round++) {
       // Round-robin, so drift in what else the machine is doing spreads over every path alike.
       for (const [name, url] of targets) {
-        const cell = ((cells[name] ??= {})[conc] ??= { p50: [], p99: [], requests: 0, seconds: 0, errors: 0 });
+        const cell = ((cells[name] ??= {})[conc] ??= { p50: [], p99: [], requests: 0, seconds: 0, errors: 0, byRound: [] });
         const proxy = measureCpu && conc === 1 && proxyOf[name] ? pids.get(proxyOf[name]!)! : null;
         const before = proxy ? [readCpu(proxy), readCpu(pids.get(upstream)!)] : null;
         const requestsBefore = cell.requests;
@@ -116,6 +122,7 @@ async function main() {
           cell.seconds += r.seconds;
           cell.errors += r.errors;
         }
+        cell.byRound.push(cell.requests - requestsBefore);
         if (proxy && before) {
           const n = cell.requests - requestsBefore;
           const p = cpuPerRequest(before[0]!, readCpu(proxy), n);
@@ -166,6 +173,17 @@ async function main() {
     urows.push([name, ratio(p50(name, 1) - directP50, undiciAdded), ratio(rpsOf(name, 1), rpsOf(UNDICI_PIPE, 1)), ratio(rpsOf(name, 16), rpsOf(UNDICI_PIPE, 16))]);
   }
   table(urows);
+
+  // The machine's speed drifts by more than a tenth within a run; each round puts every path through the same
+  // stretch of it, so the spread of one round's ratios is how far a single ratio could be trusted.
+  console.log('\nThe same ratios round by round (each round\'s requests against the pipe\'s in that round): lowest, median, highest\n');
+  const spread = (name: string, c: number) => {
+    const r = roundRatios(cells[name]![c]!.byRound, cells[PIPE]![c]!.byRound);
+    return `${r.low.toFixed(2)} / ${r.median.toFixed(2)} / ${r.high.toFixed(2)}`;
+  };
+  const rrows: (string | number)[][] = [['path', 'c=1 req/s vs pipe, by round', 'c=16 req/s vs pipe, by round']];
+  for (const [name] of targets.filter(([n]) => n !== 'direct to upstream' && n !== PIPE)) rrows.push([name, spread(name, 1), spread(name, 16)]);
+  table(rrows);
 
   if (measureCpu) {
     console.log(`\nWhere the CPU goes at c=1: µs per request over the c=1 rounds above, from /proc${PIN ? ' (proxy and upstream share core 1, so their sum bounds c=1 throughput)' : ''}`);
